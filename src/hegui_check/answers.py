@@ -1,0 +1,498 @@
+"""Answer files (SPEC §4): the model, tolerant loading with located problems, atomic saving."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+
+from .errors import AnswersError
+from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
+from .yamlio import atomic_write, read_document
+
+FORMAT_VERSION = 1
+MODES = {"self": "自评", "lawyer": "律师体检", "association": "协会批量体检"}
+
+STATUS_LABELS = {"yes": "符合", "partial": "部分符合", "no": "不符合", "unknown": "不清楚", "na": "不适用"}
+_STATUS_ALIASES = {
+    "yes": "yes", "y": "yes", "符合": "yes", "是": "yes", "true": "yes", "合规": "yes",
+    "partial": "partial", "部分符合": "partial", "部分": "partial", "基本符合": "partial",
+    "no": "no", "n": "no", "不符合": "no", "否": "no", "false": "no",
+    "unknown": "unknown", "不清楚": "unknown", "不知道": "unknown", "待核实": "unknown",
+    "na": "na", "n/a": "na", "不适用": "na", "无此情况": "na",
+}  # fmt: skip
+_SPECIAL = {"unknown", "na"}
+_TRUE = {"true", "yes", "y", "1", "是", "有", "对"}
+_FALSE = {"false", "no", "n", "0", "否", "无", "没有", "不是"}
+_MULTI_SPLIT = re.compile(r"[、,，;；┋|\n]+")
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in an answer file or row; ``where`` is "file:line" or "file 第N行" etc."""
+
+    severity: Severity
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        kind = "错误" if self.severity == "error" else "警告"
+        return f"{self.where}: {self.field}: {kind}：{self.message}" if self.field else f"{self.where}: {kind}：{self.message}"
+
+    def as_dict(self) -> dict[str, str]:
+        return {"severity": self.severity, "where": self.where, "field": self.field, "message": self.message}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One item's answer. ``value`` is a status value / option value / list / number / bool / text."""
+
+    value: Any
+    note: str | None = None
+    evidence: tuple[str, ...] = ()
+    self_answer: Any = None
+    override_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessor:
+    mode: str = "self"
+    name: str | None = None
+    org: str | None = None
+    license_no: str | None = None
+    date: dt.date | None = None
+
+
+@dataclass
+class AnswerSet:
+    """Everything an answer file says, normalised, plus the problems found while reading it."""
+
+    company: dict[str, Any] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
+    assessor: Assessor = field(default_factory=Assessor)
+    answers: dict[str, Answer] = field(default_factory=dict)
+    questionnaire_version: str | None = None
+    source: str = ""
+    problems: list[Problem] = field(default_factory=list)
+    file_date: dt.date | None = None  # fallback assessment date (the file's modification date)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def assessment_date(self) -> dt.date | None:
+        return self.assessor.date or self.file_date
+
+    def profile_env(self) -> dict[str, Any]:
+        """Profile facts as the condition language sees them."""
+        return {**self.company, **self.facts}
+
+
+# ---------------------------------------------------------------------------------------------
+# value normalisation, shared with spreadsheet import
+
+
+def _text(raw: Any) -> str:
+    if isinstance(raw, float) and raw.is_integer():
+        raw = int(raw)
+    return str(raw).strip()
+
+
+def _allowed_status() -> str:
+    return "、".join(f"{k}（{v}）" for k, v in STATUS_LABELS.items())
+
+
+def normalize_status(raw: Any) -> tuple[str | None, str | None]:
+    if isinstance(raw, bool):
+        return ("yes" if raw else "no"), None
+    key = _text(raw).lower()
+    if key in _STATUS_ALIASES:
+        return _STATUS_ALIASES[key], None
+    return None, f"取值“{_text(raw)}”不允许，可选：{_allowed_status()}"
+
+
+def normalize_bool(raw: Any) -> tuple[bool | None, str | None]:
+    if isinstance(raw, bool):
+        return raw, None
+    key = _text(raw).lower()
+    if key in _TRUE:
+        return True, None
+    if key in _FALSE:
+        return False, None
+    return None, f"取值“{_text(raw)}”不允许，应为 是/否（true/false、1/0）"
+
+
+def _special(raw: Any) -> str | None:
+    if isinstance(raw, str):
+        v = _STATUS_ALIASES.get(raw.strip().lower())
+        if v in _SPECIAL:
+            return v
+    return None
+
+
+def _option(options: list[Any], raw: Any) -> str | None:
+    key = _text(raw)
+    for o in options:
+        if key == o.value or key == o.label or key.lower() == o.value.lower():
+            return str(o.value)
+    return None
+
+
+def _options_hint(options: list[Any]) -> str:
+    return "、".join(f"{o.value}（{o.label}）" for o in options)
+
+
+def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, str | None]:
+    """(normalised value, None) or (None, message saying what is allowed). ``raw`` is not None."""
+    kind = question.type.value if isinstance(question.type, ItemType) else question.type
+    if kind == "status":
+        return normalize_status(raw)
+    if kind in ("choice", "multi", "number") and isinstance(question, Item) and _special(raw):
+        return _special(raw), None
+    if kind == "choice":
+        if isinstance(raw, (dict, list)):
+            return None, f"应为一个选项，可选：{_options_hint(question.options)}"
+        value = _option(question.options, raw)
+        return (value, None) if value else (None, f"取值“{_text(raw)}”不允许，可选：{_options_hint(question.options)}")
+    if kind == "multi":
+        parts = raw if isinstance(raw, list) else [p for p in _MULTI_SPLIT.split(_text(raw)) if p.strip()]
+        values, bad = [], []
+        for part in parts:
+            v = _option(question.options, part)
+            (values.append(v) if v else bad.append(_text(part)))
+        if bad:
+            return None, f"选项“{'、'.join(bad)}”不存在，可选：{_options_hint(question.options)}"
+        return list(dict.fromkeys(values)), None
+    if kind == "number":
+        if isinstance(raw, bool):
+            return None, "应为数字"
+        if isinstance(raw, (int, float)):
+            num = raw
+        else:
+            try:
+                num = float(_text(raw).replace(",", "").replace("，", ""))
+            except ValueError:
+                return None, f"“{_text(raw)}”不是数字"
+        if isinstance(num, float) and (math.isnan(num) or math.isinf(num)):
+            return None, "应为有限的数字"
+        if num < 0:
+            return None, f"“{_text(raw)}”不应为负数"
+        return (int(num) if float(num).is_integer() else num), None
+    if kind == "boolean":
+        return normalize_bool(raw)
+    if isinstance(raw, (dict, list)):
+        return None, "应为一段文字"
+    return _text(raw), None
+
+
+# ---------------------------------------------------------------------------------------------
+# 统一社会信用代码 (GB 32100-2015)
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def uscc_problem(code: str) -> str | None:
+    """None if ``code`` is a well-formed USCC with a correct check character, else what is wrong."""
+    code = code.strip().upper()
+    if len(code) != 18:
+        return f"统一社会信用代码应为 18 位，实际 {len(code)} 位"
+    bad = [c for c in code if c not in _USCC_CHARS]
+    if bad:
+        return f"统一社会信用代码含有不允许的字符“{''.join(dict.fromkeys(bad))}”（不使用 I、O、S、V、Z）"
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(code[:17], _USCC_WEIGHTS))
+    expected = _USCC_CHARS[(31 - total % 31) % 31]
+    if code[17] != expected:
+        return f"统一社会信用代码校验位不对（按 GB 32100-2015 应为“{expected}”），请核对是否抄错"
+    return None
+
+
+def uscc_with_check(first17: str) -> str:
+    """Complete a 17-character USCC body with its check character (used for examples and tests)."""
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17.upper(), _USCC_WEIGHTS))
+    return first17.upper() + _USCC_CHARS[(31 - total % 31) % 31]
+
+
+def entity_type_from_uscc(code: str) -> str | None:
+    """Registered by market regulators (first char 9): second char 1 = enterprise, 2 = 个体工商户."""
+    code = code.strip().upper()
+    if len(code) == 18 and code[0] == "9":
+        return {"1": "company", "2": "individual"}.get(code[1])
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing a whole answer document
+
+_TOP_KEYS = {"hegui_check", "questionnaire_version", "company", "facts", "assessor", "answers"}
+_ANSWER_KEYS = {"answer", "note", "evidence", "self_answer", "override_reason"}
+_ASSESSOR_KEYS = {"mode", "name", "org", "license_no", "date"}
+Locate = Callable[[list[Any]], "int | None"]
+
+
+def _parse_date(raw: Any) -> dt.date | None:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = _text(raw).replace("/", "-").replace(".", "-")
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", text) or re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$", text)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None = None) -> AnswerSet:
+    """Normalise a parsed answer document; every problem is collected with its location, none raised."""
+    result = AnswerSet(source=source)
+    problems = result.problems
+
+    def where(*loc: Any) -> str:
+        line = locate(list(loc)) if locate else None
+        return f"{source}:{line}" if line else source
+
+    def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str) -> None:
+        problems.append(Problem(severity, where(*loc), fld, msg))
+
+    if not isinstance(raw, dict):
+        add("error", (), "", "答题文件应为键值映射（hegui_check、company、answers 等），内容为空或格式不对")
+        return result
+    for key in raw:
+        if key not in _TOP_KEYS:
+            add("error", (key,), str(key), f"不认识的顶层字段，允许：{'、'.join(sorted(_TOP_KEYS))}")
+    fmt = raw.get("hegui_check")
+    if fmt is not None and fmt != FORMAT_VERSION:
+        add("error", ("hegui_check",), "hegui_check", f"答题文件格式版本“{fmt}”不支持，本程序读取版本 {FORMAT_VERSION}")
+    qv = raw.get("questionnaire_version")
+    result.questionnaire_version = _text(qv) if qv is not None else None
+
+    profile = q.profile_by_id
+    for group in ("company", "facts"):
+        block = raw.get(group)
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            add("error", (group,), group, "应为键值映射")
+            continue
+        for key, value in block.items():
+            pq = profile.get(str(key))
+            if pq is None:
+                add("error", (group, key), f"{group}.{key}", f"不认识的企业画像字段，可用：{'、'.join(p.id for p in q.profile if p.group == group)}")
+                continue
+            if value is None or (value == "" and pq.type != "text"):
+                continue  # unanswered (an empty text answer is kept: the question was asked)
+            norm, msg = normalize_value(pq, value)
+            if msg:
+                add("error", (group, key), f"{group}.{key}", msg)
+            else:
+                (result.company if pq.group == "company" else result.facts)[pq.id] = norm
+    code = result.company.get("uscc")
+    if code:
+        msg = uscc_problem(str(code))
+        if msg:
+            add("warning", ("company", "uscc"), "company.uscc", msg)
+        elif "entity_type" not in result.company and entity_type_from_uscc(str(code)):
+            result.company["entity_type"] = entity_type_from_uscc(str(code))
+
+    result.assessor = _parse_assessor(raw.get("assessor"), add)
+    _parse_answer_map(raw.get("answers"), q, result, add)
+    return result
+
+
+def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
+    if block is None:
+        return Assessor()
+    if not isinstance(block, dict):
+        add("error", ("assessor",), "assessor", "应为键值映射（mode、name、org、license_no、date）")
+        return Assessor()
+    for key in block:
+        if key not in _ASSESSOR_KEYS:
+            add("error", ("assessor", key), f"assessor.{key}", f"不认识的字段，允许：{'、'.join(sorted(_ASSESSOR_KEYS))}")
+    mode = _text(block.get("mode") or "self")
+    if mode not in MODES:
+        add("error", ("assessor", "mode"), "assessor.mode", f"取值“{mode}”不允许，可选：self（自评）、lawyer（律师体检）、association（协会批量体检）")
+        mode = "self"
+    date = None
+    if block.get("date") is not None:
+        date = _parse_date(block["date"])
+        if date is None:
+            add("error", ("assessor", "date"), "assessor.date", f"日期“{_text(block['date'])}”无法识别，应为 2026-11-21 这样的格式")
+    names = {k: (_text(block[k]) if block.get(k) not in (None, "") else None) for k in ("name", "org", "license_no")}
+    return Assessor(mode=mode, date=date, **names)
+
+
+def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Callable[..., None]) -> None:
+    if block is None:
+        return
+    if not isinstance(block, dict):
+        add("error", ("answers",), "answers", "应为“题目 id: 答案”的映射")
+        return
+    renamed, retired = q.info.renamed, q.info.retired
+    for raw_id, entry in block.items():
+        item_id = str(raw_id)
+        loc = ("answers", raw_id)
+        if item_id in retired:
+            add("warning", loc, item_id, f"该题已从检查清单中删除（{retired[item_id]}），答案不再计分")
+            continue
+        if item_id in renamed:
+            add("warning", loc, item_id, f"该题已改名为 {renamed[item_id]}，答案已按新 id 读取")
+            item_id = renamed[item_id]
+        item = q.items.get(item_id)
+        if item is None:
+            add("error", loc, item_id, f"检查清单（版本 {q.version}）中没有这道题；请核对 id，或用 hegui-check list 查看")
+            continue
+        if item_id in result.answers:
+            add("error", loc, item_id, "同一道题出现了两次答案")
+            continue
+        answer = _parse_entry(entry, item, loc, add)
+        if answer is not None:
+            result.answers[item_id] = answer
+
+
+def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[..., None]) -> Answer | None:
+    if isinstance(entry, dict):
+        for key in entry:
+            if key not in _ANSWER_KEYS:
+                add("error", (*loc, key), f"{item.id}.{key}", f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}")
+        value_raw = entry.get("answer")
+        note = entry.get("note")
+        evidence = entry.get("evidence")
+        self_raw = entry.get("self_answer")
+        reason = entry.get("override_reason")
+    else:
+        value_raw, note, evidence, self_raw, reason = entry, None, None, None, None
+    value = None
+    if value_raw == "" and item.type is ItemType.text:
+        return Answer(value="", note=None)
+    if value_raw is not None and value_raw != "":
+        value, msg = normalize_value(item, value_raw)
+        if msg:
+            add("error", (*loc, "answer") if isinstance(entry, dict) else loc, item.id, msg)
+            return None
+    self_value = None
+    if self_raw is not None:
+        self_value, msg = normalize_value(item, self_raw)
+        if msg:
+            add("error", (*loc, "self_answer"), f"{item.id}.self_answer", msg)
+    if isinstance(evidence, str):
+        evidence = [evidence]
+    if evidence is not None and not (isinstance(evidence, list) and all(isinstance(e, (str, int, float)) for e in evidence)):
+        add("error", (*loc, "evidence"), f"{item.id}.evidence", "应为一段文字或文字列表")
+        evidence = None
+    if note is not None and isinstance(note, (dict, list)):
+        add("error", (*loc, "note"), f"{item.id}.note", "应为一段文字")
+        note = None
+    if value is None and not note and not evidence:
+        return None  # unanswered: counts as unknown when the item applies
+    return Answer(
+        value=value,
+        note=_text(note) if note not in (None, "") else None,
+        evidence=tuple(_text(e) for e in evidence or ()),
+        self_answer=self_value,
+        override_reason=_text(reason) if reason not in (None, "") else None,
+    )
+
+
+def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
+    """Read an answer file (YAML or JSON). Unreadable or malformed files raise AnswersError."""
+    path = Path(path)
+    try:
+        doc = read_document(path)
+        mtime = dt.date.fromtimestamp(path.stat().st_mtime)
+    except FileNotFoundError:
+        raise AnswersError(f"{path}: 文件不存在") from None
+    except IsADirectoryError:
+        raise AnswersError(f"{path}: 这是一个目录，不是答题文件") from None
+    except UnicodeDecodeError:
+        raise AnswersError(f"{path}: 不是 UTF-8 编码的文本文件（答题文件应为 YAML 或 JSON）") from None
+    except OSError as exc:
+        raise AnswersError(f"{path}: 无法读取（{exc.strerror or exc}）") from None
+    except ValueError as exc:
+        raise AnswersError(f"{path}: {exc}") from None
+    result = parse_answers(doc.data, q, str(path), doc.line)
+    result.file_date = mtime
+    if result.questionnaire_version and result.questionnaire_version != q.version:
+        result.problems.append(
+            Problem("warning", str(path), "questionnaire_version",
+                    f"答题文件按检查清单版本 {result.questionnaire_version} 填写，当前版本为 {q.version}；新增的题目视为未回答")
+        )
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
+    """The answer file as plain data (the on-disk structure of SPEC §4), items in library order."""
+    answers: dict[str, Any] = {}
+    for item_id in sorted(a.answers, key=lambda i: q.position.get(i, len(q.position))):
+        ans = a.answers[item_id]
+        extra = {
+            k: _plain(v)
+            for k, v in (("note", ans.note), ("evidence", ans.evidence), ("self_answer", ans.self_answer),
+                         ("override_reason", ans.override_reason))
+            if v not in (None, (), [])
+        }
+        answers[item_id] = {"answer": _plain(ans.value), **extra} if extra else _plain(ans.value)
+    assessor = a.assessor
+    return {
+        "hegui_check": FORMAT_VERSION,
+        "questionnaire_version": q.version,
+        "company": dict(a.company),
+        "facts": dict(a.facts),
+        "assessor": {"mode": assessor.mode, "name": assessor.name, "org": assessor.org,
+                     "license_no": assessor.license_no, "date": assessor.date},
+        "answers": answers,
+    }
+
+
+def dump_answers(a: AnswerSet, q: Questionnaire) -> str:
+    """YAML text of the answer file; strings such as "yes"/"no" are quoted so YAML 1.1 keeps them."""
+    header = "# hegui-check 答题文件：可以用 hegui-check report 生成报告，或用 hegui-check check --resume 继续填写\n"
+    return header + yaml.safe_dump(to_document(a, q), allow_unicode=True, sort_keys=False, width=100)
+
+
+def save_answers(path: Path, a: AnswerSet, q: Questionnaire) -> None:
+    atomic_write(Path(path), dump_answers(a, q))
+
+
+def with_answer(a: AnswerSet, item_id: str, answer: Answer | None) -> AnswerSet:
+    """A copy of ``a`` with one answer set (or removed when ``answer`` is None)."""
+    answers = dict(a.answers)
+    if answer is None:
+        answers.pop(item_id, None)
+    else:
+        answers[item_id] = answer
+    return replace(a, answers=answers)
+
+
+def merge_profile(a: AnswerSet, values: Mapping[str, Any], q: Questionnaire) -> AnswerSet:
+    company, facts = dict(a.company), dict(a.facts)
+    for key, value in values.items():
+        pq = q.profile_by_id[key]
+        target = company if pq.group == "company" else facts
+        if value is None:
+            target.pop(key, None)
+        else:
+            target[key] = value
+    return replace(a, company=company, facts=facts)

@@ -1,0 +1,426 @@
+"""Command-line interface: parse options, call one library function, print, map errors to exit codes.
+
+Exit codes: 0 success (warnings allowed); 1 an error in the input or a failed check; 2 usage error;
+130 interrupted with Ctrl-C (answers saved).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, Optional, TypeVar
+
+import typer
+
+from .errors import HeguiCheckError, OutputExistsError
+
+app = typer.Typer(
+    name="hegui-check",
+    help="企业合规体检：回答问卷，得到带法律依据和整改建议的中文 PDF 体检报告。全程离线。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+QuestionnairesOpt = typer.Option(
+    None, "--questionnaires", help="另外加载的检查清单目录（如协会自编的行业包），可重复", metavar="DIR"
+)
+NoBuiltinOpt = typer.Option(False, "--no-builtin", help="不加载内置检查清单，只用 --questionnaires 给出的")
+ForceOpt = typer.Option(False, "--force", help="覆盖已存在的输出文件")
+
+
+def _console(stderr: bool = False) -> Any:
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=True)
+
+
+def handle_errors(fn: F) -> F:
+    """Turn library errors into a one-line 错误 message and exit code 1 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except HeguiCheckError as exc:
+            _console(stderr=True).print(f"[red]错误：[/red]{exc}", markup=True)
+            raise typer.Exit(1) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _load(questionnaires: Optional[list[Path]], no_builtin: bool) -> Any:
+    from .questionnaire import load_questionnaire
+
+    return load_questionnaire(questionnaires or [], builtin=not no_builtin)
+
+
+def _parse_formats(value: str) -> list[Any]:
+    from .render import Format
+
+    allowed = [f.value for f in Format]
+    formats = []
+    for part in value.split(","):
+        part = part.strip().lower()
+        if not part:
+            continue
+        if part not in allowed:
+            raise typer.BadParameter(f"不支持的格式“{part}”，可选：{', '.join(allowed)}", param_hint="--format")
+        formats.append(Format(part))
+    if not formats:
+        raise typer.BadParameter("至少给出一种格式", param_hint="--format")
+    return list(dict.fromkeys(formats))
+
+
+def _output_paths(base: Path, formats: list[Any], explicit: bool) -> dict[Any, Path]:
+    """One format: OUT is the file. Several: OUT is a path without extension, each format adds its own."""
+    if len(formats) == 1 and explicit:
+        return {formats[0]: base}
+    stem = base.with_suffix("") if base.suffix.lower() in {".pdf", ".html", ".json", ".md", ".yaml", ".yml"} else base
+    return {f: stem.with_name(stem.name + "." + f.value) for f in formats}
+
+
+def _check_free(paths: list[Path], force: bool) -> None:
+    existing = [str(p) for p in paths if p.exists()]
+    if existing and not force:
+        raise OutputExistsError(f"输出文件已存在：{'、'.join(existing)}（加 --force 覆盖，或用 -o 换一个文件名）")
+
+
+def _write_reports(assessment: Any, outputs: dict[Any, Path]) -> list[Path]:
+    from .render import render
+    from .yamlio import atomic_write
+
+    written = []
+    for fmt, path in outputs.items():
+        atomic_write(path, render(assessment, fmt))
+        written.append(path)
+    return written
+
+
+def _print_problems(problems: list[Any]) -> None:
+    if not problems:
+        return
+    err = _console(stderr=True)
+    for p in problems:
+        colour = "red" if p.severity == "error" else "yellow"
+        err.print(f"[{colour}]{p}[/{colour}]", markup=True)
+
+
+def _print_result(a: Any) -> None:
+    from .render.context import LIGHT_LABELS
+
+    colour = {"green": "green", "yellow": "yellow", "red": "red"}[a.light]
+    score = "—" if a.overall_rounded is None else f"{a.overall_rounded:.1f}"
+    counts = a.finding_counts()
+    out = _console()
+    out.print(f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
+              f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）")
+    out.print(a.light_reason)
+
+
+def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
+    if not value:
+        return {}
+    days: dict[str, int] = {}
+    for part in value.split(","):
+        key, sep, num = part.partition("=")
+        key = key.strip()
+        if not sep or key not in ("红线", "高", "中", "低") or not num.strip().isdigit():
+            raise typer.BadParameter("格式应为 红线=7,高=30,中=90,低=180", param_hint="--deadline-days")
+        days[key] = int(num)
+    return days
+
+
+@app.command()
+@handle_errors
+def report(
+    answers: Path = typer.Argument(..., help="答题文件（YAML 或 JSON）", metavar="ANSWERS"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
+    format: str = typer.Option("pdf", "--format", "-f", help="输出格式，逗号分隔：pdf,html,json,md"),
+    strict: bool = typer.Option(False, "--strict", help="答题文件有任何错误时不生成报告"),
+    deadline_days: Optional[str] = typer.Option(
+        None, "--deadline-days", help="整改期限天数，如 红线=7,高=30,中=90,低=180（可只给一部分）"
+    ),
+    questionnaires: Optional[list[Path]] = QuestionnairesOpt,
+    no_builtin: bool = NoBuiltinOpt,
+    force: bool = ForceOpt,
+) -> None:
+    """根据答题文件评分并生成体检报告（PDF、HTML、JSON、Markdown）。"""
+    from .answers import load_answers
+    from .scoring import assess
+
+    formats = _parse_formats(format)
+    days = _parse_deadlines(deadline_days)
+    q = _load(questionnaires, no_builtin)
+    data = load_answers(answers, q)
+    outputs = _output_paths(output or answers, formats, explicit=output is not None)
+    if data.errors and strict:
+        _print_problems(data.problems)
+        raise HeguiCheckError(f"{answers}: 有 {len(data.errors)} 个错误，--strict 模式下未生成报告")
+    _check_free(list(outputs.values()), force)
+    assessment = assess(q, data, days)
+    written = _write_reports(assessment, outputs)
+    _print_problems(list(assessment.problems))
+    _print_result(assessment)
+    for path in written:
+        _console().print(f"已生成：{path}")
+    if data.errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def check(
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="答题文件保存位置（默认 hegui-answers.yaml）"),
+    resume: Optional[Path] = typer.Option(None, "--resume", help="继续填写已有的答题文件"),
+    modules: Optional[str] = typer.Option(None, "--modules", help="只检查这些模块，逗号分隔，如 labor,tax"),
+    mode: str = typer.Option("self", "--mode", help="self（自评）、lawyer（律师体检）或 association（协会）"),
+    questionnaires: Optional[list[Path]] = QuestionnairesOpt,
+    no_builtin: bool = NoBuiltinOpt,
+    force: bool = ForceOpt,
+) -> None:
+    """交互式问卷：先填企业画像，再逐个模块回答；每答一题自动保存，可随时 Ctrl-C 中断、--resume 继续。"""
+    from .answers import MODES, load_answers
+    from .interview import Interview, progress_summary, set_assessor, start_answers
+
+    if mode not in MODES:
+        raise typer.BadParameter("可选：self、lawyer、association", param_hint="--mode")
+    if not _stdin_is_tty():
+        raise HeguiCheckError(
+            "问卷需要在终端中交互运行（当前输入不是终端）。没有终端时可以：用 hegui-check template 生成空白答题文件，"
+            "填写后用 hegui-check report 生成报告"
+        )
+    q = _load(questionnaires, no_builtin)
+    selected = None
+    if modules:
+        selected = {m.strip() for m in modules.split(",") if m.strip()}
+        unknown = selected - {m.module for m in q.modules}
+        if unknown:
+            raise typer.BadParameter(f"没有模块 {'、'.join(sorted(unknown))}；hegui-check list 可查看全部模块",
+                                     param_hint="--modules")
+    out = _console()
+    if resume is not None:
+        data = load_answers(resume, q)
+        _print_problems(data.problems)
+        path = output or resume
+        done, total = progress_summary(q, data, selected)
+        out.print(f"继续填写 {resume}：已回答 {done} 题（按目前的画像共 {total} 题）")
+    else:
+        path = output or Path("hegui-answers.yaml")
+        if path.exists() and not force:
+            raise OutputExistsError(
+                f"{path} 已存在。继续填写请用 hegui-check check --resume {path}；重新开始请加 --force 或换 -o 文件名"
+            )
+        data = start_answers(q, mode=mode)
+    asker = make_asker()
+    try:
+        if data.assessor.mode == "lawyer" and not data.assessor.name:
+            data = set_assessor(
+                data,
+                name=asker.text("评估律师姓名", validate=lambda t: bool(t.strip()) or "此项必填").strip(),
+                org=asker.text("律师事务所").strip() or None,
+                license_no=asker.text("执业证号").strip() or None,
+            )
+        interview = Interview(q, asker, path, data, selected)
+        data = interview.run()
+    except KeyboardInterrupt:
+        done, total = progress_summary(q, interview.answers if "interview" in locals() else data, selected)
+        _console(stderr=True).print(
+            f"\n已中断。已保存的答案（{done}/{total} 题）在 {path}。\n继续填写：hegui-check check --resume {path}"
+        )
+        raise typer.Exit(130) from None
+    out.print(f"\n[green]问卷已完成[/green]，答案保存在 {path}。")
+    pdf = path.with_suffix(".pdf")
+    try:
+        make_now = asker.select(f"现在生成 PDF 报告（{pdf}）吗？", [("yes", "是"), ("no", "否，以后再生成")], "yes")
+    except KeyboardInterrupt:
+        make_now = "no"
+    if make_now != "yes":
+        out.print(f"以后可以运行：hegui-check report {path}")
+        return
+    from .render import Format
+    from .scoring import assess
+
+    _check_free([pdf], force=True if not pdf.exists() else force)
+    assessment = assess(q, data)
+    _write_reports(assessment, {Format.pdf: pdf})
+    _print_result(assessment)
+    out.print(f"已生成：{pdf}")
+
+
+def _stdin_is_tty() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def make_asker() -> Any:
+    """The prompt backend (tests replace this with one driven by pipe input)."""
+    from .interview import QuestionaryAsker
+
+    return QuestionaryAsker()
+
+
+@app.command()
+@handle_errors
+def validate(
+    paths: Optional[list[Path]] = typer.Argument(None, help="检查清单目录、模块文件或答题文件；不给则检查内置清单"),
+    laws: Optional[Path] = typer.Option(None, "--laws", help="法规文本目录（如 ../shared/laws），逐条核对法律依据"),
+    questionnaires: Optional[list[Path]] = QuestionnairesOpt,
+    no_builtin: bool = NoBuiltinOpt,
+) -> None:
+    """检查检查清单文件和/或答题文件，列出每个问题的文件、行号和修改建议。"""
+    from .answers import load_answers
+    from .errors import QuestionnaireError
+    from .questionnaire import load_questionnaire
+    from .validation import classify_paths
+
+    out = _console()
+    dirs, modules, answer_files = classify_paths(paths or [])
+    failed = False
+    try:
+        q = load_questionnaire([*(questionnaires or []), *dirs], builtin=not no_builtin, extra_files=modules)
+    except QuestionnaireError as exc:
+        for line in exc.problems:
+            _console(stderr=True).print(f"[red]{line}[/red]", markup=True)
+        raise HeguiCheckError(f"检查清单有 {len(exc.problems)} 个问题") from None
+    n_items = sum(len(m.items) for m in q.modules)
+    out.print(f"检查清单 {q.version}：{len(q.modules)} 个模块，{n_items} 道题，格式和条件检查通过")
+    if laws is not None:
+        from .questionnaire.citations import check_citations, load_laws
+
+        try:
+            library = load_laws(laws)
+        except OSError as exc:
+            raise HeguiCheckError(f"{laws}: 无法读取法规目录（需要 INDEX.tsv）：{exc.strerror or exc}") from None
+        problems, count = check_citations(q, library)
+        for line in problems:
+            _console(stderr=True).print(f"[red]{line}[/red]", markup=True)
+        out.print(f"法律依据：{count} 条引用，{len(problems)} 个问题")
+        failed |= bool(problems)
+    for path in answer_files:
+        data = load_answers(path, q)
+        _print_problems(data.problems)
+        errors = len(data.errors)
+        out.print(f"{path}: {len(data.answers)} 个答案，{errors} 个错误，{len(data.problems) - errors} 个警告")
+        failed |= bool(errors)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+@handle_errors
+def list_modules(
+    questionnaires: Optional[list[Path]] = QuestionnairesOpt,
+    no_builtin: bool = NoBuiltinOpt,
+) -> None:
+    """列出检查模块、题目数量、风险分布和版本。"""
+    from rich.table import Table
+
+    q = _load(questionnaires, no_builtin)
+    table = Table(title=f"检查清单 {q.version}（法规截至 {q.info.laws_as_of}）")
+    for col in ("模块", "名称", "类别", "题数", "红线", "高", "中", "低"):
+        table.add_column(col, justify="right" if col in ("题数", "红线", "高", "中", "低") else "left",
+                         no_wrap=True)
+    totals = {"红线": 0, "高": 0, "中": 0, "低": 0}
+    for m in q.modules:
+        counts = {r: sum(1 for i in m.items if i.risk == r) for r in totals}
+        for r in totals:
+            totals[r] += counts[r]
+        kind = {"core": "通用", "industry": "行业", "extra": "自编"}[m.kind]
+        table.add_row(m.module, m.title, kind, str(len(m.scored_items)), *(str(counts[r]) for r in totals))
+    table.add_row("合计", "", "", str(len(q.scored_items)), *(str(v) for v in totals.values()))
+    out = _console()
+    out.print(table)
+    out.print("适用条件：" + "；".join(f"{m.module}：{m.applies_when}" for m in q.modules if m.applies_when))
+
+
+@app.command()
+@handle_errors
+def demo(
+    output: Path = typer.Option(Path("hegui-demo"), "-o", "--output", help="输出目录"),
+    format: str = typer.Option("pdf,md,json", "--format", "-f", help="输出格式，逗号分隔"),
+    force: bool = ForceOpt,
+) -> None:
+    """用内置的示例企业（温州一家 45 人、做直播带货的鞋企）生成一份体检报告，不需要答题。"""
+    from .answers import load_answers
+    from .questionnaire import load_questionnaire
+    from .resources import data_dir
+    from .scoring import assess
+
+    formats = _parse_formats(format)
+    q = load_questionnaire()
+    source = data_dir() / "demo-answers.yaml"
+    answers_copy = output / "demo-answers.yaml"
+    outputs = _output_paths(output / "demo-report", formats, explicit=False)
+    _check_free([answers_copy, *outputs.values()], force)
+    data = load_answers(source, q)
+    assessment = assess(q, data)
+    from .yamlio import atomic_write
+
+    atomic_write(answers_copy, source.read_bytes())
+    written = _write_reports(assessment, outputs)
+    _print_result(assessment)
+    for path in [answers_copy, *written]:
+        _console().print(f"已生成：{path}")
+
+
+@app.command()
+@handle_errors
+def template(
+    output: Path = typer.Option(..., "-o", "--output", help="输出文件"),
+    format: str = typer.Option("yaml", "--format", "-f", help="yaml（空白答题文件）"),
+    industry: Optional[str] = typer.Option(None, "--industry", help="只包含适用于该行业的行业专项，如 footwear"),
+    questionnaires: Optional[list[Path]] = QuestionnairesOpt,
+    no_builtin: bool = NoBuiltinOpt,
+    force: bool = ForceOpt,
+) -> None:
+    """生成空白答题文件：列出每道题、它的 id 和允许的答案，填好后用 hegui-check report 出报告。"""
+    from .template import yaml_template
+    from .yamlio import atomic_write
+
+    if format.strip().lower() != "yaml":
+        raise typer.BadParameter("目前支持 yaml", param_hint="--format")
+    q = _load(questionnaires, no_builtin)
+    if industry is not None:
+        allowed = [o.value for o in q.profile_by_id["industry"].options]
+        if industry not in allowed:
+            raise typer.BadParameter(f"可选：{', '.join(allowed)}", param_hint="--industry")
+    _check_free([output], force)
+    atomic_write(output, yaml_template(q, industry))
+    _console().print(f"已生成：{output}（填写后运行 hegui-check report {output}）")
+
+
+@app.command()
+def doctor() -> None:
+    """检查运行环境：WeasyPrint 及其系统库、中文字体、写入权限，并说明如何修复。"""
+    from .doctor import run_checks
+
+    out = _console()
+    ok = True
+    for check_result in run_checks():
+        mark = "[green]✓[/green]" if check_result.ok else ("[yellow]![/yellow]" if check_result.optional else "[red]✗[/red]")
+        out.print(f"{mark} {check_result.name}：{check_result.detail}")
+        if not check_result.ok and check_result.fix:
+            out.print(f"    [cyan]修复方法：{check_result.fix}[/cyan]")
+        ok &= check_result.ok or check_result.optional
+    if not ok:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Console-script entry point: last-resort guard so users never see a traceback."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.stderr.write("\n已中断。\n")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the CLI boundary
+        if os.environ.get("HEGUI_DEBUG"):
+            raise
+        sys.stderr.write(f"内部错误：{type(exc).__name__}: {exc}\n请设置环境变量 HEGUI_DEBUG=1 重新运行以查看详情，并报告此问题。\n")
+        sys.exit(1)

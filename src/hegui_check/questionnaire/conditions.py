@@ -1,0 +1,293 @@
+"""The small, safe condition language of `applies_when` and `when` (no eval).
+
+    expr    := or
+    or      := and ("or" and)*
+    and     := not ("and" not)*
+    not     := "not" not | compare
+    compare := value (("==" | "!=" | ">" | ">=" | "<" | "<=") value | "not"? "in" list)?
+    value   := NAME | NUMBER | STRING | "true" | "false" | "(" expr ")"
+    list    := "[" (literal ("," literal)*)? "]"
+
+Names are profile facts (``employees``) or earlier item ids (``tax.uses_affiliation``). A name without
+a value is ``None``; every comparison involving ``None`` is false, and a bare ``None`` is false.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Union
+
+__all__ = ["Condition", "ConditionError", "parse_condition"]
+
+
+class ConditionError(ValueError):
+    """A condition that cannot be parsed; the message says where and what was expected."""
+
+
+@dataclass(frozen=True)
+class Name:
+    name: str
+
+
+@dataclass(frozen=True)
+class Literal:
+    value: Any
+
+
+@dataclass(frozen=True)
+class ListLit:
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+
+
+@dataclass(frozen=True)
+class BoolOp:
+    op: str  # "and" | "or"
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Compare:
+    op: str  # == != > >= < <= in notin
+    left: Node
+    right: Node
+
+
+Node = Union[Name, Literal, ListLit, Not, BoolOp, Compare]
+
+_TOKEN = re.compile(
+    r"""\s*(?:
+        (?P<num>-?\d+(?:\.\d+)?)
+      | (?P<str>"[^"\\]*"|'[^'\\]*')
+      | (?P<op>==|!=|>=|<=|>|<|\(|\)|\[|\]|,)
+      | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)?)
+    )""",
+    re.VERBOSE,
+)
+_KEYWORDS = {"and", "or", "not", "in", "true", "false"}
+
+
+def _tokenize(text: str) -> list[tuple[str, Any, int]]:
+    tokens: list[tuple[str, Any, int]] = []
+    pos = 0
+    text = text.rstrip()
+    while pos < len(text):
+        m = _TOKEN.match(text, pos)
+        if not m or m.end() == pos:
+            bad = text[pos:].strip()[:1] or text[pos:pos + 1]
+            raise ConditionError(f"第 {pos + 1} 个字符处无法识别“{bad}”")
+        kind = m.lastgroup or ""
+        raw = m.group(kind)
+        start = m.start(kind)
+        if kind == "num":
+            tokens.append(("lit", float(raw) if "." in raw else int(raw), start))
+        elif kind == "str":
+            tokens.append(("lit", raw[1:-1], start))
+        elif kind == "name" and raw in _KEYWORDS:
+            if raw in ("true", "false"):
+                tokens.append(("lit", raw == "true", start))
+            else:
+                tokens.append((raw, raw, start))
+        else:
+            tokens.append((kind if kind == "name" else raw, raw, start))
+        pos = m.end()
+    tokens.append(("end", None, len(text)))
+    return tokens
+
+
+class _Parser:
+    def __init__(self, text: str):
+        self.tokens = _tokenize(text)
+        self.i = 0
+
+    def peek(self) -> str:
+        return self.tokens[self.i][0]
+
+    def take(self, kind: str | None = None) -> tuple[str, Any, int]:
+        tok = self.tokens[self.i]
+        if kind is not None and tok[0] != kind:
+            self.fail(f"应为“{kind}”")
+        self.i += 1
+        return tok
+
+    def fail(self, expected: str) -> None:
+        kind, raw, pos = self.tokens[self.i]
+        got = "结尾" if kind == "end" else f"“{raw}”"
+        raise ConditionError(f"第 {pos + 1} 个字符处{expected}，实际是{got}")
+
+    def parse(self) -> Node:
+        node = self.or_()
+        if self.peek() != "end":
+            self.fail("应为 and / or 或结尾")
+        return node
+
+    def or_(self) -> Node:
+        parts = [self.and_()]
+        while self.peek() == "or":
+            self.take()
+            parts.append(self.and_())
+        return parts[0] if len(parts) == 1 else BoolOp("or", tuple(parts))
+
+    def and_(self) -> Node:
+        parts = [self.not_()]
+        while self.peek() == "and":
+            self.take()
+            parts.append(self.not_())
+        return parts[0] if len(parts) == 1 else BoolOp("and", tuple(parts))
+
+    def not_(self) -> Node:
+        if self.peek() == "not":
+            self.take()
+            return Not(self.not_())
+        return self.compare()
+
+    def compare(self) -> Node:
+        left = self.value()
+        kind = self.peek()
+        if kind in ("==", "!=", ">", ">=", "<", "<="):
+            self.take()
+            return Compare(kind, left, self.value())
+        if kind == "in":
+            self.take()
+            return Compare("in", left, self.list_())
+        if kind == "not" and self.tokens[self.i + 1][0] == "in":
+            self.take()
+            self.take()
+            return Compare("notin", left, self.list_())
+        return left
+
+    def value(self) -> Node:
+        kind, raw, _ = self.tokens[self.i]
+        if kind == "name":
+            self.take()
+            return Name(raw)
+        if kind == "lit":
+            self.take()
+            return Literal(raw)
+        if kind == "(":
+            self.take()
+            node = self.or_()
+            self.take(")")
+            return node
+        if kind == "[":
+            return self.list_()
+        self.fail("应为名称、数字、带引号的文字或括号")
+        raise AssertionError  # unreachable
+
+    def list_(self) -> ListLit:
+        self.take("[")
+        values: list[Any] = []
+        if self.peek() != "]":
+            while True:
+                if self.peek() != "lit":
+                    self.fail("列表中应为数字或带引号的文字")
+                values.append(self.take()[1])
+                if self.peek() != ",":
+                    break
+                self.take()
+        self.take("]")
+        return ListLit(tuple(values))
+
+
+def _truthy(value: Any) -> bool:
+    return bool(value) if value is not None else False
+
+
+def _eval(node: Node, env: Mapping[str, Any]) -> Any:
+    if isinstance(node, Name):
+        return env.get(node.name)
+    if isinstance(node, Literal):
+        return node.value
+    if isinstance(node, ListLit):
+        return node.values
+    if isinstance(node, Not):
+        return not _truthy(_eval(node.operand, env))
+    if isinstance(node, BoolOp):
+        if node.op == "and":
+            return all(_truthy(_eval(n, env)) for n in node.operands)
+        return any(_truthy(_eval(n, env)) for n in node.operands)
+    left, right = _eval(node.left, env), _eval(node.right, env)
+    if left is None or right is None:
+        return False
+    op = node.op
+    try:
+        if op == "in":
+            return left in right
+        if op == "notin":
+            return left not in right
+        if op == "==":
+            return bool(left == right)
+        if op == "!=":
+            return bool(left != right)
+        if isinstance(left, bool) or isinstance(right, bool):
+            return False
+        if op == ">":
+            return bool(left > right)
+        if op == ">=":
+            return bool(left >= right)
+        if op == "<":
+            return bool(left < right)
+        return bool(left <= right)
+    except TypeError:  # e.g. a text answer compared with a number
+        return False
+
+
+def _names(node: Node) -> list[str]:
+    if isinstance(node, Name):
+        return [node.name]
+    if isinstance(node, Not):
+        return _names(node.operand)
+    if isinstance(node, BoolOp):
+        return [n for child in node.operands for n in _names(child)]
+    if isinstance(node, Compare):
+        return _names(node.left) + _names(node.right)
+    return []
+
+
+def _comparisons(node: Node) -> list[Compare]:
+    if isinstance(node, Compare):
+        return [node]
+    if isinstance(node, Not):
+        return _comparisons(node.operand)
+    if isinstance(node, BoolOp):
+        return [c for child in node.operands for c in _comparisons(child)]
+    return []
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A parsed condition: evaluate it against facts and answers, or list the names it uses."""
+
+    source: str
+    tree: Node
+
+    def evaluate(self, env: Mapping[str, Any]) -> bool:
+        return _truthy(_eval(self.tree, env))
+
+    @property
+    def names(self) -> list[str]:
+        return list(dict.fromkeys(_names(self.tree)))
+
+    def literal_comparisons(self) -> list[tuple[str, tuple[Any, ...]]]:
+        """(name, literals it is compared with) pairs, for checking values against allowed options."""
+        pairs: list[tuple[str, tuple[Any, ...]]] = []
+        for c in _comparisons(self.tree):
+            for a, b in ((c.left, c.right), (c.right, c.left)):
+                if isinstance(a, Name) and isinstance(b, Literal):
+                    pairs.append((a.name, (b.value,)))
+                elif isinstance(a, Name) and isinstance(b, ListLit):
+                    pairs.append((a.name, b.values))
+        return pairs
+
+
+def parse_condition(text: str) -> Condition:
+    """Parse ``text``; raises ConditionError with the position of the first problem."""
+    if not isinstance(text, str) or not text.strip():
+        raise ConditionError("条件为空")
+    return Condition(text, _Parser(text).parse())

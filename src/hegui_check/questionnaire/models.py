@@ -1,0 +1,244 @@
+"""Strict models of the checklist files (SPEC §3): unknown keys are rejected, required fields enforced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from enum import Enum
+from typing import Literal, Optional, Union
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+from .conditions import Condition
+
+RISK_WEIGHTS: dict[str, int] = {"红线": 10, "高": 5, "中": 3, "低": 1}
+RISK_ORDER: dict[str, int] = {"红线": 0, "高": 1, "中": 2, "低": 3}
+
+ID_PART = r"[a-z][a-z0-9_]*"
+MODULE_RE = re.compile(rf"^{ID_PART}$")
+ITEM_ID_RE = re.compile(rf"^({ID_PART})\.({ID_PART})$")
+ARTICLE_RE = re.compile(r"^\d+(之[一二三四五六七八九十]+)?$")
+
+
+class ItemType(str, Enum):
+    status = "status"
+    choice = "choice"
+    multi = "multi"
+    number = "number"
+    boolean = "boolean"
+    text = "text"
+
+
+SCORED_TYPES = frozenset({ItemType.status, ItemType.choice, ItemType.multi, ItemType.number})
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Citation(_Strict):
+    law: str = Field(min_length=1)
+    article: Union[int, str]
+    paragraph: Optional[int] = Field(default=None, ge=1)
+    item: Optional[int] = Field(default=None, ge=1)
+    quote: str = Field(min_length=2)
+
+    @field_validator("law")
+    @classmethod
+    def _law(cls, v: str) -> str:
+        return v.strip("《》 ")
+
+    @field_validator("article")
+    @classmethod
+    def _article(cls, v: Union[int, str]) -> Union[int, str]:
+        if isinstance(v, bool):
+            raise ValueError("条号应为整数，或“276之一”这样的文字")
+        if isinstance(v, int):
+            if v < 1:
+                raise ValueError("条号应为正整数")
+            return v
+        s = v.strip().removeprefix("第").removesuffix("条")
+        if s.isdigit():
+            return int(s)
+        if not ARTICLE_RE.match(s):
+            raise ValueError(f"条号“{v}”无法识别，应为整数或“276之一”")
+        return s
+
+
+class Option(_Strict):
+    value: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    label: str = Field(min_length=1)
+    score: Optional[float] = Field(default=None, ge=0, le=1)
+    good: Optional[bool] = None
+
+
+class Threshold(_Strict):
+    upto: Optional[float] = None
+    score: float = Field(ge=0, le=1)
+
+
+class Item(_Strict):
+    id: str
+    question: str = Field(min_length=2)
+    type: ItemType
+    title: Optional[str] = None
+    help: Optional[str] = None
+    risk: Optional[Literal["红线", "高", "中", "低"]] = None
+    when: Optional[str] = None
+    practice: bool = False
+    violation: Optional[str] = None
+    basis: list[Citation] = Field(default_factory=list)
+    liability: Optional[str] = None
+    remedy: Optional[str] = None
+    evidence: list[str] = Field(default_factory=list)
+    lenient: Optional[str] = None
+    options: list[Option] = Field(default_factory=list)
+    thresholds: list[Threshold] = Field(default_factory=list)
+
+    _when: Optional[Condition] = PrivateAttr(default=None)
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not ITEM_ID_RE.match(v):
+            raise ValueError(f"id “{v}” 应为 <模块>.<名称>，只用小写字母、数字和下划线")
+        return v
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _evidence(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+    @model_validator(mode="after")
+    def _by_type(self) -> Item:
+        missing = []
+        if self.scored:
+            for name in ("risk", "violation", "liability", "remedy"):
+                if not getattr(self, name):
+                    missing.append(name)
+            if not self.basis:
+                missing.append("basis")
+        if missing:
+            raise ValueError(f"计分题缺少字段：{', '.join(missing)}")
+        if self.type in (ItemType.choice, ItemType.multi):
+            if len(self.options) < 2:
+                raise ValueError(f"{self.type.value} 题至少要有两个 options")
+            values = [o.value for o in self.options]
+            if len(set(values)) != len(values):
+                raise ValueError("options 的 value 有重复")
+            if self.type is ItemType.choice and any(o.score is None for o in self.options):
+                raise ValueError("choice 题的每个选项都要有 score（0 到 1）")
+            if self.type is ItemType.choice and max(o.score or 0 for o in self.options) < 1:
+                raise ValueError("choice 题至少要有一个 score 为 1 的选项（完全合规）")
+            if self.type is ItemType.multi and not any(o.good is not False for o in self.options):
+                raise ValueError("multi 题至少要有一个 good 选项")
+        elif self.options:
+            raise ValueError(f"只有 choice / multi 题可以有 options，本题是 {self.type.value}")
+        if self.type is ItemType.number:
+            if not self.thresholds:
+                raise ValueError("number 题要有 thresholds")
+            if self.thresholds[-1].upto is not None:
+                raise ValueError("thresholds 的最后一档不应有 upto（覆盖其余所有数值）")
+            if max(t.score for t in self.thresholds) < 1:
+                raise ValueError("thresholds 至少要有一档 score 为 1")
+        elif self.thresholds:
+            raise ValueError("只有 number 题可以有 thresholds")
+        if not self.scored and (self.risk or self.basis):
+            raise ValueError(f"{self.type.value} 题不计分，不应有 risk 或 basis")
+        return self
+
+    @property
+    def scored(self) -> bool:
+        return self.type in SCORED_TYPES
+
+    @property
+    def module_id(self) -> str:
+        return self.id.split(".", 1)[0]
+
+    @property
+    def weight(self) -> int:
+        return RISK_WEIGHTS[self.risk] if self.risk else 0
+
+    @property
+    def short_title(self) -> str:
+        return self.title or self.question
+
+    @property
+    def condition(self) -> Optional[Condition]:
+        return self._when
+
+
+class Module(_Strict):
+    module: str
+    title: str = Field(min_length=1)
+    version: Optional[str] = None
+    description: Optional[str] = None
+    applies_when: Optional[str] = None
+    items: list[Item] = Field(min_length=1)
+
+    _applies: Optional[Condition] = PrivateAttr(default=None)
+    _kind: str = PrivateAttr(default="core")
+    _source: str = PrivateAttr(default="")
+
+    @field_validator("module")
+    @classmethod
+    def _module(cls, v: str) -> str:
+        if not MODULE_RE.match(v) or v == "profile":
+            raise ValueError(f"模块 id “{v}” 应只用小写字母、数字和下划线（profile 为保留名）")
+        return v
+
+    @property
+    def kind(self) -> str:
+        return self._kind
+
+    @property
+    def source(self) -> str:
+        return self._source
+
+    @property
+    def condition(self) -> Optional[Condition]:
+        return self._applies
+
+    @property
+    def scored_items(self) -> list[Item]:
+        return [i for i in self.items if i.scored]
+
+
+class ProfileQuestion(_Strict):
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    group: Literal["company", "facts"]
+    type: Literal["text", "number", "choice", "boolean"]
+    question: str = Field(min_length=2)
+    help: Optional[str] = None
+    required: bool = False
+    when: Optional[str] = None
+    options: list[Option] = Field(default_factory=list)
+
+    _when: Optional[Condition] = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _options(self) -> ProfileQuestion:
+        if (self.type == "choice") != bool(self.options):
+            raise ValueError("choice 题必须有 options，其他类型不能有 options")
+        return self
+
+    @property
+    def condition(self) -> Optional[Condition]:
+        return self._when
+
+
+class Profile(_Strict):
+    module: Literal["profile"]
+    title: str
+    version: Optional[str] = None
+    items: list[ProfileQuestion] = Field(min_length=1)
+
+
+class LibraryInfo(_Strict):
+    library: str = "hegui-check"
+    version: str = Field(pattern=r"^[0-9A-Za-z.+_-]+$")
+    laws_as_of: str
+    released: Optional[dt.date] = None
+    modules: list[str] = Field(default_factory=list)
+    renamed: dict[str, str] = Field(default_factory=dict)
+    retired: dict[str, str] = Field(default_factory=dict)

@@ -1,0 +1,75 @@
+"""Machine-readable result (SPEC §6): stable keys, format "hegui-check-result/1"."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..legal import cite
+
+if TYPE_CHECKING:
+    from ..scoring import Assessment
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def result_dict(a: Assessment) -> dict[str, Any]:
+    answers = a.answers
+    company = {k: v for k, v in answers.company.items()}
+    return {
+        "format": "hegui-check-result/1",
+        "company": company,
+        "facts": dict(answers.facts),
+        "assessor": {
+            "mode": answers.assessor.mode,
+            "name": answers.assessor.name,
+            "org": answers.assessor.org,
+            "license_no": answers.assessor.license_no,
+        },
+        "assessment_date": a.assessment_date.isoformat() if a.assessment_date else None,
+        "questionnaire_version": a.questionnaire.version,
+        "laws_as_of": a.questionnaire.info.laws_as_of,
+        "report_number": a.report_number,
+        "overall": {
+            "score": a.overall_rounded,
+            "light": a.light,
+            "light_reason": a.light_reason,
+            "completeness": round(a.completeness, 4),
+            "findings_by_risk": a.finding_counts(),
+        },
+        "modules": [
+            {
+                "id": m.module.module,
+                "title": m.module.title,
+                "score": m.rounded,
+                "applicable": m.applicable,
+                "findings": len(m.findings),
+            }
+            for m in a.modules
+        ],
+        "findings": [
+            {
+                "id": r.item.id,
+                "module": r.module.module,
+                "title": r.item.short_title,
+                "risk": r.item.risk,
+                "practice": r.item.practice,
+                "answer": _plain(r.answer.value) if r.answer and r.answer.value is not None else None,
+                "value": r.value,
+                "note": r.answer.note if r.answer else None,
+                "basis": [cite(c, full=False) for c in r.item.basis],
+                "remedy": r.item.remedy,
+                "deadline": r.deadline.isoformat() if r.deadline else None,
+            }
+            for r in a.findings
+        ],
+        "problems": [p.as_dict() for p in a.problems],
+    }
+
+
+def render_json(a: Assessment) -> str:
+    return json.dumps(result_dict(a), ensure_ascii=False, indent=2, default=str) + "\n"

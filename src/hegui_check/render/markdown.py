@@ -1,0 +1,17 @@
+"""Markdown report: the same content as the PDF, as plain text for e-mail, wikis and diffs."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .context import report_context
+from .templating import md_env
+
+if TYPE_CHECKING:
+    from ..scoring import Assessment
+
+
+def render_markdown(a: Assessment) -> str:
+    ctx = report_context(a)
+    ctx.pop("chart_svg")
+    return md_env().get_template("report.md.j2").render(**ctx)

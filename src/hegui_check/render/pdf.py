@@ -1,0 +1,73 @@
+"""PDF report via WeasyPrint: offline, with the CJK font embedded and subset.
+
+Rendering never touches the network or files outside the package's templates and the chosen font:
+`LocalOnlyFetcher` refuses every other URL, so user text that looks like a URL or a file reference
+cannot make the renderer read or fetch anything (the HTML is also autoescaped).
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlparse
+from urllib.request import url2pathname
+
+from ..errors import ReportError
+from ..resources import cjk_font, templates_dir
+from .html import render_html
+
+if TYPE_CHECKING:
+    from ..scoring import Assessment
+
+FONT_FAMILY = "HeguiCJK"
+
+
+def font_css(font: Path) -> str:
+    """The @font-face rule for the CJK font. Built here, not in the template, from a trusted path."""
+    return f'@font-face {{ font-family: "{FONT_FAMILY}"; src: url("{font.as_uri()}"); }}'
+
+
+def _make_fetcher(allowed: list[Path]) -> Any:
+    import weasyprint
+
+    roots = [p.resolve() for p in allowed]
+
+    class LocalOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc, name-defined]
+        """Serves only file:// URLs inside the allowed folders; everything else is skipped."""
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
+                raise ValueError(f"外部资源已忽略：{url[:80]}")
+            path = Path(url2pathname(unquote(parsed.path))).resolve()
+            if not any(path.is_relative_to(root) for root in roots) or not path.is_file():
+                raise ValueError(f"外部资源已忽略：{url[:80]}")
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return weasyprint.urls.URLFetcherResponse(
+                path.as_uri(), body=path.read_bytes(), headers={"Content-Type": mime}
+            )
+
+    return LocalOnlyFetcher()
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render report HTML to PDF bytes (used by the report and by the benchmark)."""
+    found = cjk_font()
+    if found is None:
+        raise ReportError("找不到中文字体，无法生成 PDF；请运行 hegui-check doctor 查看如何安装（HTML、Markdown、JSON 输出不受影响）")
+    font, _ = found
+    try:
+        import weasyprint
+        from weasyprint.text.fonts import FontConfiguration
+    except (ImportError, OSError) as exc:
+        raise ReportError(f"WeasyPrint 或其系统库不可用（{exc}）；请运行 hegui-check doctor 查看如何安装") from None
+    fetcher = _make_fetcher([templates_dir(), font.parent])
+    fonts = FontConfiguration()
+    css = weasyprint.CSS(string=font_css(font), font_config=fonts, url_fetcher=fetcher)
+    document = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[css], font_config=fonts)  # type: ignore[no-any-return]
+
+
+def render_pdf(a: Assessment) -> bytes:
+    return html_to_pdf(render_html(a))
