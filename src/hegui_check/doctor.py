@@ -56,18 +56,13 @@ def check_weasyprint() -> CheckResult:
         return CheckResult("WeasyPrint（生成 PDF）", False, f"无法加载：{exc}", _pango_fix())
     from weasyprint.text.ffi import pango
 
-    version = pango.pango_version_string()
-    detail = f"WeasyPrint {weasyprint.__version__}，Pango {ffi_string(version)}"
-    return CheckResult("WeasyPrint（生成 PDF）", True, detail)
-
-
-def ffi_string(value: object) -> str:
-    from weasyprint.text.ffi import ffi
-
+    detail = f"WeasyPrint {weasyprint.__version__}"
     try:
-        return str(ffi.string(value).decode())  # type: ignore[arg-type]
-    except (TypeError, AttributeError):
-        return str(value)
+        n = int(pango.pango_version())
+        detail += f"，Pango {n // 10000}.{n // 100 % 100}.{n % 100}"
+    except (AttributeError, TypeError, ValueError):
+        pass
+    return CheckResult("WeasyPrint（生成 PDF）", True, detail)
 
 
 def check_harfbuzz_subset() -> CheckResult:

@@ -230,6 +230,7 @@ class Interview:
         message = f"{prefix} {pq.question}"
         if pq.help:
             self.asker.say(f"[dim]{pq.help}[/dim]")
+        value: Any
         if pq.type == "choice":
             value = self.asker.select(message, [(o.value, o.label) for o in pq.options] + self._back_choice(), default)
         elif pq.type == "boolean":
@@ -300,7 +301,7 @@ class Interview:
                 return BACK
             break
         note = None
-        if value in NOTE_AFTER:
+        if isinstance(value, str) and value in NOTE_AFTER:
             note = self.asker.text("备注（可选，如具体情况、涉及人数；直接回车跳过）", default="").strip() or None
         old = self.answers.answers.get(item.id)
         self.answers = with_answer(

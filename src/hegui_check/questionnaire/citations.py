@@ -131,7 +131,8 @@ def check_citations(q: Questionnaire, laws: LawLibrary) -> tuple[list[str], int]
                         problems.append(f"{where}: 《{c.law}》第 {c.article} 条中找不到第{marker}项")
                         continue
                 if normalize(c.quote) not in normalize("".join(scope)):
-                    problems.append(f"{where}: 引文“{c.quote}”不在《{c.law}》第 {c.article} 条{'第 %d 款' % c.paragraph if c.paragraph else ''}的现行条文中")
+                    para = f"第 {c.paragraph} 款" if c.paragraph else ""
+                    problems.append(f"{where}: 引文“{c.quote}”不在《{c.law}》第 {c.article} 条{para}的现行条文中")
     return problems, count
 
 

@@ -77,7 +77,7 @@ def _pydantic_problems(exc: ValidationError, doc: Located, file: str, model: typ
     return problems
 
 
-def _translate(err: dict[str, Any], fld: str) -> str:
+def _translate(err: Any, fld: str) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "missing":

@@ -23,7 +23,8 @@ def module_chart_svg(a: Assessment) -> str:
     height = top + row_h * len(rows) + 10
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-label="分领域得分" class="chart">',
+        f'viewBox="0 0 {width} {height}" role="img" aria-label="分领域得分" class="chart" '
+        f'font-family="HeguiCJK, \'Noto Sans SC\', \'PingFang SC\', \'Microsoft YaHei\', sans-serif">',
     ]
     for tick in (0, 60, 85, 100):
         x = label_w + bar_w * tick / 100

@@ -1,0 +1,52 @@
+"""Shared fixtures. Every test runs with HOME in a temp dir; files go to tmp_path."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from hegui_check.answers import AnswerSet, parse_answers
+from hegui_check.questionnaire import Questionnaire, load_questionnaire
+from hegui_check.resources import data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("USERPROFILE", str(home))
+
+
+@pytest.fixture(scope="session")
+def q() -> Questionnaire:
+    return load_questionnaire()
+
+
+@pytest.fixture
+def demo_path() -> Path:
+    return data_dir() / "demo-answers.yaml"
+
+
+def shared_path(name: str) -> Path:
+    """A folder of ../shared, or skip (a user's machine) — but fail under CI, where it must exist."""
+    path = SHARED / name
+    if not path.is_dir():
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"{path} is missing, but CI=true: CI must run with ../shared beside the checkout")
+        pytest.skip(f"{path} not found: the statute texts live in ../shared, which only development checkouts have")
+    return path
+
+
+def answers_from(q: Questionnaire, answers: dict, **company_facts) -> AnswerSet:
+    """An AnswerSet from plain data: company fields and facts by keyword, item answers by id."""
+    company = {k: v for k, v in company_facts.items() if q.profile_by_id[k].group == "company"}
+    facts = {k: v for k, v in company_facts.items() if q.profile_by_id[k].group == "facts"}
+    raw = {"hegui_check": 1, "company": {"company_name": "测试企业", **company}, "facts": facts,
+           "assessor": {"date": "2026-11-21"}, "answers": answers}
+    return parse_answers(raw, q, "test.yaml")

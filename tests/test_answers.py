@@ -1,0 +1,196 @@
+"""Answer files: aliases, located problems, USCC check, renamed/retired ids, atomic round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from hegui_check.answers import (
+    Answer,
+    dump_answers,
+    entity_type_from_uscc,
+    load_answers,
+    parse_answers,
+    save_answers,
+    uscc_problem,
+    uscc_with_check,
+)
+from hegui_check.errors import AnswersError
+from hegui_check.questionnaire import load_questionnaire
+from hegui_check.yamlio import atomic_write
+
+from .conftest import FIXTURES
+
+
+@pytest.fixture(scope="module")
+def mini():
+    return load_questionnaire([FIXTURES / "mini"], builtin=False)
+
+
+def _write(tmp_path: Path, text: str, name: str = "answers.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("yes", "yes"), (True, "yes"), ("符合", "yes"), ("是", "yes"), ("部分符合", "partial"), ("部分", "partial"),
+     (False, "no"), ("不符合", "no"), ("否", "no"), ("不清楚", "unknown"), ("不适用", "na"), ("NA", "na")],
+)
+def test_status_aliases(mini, raw, value) -> None:
+    a = parse_answers({"answers": {"alpha.high": raw}}, mini, "f.yaml")
+    assert a.problems == []
+    assert a.answers["alpha.high"].value == value
+
+
+def test_bare_yes_and_no_in_yaml_are_read_as_status_values(mini, tmp_path: Path) -> None:
+    a = load_answers(_write(tmp_path, "answers:\n  alpha.high: yes\n  alpha.mid: no\n"), mini)
+    assert a.answers["alpha.high"].value == "yes" and a.answers["alpha.mid"].value == "no"
+
+
+def test_unknown_id_is_an_error_with_its_line(mini, tmp_path: Path) -> None:
+    path = _write(tmp_path, "hegui_check: 1\nanswers:\n  alpha.high: yes\n  alpha.nonsense: yes\n")
+    a = load_answers(path, mini)
+    assert len(a.errors) == 1
+    assert str(a.errors[0]).startswith(f"{path}:4: alpha.nonsense")
+    assert a.answers["alpha.high"].value == "yes"  # the valid part is kept
+
+
+def test_wrong_value_names_what_is_allowed(mini, tmp_path: Path) -> None:
+    a = load_answers(_write(tmp_path, "answers:\n  alpha.high:\n    answer: maybe\n    note: x\n"), mini)
+    (err,) = a.errors
+    assert err.where.endswith(":3") and "maybe" in err.message and "yes（符合）" in err.message
+
+
+def test_wrong_types_are_reported(mini, tmp_path: Path) -> None:
+    text = ("company:\n  employees: many\n  industry: shoes\nfacts:\n  sells_online: perhaps\n"
+            "answers:\n  alpha.num: lots\n  alpha.choice: [all]\n  alpha.multi: 措施甲、措施丙\n")
+    a = load_answers(_write(tmp_path, text), mini)
+    fields = {p.field for p in a.errors}
+    assert fields == {"company.employees", "company.industry", "facts.sells_online", "alpha.num", "alpha.choice",
+                      "alpha.multi"}
+    assert all(p.where.startswith(str(tmp_path)) and ":" in p.where for p in a.errors)
+
+
+def test_options_accept_labels_and_multi_separators(mini) -> None:
+    raw = {"company": {"industry": "鞋革", "employees": "1,200"},
+           "answers": {"alpha.choice": "大部分", "alpha.multi": "措施甲┋b", "alpha.num": "3"}}
+    a = parse_answers(raw, mini, "f")
+    assert a.problems == []
+    assert a.company == {"industry": "footwear", "employees": 1200}
+    assert a.answers["alpha.multi"].value == ["a", "b"] and a.answers["alpha.num"].value == 3
+
+
+def test_unknown_top_level_and_entry_keys_are_errors(mini) -> None:
+    a = parse_answers({"answerz": {}, "answers": {"alpha.high": {"answer": "yes", "notes": "x"}}}, mini, "f")
+    assert {p.field for p in a.errors} == {"answerz", "alpha.high.notes"}
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("answers: [unclosed\n", "YAML 格式错误"), ("\tanswers:\n", "YAML 格式错误"), ("", None), ("- a\n- b\n", None)],
+)
+def test_malformed_files(mini, tmp_path: Path, text: str, needle: str | None) -> None:
+    path = _write(tmp_path, text)
+    if needle:
+        with pytest.raises(AnswersError) as excinfo:
+            load_answers(path, mini)
+        assert str(path) in str(excinfo.value) and needle in str(excinfo.value) and "行" in str(excinfo.value)
+    else:
+        a = load_answers(path, mini)
+        assert a.errors and "映射" in a.errors[0].message
+
+
+def test_binary_and_missing_files(mini, tmp_path: Path) -> None:
+    path = tmp_path / "x.yaml"
+    path.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(AnswersError, match="UTF-8"):
+        load_answers(path, mini)
+    with pytest.raises(AnswersError, match="不存在"):
+        load_answers(tmp_path / "nope.yaml", mini)
+
+
+def test_json_answer_files_load(mini, tmp_path: Path) -> None:
+    path = _write(tmp_path, json.dumps({"hegui_check": 1, "answers": {"alpha.high": "partial"}}), "a.json")
+    assert load_answers(path, mini).answers["alpha.high"].value == "partial"
+    bad = _write(tmp_path, '{"answers": {', "b.json")
+    with pytest.raises(AnswersError, match="JSON"):
+        load_answers(bad, mini)
+
+
+def test_renamed_ids_are_mapped_and_retired_ids_dropped_with_a_warning(mini) -> None:
+    a = parse_answers({"answers": {"alpha.old_mid": "no", "alpha.gone": "yes"}}, mini, "old.yaml")
+    assert a.answers["alpha.mid"].value == "no"
+    assert "alpha.gone" not in a.answers
+    assert [p.severity for p in a.problems] == ["warning", "warning"]
+    assert a.errors == []
+
+
+def test_questionnaire_version_mismatch_is_a_warning(mini, tmp_path: Path) -> None:
+    a = load_answers(_write(tmp_path, 'questionnaire_version: "0.9"\nanswers: {}\n'), mini)
+    assert a.errors == [] and any("0.9" in p.message for p in a.problems)
+
+
+def test_uscc_check_character() -> None:
+    good = uscc_with_check("91330302MA2H8K3L7")
+    assert uscc_problem(good) is None
+    assert "校验位" in (uscc_problem(good[:-1] + ("0" if good[-1] != "0" else "1")) or "")
+    assert "18 位" in (uscc_problem("9133") or "")
+    assert "不允许的字符" in (uscc_problem("91330302MA2H8K3LIO") or "")
+    for published in ("9144030071526726XG", "91330100716105852F", "91110108551385082Q"):  # from business licences
+        assert uscc_problem(published) is None
+    assert entity_type_from_uscc(good) == "company"
+    assert entity_type_from_uscc("92" + good[2:]) == "individual"
+
+
+def test_bad_uscc_is_a_warning_and_entity_type_is_suggested(mini) -> None:
+    a = parse_answers({"company": {"uscc": "91330302MA2H8K3L7X"}}, mini, "f")
+    assert a.errors == [] and a.problems[0].field == "company.uscc"
+    good = uscc_with_check("92330302MA2H8K3L7")
+    assert parse_answers({"company": {"uscc": good}}, mini, "f").company["entity_type"] == "individual"
+
+
+def test_dump_and_load_round_trip(mini, tmp_path: Path) -> None:
+    raw = {"company": {"company_name": "瓯江<鞋业>", "employees": 3}, "facts": {"sells_online": True},
+           "assessor": {"mode": "lawyer", "name": "李律师", "date": "2026-11-21"},
+           "answers": {"alpha.high": {"answer": "no", "note": "备注：含冒号", "evidence": "台账"},
+                       "alpha.red": "yes", "alpha.multi": ["a"], "alpha.num": 2.5, "alpha.text": "",
+                       "alpha.mid": {"answer": "yes", "self_answer": "no", "override_reason": "现场查见"}}}
+    a = parse_answers(raw, mini, "f")
+    path = tmp_path / "out.yaml"
+    save_answers(path, a, mini)
+    text = path.read_text(encoding="utf-8")
+    assert "alpha.red: 'yes'" in text  # quoted, so YAML 1.1 keeps it a string
+    b = load_answers(path, mini)
+    assert b.problems == []
+    assert b.answers == a.answers and b.company == a.company and b.assessor == a.assessor
+    assert dump_answers(b, mini) == text
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("old", encoding="utf-8")
+
+    with pytest.raises(TypeError):
+        atomic_write(path, 12345)  # type: ignore[arg-type]
+    assert path.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]  # no temp file left behind
+
+
+def test_atomic_write_uses_normal_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "new.yaml"
+    atomic_write(path, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_evidence_and_overrides_are_kept(mini) -> None:
+    raw = {"answers": {"alpha.high": {"answer": "no", "evidence": ["合同台账", "花名册"], "self_answer": "是",
+                                      "override_reason": "现场抽查 3 份未签"}}}
+    ans = parse_answers(raw, mini, "f").answers["alpha.high"]
+    assert ans == Answer("no", None, ("合同台账", "花名册"), "yes", "现场抽查 3 份未签")

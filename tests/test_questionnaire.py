@@ -1,0 +1,181 @@
+"""Loading and validating checklist libraries: the bundled one, and broken ones with clear errors."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hegui_check.errors import QuestionnaireError
+from hegui_check.questionnaire import ItemType, load_questionnaire
+from hegui_check.resources import questionnaires_dir
+
+from .conftest import FIXTURES
+
+MODULE_FILES = sorted(questionnaires_dir().glob("*/*.yaml"))
+
+
+def _items():
+    for path in MODULE_FILES:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in data["items"]:
+            yield pytest.param(path, item, id=f"{path.name}:{item['id']}")
+
+
+def test_bundled_library_loads(q) -> None:
+    assert q.version == "2026.11"
+    assert {"contract", "tax", "ip", "labor", "safety", "live_streaming"} <= {m.module for m in q.modules}
+    assert len(q.profile) >= 20
+
+
+@pytest.mark.parametrize(("path", "raw"), list(_items()))
+def test_every_bundled_item_is_complete(q, path: Path, raw: dict) -> None:
+    item = q.items[raw["id"]]
+    assert item.id.startswith(path.stem + ".")
+    if item.scored:
+        assert item.risk in ("红线", "高", "中", "低")
+        assert item.violation and item.liability and item.remedy
+        assert item.basis, "scored items cite at least one article"
+        assert all(c.quote for c in item.basis)
+        assert item.title and len(item.title) <= 16
+    assert item.question.endswith(("？", "?", "）", ")")) or item.type is ItemType.text
+
+
+@pytest.mark.parametrize("path", MODULE_FILES, ids=lambda p: p.name)
+def test_core_modules_have_enough_items(q, path: Path) -> None:
+    module = q.module(yaml.safe_load(path.read_text(encoding="utf-8"))["module"])
+    if module.module == "needs":
+        return
+    low = 8 if module.kind == "core" else 6
+    assert low <= len(module.scored_items) <= 15
+
+
+def test_red_line_items_cite_a_crime_or_a_grave_penalty(q) -> None:
+    grave = ("停产", "停业", "吊销", "关闭", "取缔", "责令停止", "刑")
+    for item in q.scored_items:
+        if item.risk == "红线":
+            cites_criminal_law = any(c.law == "刑法" for c in item.basis)
+            assert cites_criminal_law or any(w in item.liability for w in grave), item.id
+
+
+def test_library_has_renamed_and_retired_sections(q) -> None:
+    assert isinstance(q.info.renamed, dict) and isinstance(q.info.retired, dict)
+    assert q.info.laws_as_of
+
+
+def _copy_mini(tmp_path: Path) -> Path:
+    target = tmp_path / "lib"
+    shutil.copytree(FIXTURES / "mini", target)
+    return target
+
+
+def _load_error(tmp_path: Path, relpath: str, text: str) -> QuestionnaireError:
+    lib = _copy_mini(tmp_path)
+    (lib / relpath).write_text(text, encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as excinfo:
+        load_questionnaire([lib], builtin=False)
+    return excinfo.value
+
+
+GOOD_ITEM = """
+  - id: alpha.extra
+    question: 额外的问题？
+    type: status
+    risk: 中
+    violation: v
+    basis: [{law: 劳动合同法, article: 10, quote: 应当订立书面劳动合同}]
+    liability: l
+    remedy: r
+"""
+
+
+def _module(extra: str) -> str:
+    return "module: gamma\ntitle: 丙\nitems:\n" + GOOD_ITEM.replace("alpha.", "gamma.") + extra
+
+
+def test_unknown_key_is_named_with_file_line_item_and_field(tmp_path: Path) -> None:
+    err = _load_error(tmp_path, "core/gamma.yaml", _module("    remedyy: typo\n"))
+    message = str(err)
+    assert "gamma.yaml:" in message and "gamma.extra" in message and "remedyy" in message
+    assert "不认识的字段" in message
+
+
+def test_missing_required_field_is_reported(tmp_path: Path) -> None:
+    text = "module: gamma\ntitle: 丙\nitems:\n  - {id: gamma.a, question: 问题？, type: status, risk: 高}\n"
+    err = _load_error(tmp_path, "core/gamma.yaml", text)
+    assert "gamma.a" in str(err) and "violation" in str(err) and "basis" in str(err)
+
+
+def test_bad_risk_value_lists_what_is_allowed(tmp_path: Path) -> None:
+    err = _load_error(tmp_path, "core/gamma.yaml", _module("").replace("risk: 中", "risk: 严重"))
+    assert "risk" in str(err) and "严重" in str(err) and "红线" in str(err)
+
+
+def test_unknown_name_in_condition_is_rejected(tmp_path: Path) -> None:
+    err = _load_error(tmp_path, "core/gamma.yaml", _module('    when: "has_robots > 0"\n'))
+    assert "has_robots" in str(err) and "未定义" in str(err)
+
+
+def test_condition_using_a_later_item_is_rejected(tmp_path: Path) -> None:
+    later = GOOD_ITEM.replace("alpha.extra", "gamma.later")
+    err = _load_error(tmp_path, "core/gamma.yaml", _module('    when: "gamma.later == \\"yes\\""\n' + later))
+    assert "gamma.later" in str(err) and "之前" in str(err)
+
+
+def test_condition_comparing_with_an_unknown_option_is_rejected(tmp_path: Path) -> None:
+    err = _load_error(tmp_path, "core/gamma.yaml", _module('    when: "industry == \\"shoes\\""\n'))
+    assert "shoes" in str(err) and "footwear" in str(err)
+
+
+def test_condition_syntax_error_is_reported(tmp_path: Path) -> None:
+    err = _load_error(tmp_path, "core/gamma.yaml", _module('    when: "employees >"\n'))
+    assert "语法错误" in str(err) and "gamma.extra" in str(err)
+
+
+def test_duplicate_item_id_is_rejected(tmp_path: Path) -> None:
+    err = _load_error(tmp_path, "core/gamma.yaml", _module(GOOD_ITEM.replace("alpha.", "gamma.")))
+    assert "重复" in str(err)
+
+
+def test_item_id_must_carry_its_module_name(tmp_path: Path) -> None:
+    err = _load_error(tmp_path, "core/gamma.yaml", "module: gamma\ntitle: 丙\nitems:\n" + GOOD_ITEM)
+    assert "gamma." in str(err) and "alpha.extra" in str(err)
+
+
+def test_malformed_yaml_names_the_line(tmp_path: Path) -> None:
+    err = _load_error(tmp_path, "core/gamma.yaml", "module: gamma\ntitle: [unclosed\nitems: []\n")
+    assert "gamma.yaml" in str(err) and "YAML" in str(err) and "行" in str(err)
+
+
+def test_unquoted_version_is_explained(tmp_path: Path) -> None:
+    lib = _copy_mini(tmp_path)
+    text = (lib / "library.yaml").read_text(encoding="utf-8").replace('version: "1.0"', "version: 1.0")
+    err = _load_error(tmp_path / "x", "library.yaml", text)
+    assert "version" in str(err) and "加引号" in str(err)
+
+
+def test_retired_id_cannot_be_reused(tmp_path: Path) -> None:
+    lib = _copy_mini(tmp_path)
+    text = (lib / "core/alpha.yaml").read_text(encoding="utf-8").replace("id: alpha.gated", "id: alpha.gone")
+    (lib / "core/alpha.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(QuestionnaireError) as excinfo:
+        load_questionnaire([lib], builtin=False)
+    assert "alpha.gone" in str(excinfo.value) and "删除或改名" in str(excinfo.value)
+
+
+def test_extra_library_adds_to_the_bundled_one(tmp_path: Path, q) -> None:
+    extra = tmp_path / "assoc"
+    (extra / "industries").mkdir(parents=True)
+    (extra / "library.yaml").write_text('version: "assoc-1"\nlaws_as_of: "2026-11"\n', encoding="utf-8")
+    (extra / "industries" / "gamma.yaml").write_text(_module(""), encoding="utf-8")
+    combined = load_questionnaire([extra])
+    assert "gamma.extra" in combined.items
+    assert len(combined.items) == len(q.items) + 1
+    assert combined.version == "2026.11+assoc-1"
+
+
+def test_no_builtin_without_a_library_is_an_error() -> None:
+    with pytest.raises(QuestionnaireError):
+        load_questionnaire([], builtin=False)

@@ -1,0 +1,217 @@
+"""Scoring (SPEC §5): worked examples, the traffic-light rules, and property tests of the invariants."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hegui_check.answers import AnswerSet, Assessor, parse_answers
+from hegui_check.questionnaire import ItemType, load_questionnaire
+from hegui_check.scoring import assess, item_value
+
+from .conftest import FIXTURES
+
+MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
+BASE = {"company_name": "测试", "industry": "retail", "employees": 5}
+
+
+def score(answers: dict, **company) -> object:
+    raw = {"company": {**BASE, **company}, "facts": {}, "assessor": {"date": "2026-11-21"}, "answers": answers}
+    a = parse_answers(raw, MINI, "t.yaml")
+    assert a.errors == []
+    return assess(MINI, a)
+
+
+ALL_YES = {"alpha.red": "yes", "alpha.high": "yes", "alpha.mid": "yes", "alpha.low": "yes", "alpha.choice": "all",
+           "alpha.multi": ["a", "b"], "alpha.num": 0, "alpha.gate": False, "beta.one": "yes"}
+
+
+def test_all_best_answers_give_100_and_green() -> None:
+    r = score(ALL_YES)
+    assert r.overall == 100 and r.light == "green" and r.findings == ()
+    assert r.completeness == 1.0
+    assert r.light_reason.startswith("绿灯")
+
+
+def test_worked_example() -> None:
+    # weights: red 10, high 5, mid 3, low 1, choice(中) 3, multi(低) 1, num(高) 5, beta.one(高) 5 = 33
+    answers = {**ALL_YES, "alpha.high": "partial", "alpha.choice": "most", "alpha.multi": ["a"], "alpha.num": 10}
+    r = score(answers)
+    expected = 100 * (33 - 5 * 0.5 - 3 * 0.5 - 1 * 0.5 - 5 * 0.5) / 33
+    assert r.overall == pytest.approx(expected)
+    assert r.overall_rounded == round(expected, 1)
+    assert [f.item.id for f in r.findings] == ["alpha.high", "alpha.num", "alpha.choice", "alpha.multi"]
+    assert r.light == "yellow" and "低于 85 分" in r.light_reason
+
+
+def test_red_line_no_is_red_and_named() -> None:
+    r = score({**ALL_YES, "alpha.red": "no"})
+    assert r.light == "red"
+    assert r.light_reason == "红灯：1 项红线项目不符合（alpha.red）"
+
+
+def test_score_below_60_is_red() -> None:
+    r = score({k: ("no" if isinstance(v, str) and v == "yes" and k != "alpha.red" else v) for k, v in ALL_YES.items()}
+              | {"alpha.choice": "none", "alpha.multi": [], "alpha.num": 99})
+    assert r.overall is not None and r.overall < 60
+    assert r.light == "red" and "低于 60 分" in r.light_reason
+
+
+@pytest.mark.parametrize("value", ["partial", "unknown"])
+def test_red_line_partial_or_unknown_is_yellow(value: str) -> None:
+    r = score({**ALL_YES, "alpha.red": value})
+    assert r.light == "yellow" and "alpha.red" in r.light_reason
+
+
+def test_unanswered_red_line_counts_as_unknown_and_lowers_completeness() -> None:
+    answers = dict(ALL_YES)
+    del answers["alpha.red"]
+    r = score(answers)
+    assert r.light == "yellow"
+    assert r.completeness == pytest.approx(7 / 8)
+    assert r.to_verify[0].item.id == "alpha.red"
+
+
+def test_high_risk_no_is_yellow_even_with_a_high_score() -> None:
+    r = score({**ALL_YES, "alpha.num": 99})  # number item at 高, value 0 -> "no"
+    assert r.light == "yellow" and "高风险项目不符合（alpha.num）" in r.light_reason
+
+
+def test_not_applicable_module_is_none_not_zero() -> None:
+    r = score(ALL_YES, employees=0)
+    beta = next(m for m in r.modules if m.module.module == "beta")
+    assert beta.score is None and not beta.applicable
+    pack = next(m for m in r.modules if m.module.module == "pack")
+    assert pack.score is None
+
+
+def test_gate_question_switches_items_on() -> None:
+    off = score(ALL_YES)
+    on = score({**ALL_YES, "alpha.gate": True})
+    assert next(x for x in off.items if x.item.id == "alpha.gated").state == "inapplicable"
+    assert next(x for x in on.items if x.item.id == "alpha.gated").verdict == "unknown"
+
+
+def test_answer_to_inapplicable_item_is_a_warning_and_not_scored() -> None:
+    r = score({**ALL_YES, "pack.glue": "no"})
+    assert r.overall == 100
+    assert any(p.field == "pack.glue" and p.severity == "warning" for p in r.problems)
+
+
+def test_deadlines_follow_risk_and_are_configurable() -> None:
+    answers = {**ALL_YES, "alpha.red": "partial", "alpha.high": "no", "alpha.mid": "no", "alpha.low": "no"}
+    r = score(answers)
+    by_id = {f.item.id: f.deadline for f in r.findings}
+    date = dt.date(2026, 11, 21)
+    assert by_id["alpha.red"] == date + dt.timedelta(days=7)
+    assert by_id["alpha.high"] == date + dt.timedelta(days=30)
+    assert by_id["alpha.mid"] == date + dt.timedelta(days=90)
+    assert by_id["alpha.low"] == date + dt.timedelta(days=180)
+    a = parse_answers({"company": BASE, "assessor": {"date": "2026-11-21"}, "answers": answers}, MINI, "t")
+    longer = assess(MINI, a, {"中": 120})
+    assert {f.item.id: f.deadline for f in longer.findings}["alpha.mid"] == date + dt.timedelta(days=120)
+
+
+def test_report_number_is_stable_and_depends_on_answers() -> None:
+    assert score(ALL_YES).report_number == score(dict(ALL_YES)).report_number
+    assert score(ALL_YES).report_number != score({**ALL_YES, "alpha.low": "partial"}).report_number
+    assert score(ALL_YES).report_number.startswith("HG-")
+
+
+def test_findings_order_risk_then_shortfall_then_module() -> None:
+    r = score({**ALL_YES, "alpha.low": "no", "beta.one": "partial", "alpha.high": "no", "alpha.mid": "unknown"})
+    assert [f.item.id for f in r.findings] == ["alpha.high", "beta.one", "alpha.mid", "alpha.low"]
+
+
+# --- property tests ---------------------------------------------------------------------------
+
+SCORED = [i for i in MINI.items.values() if i.scored and i.id != "alpha.gated"]
+FIXED = {"alpha.gate": False}  # keep the set of applicable items fixed
+
+
+def _values(item) -> st.SearchStrategy:
+    if item.type is ItemType.status:
+        return st.sampled_from(["yes", "partial", "no", "unknown", None])
+    if item.type is ItemType.choice:
+        return st.sampled_from([o.value for o in item.options] + ["unknown", None])
+    if item.type is ItemType.multi:
+        return st.lists(st.sampled_from([o.value for o in item.options]), unique=True)
+    return st.one_of(st.none(), st.integers(min_value=0, max_value=100))
+
+
+answer_sets = st.fixed_dictionaries({i.id: _values(i) for i in SCORED})
+
+
+def _assess(values: dict) -> object:
+    answers = {k: v for k, v in values.items() if v is not None} | FIXED
+    return score(answers)
+
+
+def _better(item, value):
+    """Strictly better (or equal) alternatives to ``value`` for one item."""
+    current = item_value(item, value)[0] or 0.0
+    candidates = {
+        ItemType.status: ["yes", "partial", "no", "unknown"],
+        ItemType.choice: [o.value for o in item.options],
+        ItemType.multi: [["a", "b"], ["a"], ["b"], []],
+        ItemType.number: [0, 10, 50],
+    }[item.type]
+    return [c for c in candidates if (item_value(item, c)[0] or 0.0) > current]
+
+
+@settings(max_examples=150, deadline=None)
+@given(answer_sets)
+def test_score_is_between_0_and_100(values: dict) -> None:
+    r = _assess(values)
+    assert 0 <= r.overall <= 100
+    for m in r.modules:
+        assert m.score is None or 0 <= m.score <= 100
+
+
+@settings(max_examples=150, deadline=None)
+@given(answer_sets, st.sampled_from(SCORED), st.data())
+def test_improving_one_answer_never_lowers_any_score(values: dict, item, data) -> None:
+    better = _better(item, values[item.id])
+    if not better:
+        return
+    improved = dict(values, **{item.id: data.draw(st.sampled_from(better))})
+    before, after = _assess(values), _assess(improved)
+    assert after.overall >= before.overall - 1e-9
+    for m_before, m_after in zip(before.modules, after.modules):
+        if m_before.score is not None:
+            assert m_after.score >= m_before.score - 1e-9
+    order = {"red": 0, "yellow": 1, "green": 2}
+    assert order[after.light] >= order[before.light]
+
+
+@settings(max_examples=100, deadline=None)
+@given(answer_sets)
+def test_adding_na_answers_never_changes_a_score(values: dict) -> None:
+    before = _assess(values)
+    after = score({k: v for k, v in values.items() if v is not None} | FIXED | {"pack.glue": "na"},
+                  industry="footwear")
+    assert after.overall == pytest.approx(before.overall)
+    assert [m.score for m in after.modules if m.module.module != "pack"] == pytest.approx(
+        [m.score for m in before.modules if m.module.module != "pack"])
+
+
+def test_every_bundled_item_scores_100_and_green_with_its_best_answer(q) -> None:
+    best = {}
+    for item in q.scored_items:
+        if item.type is ItemType.status:
+            best[item.id] = "yes"
+        elif item.type is ItemType.choice:
+            best[item.id] = max(item.options, key=lambda o: o.score or 0).value
+        elif item.type is ItemType.multi:
+            best[item.id] = [o.value for o in item.options if o.good is not False]
+        else:
+            best[item.id] = 0
+    facts = {p.id: True for p in q.profile if p.type == "boolean"}
+    a = AnswerSet(company={"company_name": "x", "industry": "footwear", "employees": 50}, facts=facts,
+                  assessor=Assessor(date=dt.date(2026, 11, 21)))
+    a = parse_answers({"company": a.company, "facts": facts, "answers": best}, q, "best")
+    r = assess(q, a)
+    assert r.overall == 100 and r.light == "green"
