@@ -233,10 +233,21 @@ def test_demo_writes_report_and_example_answers(tmp_path: Path) -> None:
     assert again.exit_code == 1 and "已存在" in again.output
 
 
-def test_doctor_reports_each_check() -> None:
+def test_doctor_passes_on_a_set_up_machine() -> None:
     result = invoke("doctor")
     assert "中文字体" in result.output and "WeasyPrint" in result.output and "内置检查清单" in result.output
-    assert result.exit_code in (0, 1)
+    assert result.exit_code == 0, result.output
+    assert "✓ PDF 试生成" in result.output and "✗" not in result.output
+
+
+def test_doctor_explains_a_missing_font(monkeypatch) -> None:
+    from hegui_check import resources
+
+    monkeypatch.setattr(resources, "cjk_font", lambda: None)
+    result = invoke("doctor")
+    assert result.exit_code == 1
+    assert "✗ 中文字体" in result.output and "pip install pylopdf-fonts-zh-cn" in result.output
+    assert "PDF 试生成" not in result.output
 
 
 def test_main_hides_internal_tracebacks(monkeypatch, capsys) -> None:

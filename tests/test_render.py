@@ -147,3 +147,13 @@ def test_first_page_renders_to_an_image(evil_pdf: bytes, tmp_path: Path) -> None
     subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
     (png,) = tmp_path.glob("p*.png")
     assert png.stat().st_size > 5000
+
+
+def test_pdf_without_a_cjk_font_is_a_clear_error(monkeypatch, evil_assessment) -> None:
+    from hegui_check.errors import ReportError
+    from hegui_check.render import pdf as pdf_module
+
+    monkeypatch.setattr(pdf_module, "cjk_font", lambda: None)
+    with pytest.raises(ReportError) as excinfo:
+        render(evil_assessment, Format.pdf)
+    assert "中文字体" in str(excinfo.value) and "hegui-check doctor" in str(excinfo.value)

@@ -51,8 +51,8 @@ def _make_fetcher(allowed: list[Path]) -> Any:
     return LocalOnlyFetcher()
 
 
-def html_to_pdf(html: str) -> bytes:
-    """Render report HTML to PDF bytes (used by the report and by the benchmark)."""
+def html_to_pdf(html: str, **options: Any) -> bytes:
+    """Render report HTML to PDF bytes; ``options`` go to WeasyPrint's write_pdf."""
     found = cjk_font()
     if found is None:
         raise ReportError("找不到中文字体，无法生成 PDF；请运行 hegui-check doctor 查看如何安装（HTML、Markdown、JSON 输出不受影响）")
@@ -66,7 +66,7 @@ def html_to_pdf(html: str) -> bytes:
     fonts = FontConfiguration()
     css = weasyprint.CSS(string=font_css(font), font_config=fonts, url_fetcher=fetcher)
     document = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[css], font_config=fonts)  # type: ignore[no-any-return]
+    return document.write_pdf(stylesheets=[css], font_config=fonts, **options)  # type: ignore[no-any-return]
 
 
 def render_pdf(a: Assessment) -> bytes:
