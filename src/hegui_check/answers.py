@@ -395,7 +395,7 @@ def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[...
     if note is not None and isinstance(note, (dict, list)):
         add("error", (*loc, "note"), f"{item.id}.note", "应为一段文字")
         note = None
-    if value is None and not note and not evidence:
+    if value is None and not note and not evidence and self_value is None:
         return None  # unanswered: counts as unknown when the item applies
     return Answer(
         value=value,

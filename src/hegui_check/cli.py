@@ -82,7 +82,8 @@ def _output_paths(base: Path, formats: list[Any], explicit: bool) -> dict[Any, P
     """One format: OUT is the file. Several: OUT is a path without extension, each format adds its own."""
     if len(formats) == 1 and explicit:
         return {formats[0]: base}
-    stem = base.with_suffix("") if base.suffix.lower() in {".pdf", ".html", ".json", ".md", ".yaml", ".yml"} else base
+    known = {".pdf", ".html", ".json", ".md", ".xlsx", ".docx", ".yaml", ".yml"}
+    stem = base.with_suffix("") if base.suffix.lower() in known else base
     return {f: stem.with_name(stem.name + "." + f.value) for f in formats}
 
 
@@ -92,13 +93,13 @@ def _check_free(paths: list[Path], force: bool) -> None:
         raise OutputExistsError(f"输出文件已存在：{'、'.join(existing)}（加 --force 覆盖，或用 -o 换一个文件名）")
 
 
-def _write_reports(assessment: Any, outputs: dict[Any, Path]) -> list[Path]:
+def _write_reports(assessment: Any, outputs: dict[Any, Path], options: Any = None) -> list[Path]:
     from .render import render
     from .yamlio import atomic_write
 
     written = []
     for fmt, path in outputs.items():
-        atomic_write(path, render(assessment, fmt))
+        atomic_write(path, render(assessment, fmt, options))
         written.append(path)
     return written
 
@@ -142,8 +143,13 @@ def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
 def report(
     answers: Path = typer.Argument(..., help="答题文件（YAML 或 JSON）", metavar="ANSWERS"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
-    format: str = typer.Option("pdf", "--format", "-f", help="输出格式，逗号分隔：pdf,html,json,md"),
+    format: str = typer.Option(
+        "pdf", "--format", "-f", help="输出格式，逗号分隔：pdf,html,json,md,xlsx（整改台账）,docx（可编辑 Word）"
+    ),
     strict: bool = typer.Option(False, "--strict", help="答题文件有任何错误时不生成报告"),
+    letterhead: Optional[Path] = typer.Option(
+        None, "--letterhead", help="信头文件（YAML：organization、logo、contact），印在封面和页脚", metavar="FILE"
+    ),
     deadline_days: Optional[str] = typer.Option(
         None, "--deadline-days", help="整改期限天数，如 红线=7,高=30,中=90,低=180（可只给一部分）"
     ),
@@ -153,10 +159,13 @@ def report(
 ) -> None:
     """根据答题文件评分并生成体检报告（PDF、HTML、JSON、Markdown）。"""
     from .answers import load_answers
+    from .letterhead import load_letterhead
+    from .render import RenderOptions
     from .scoring import assess
 
     formats = _parse_formats(format)
     days = _parse_deadlines(deadline_days)
+    options = RenderOptions(letterhead=load_letterhead(letterhead) if letterhead else None)
     q = _load(questionnaires, no_builtin)
     data = load_answers(answers, q)
     outputs = _output_paths(output or answers, formats, explicit=output is not None)
@@ -165,7 +174,7 @@ def report(
         raise HeguiCheckError(f"{answers}: 有 {len(data.errors)} 个错误，--strict 模式下未生成报告")
     _check_free(list(outputs.values()), force)
     assessment = assess(q, data, days)
-    written = _write_reports(assessment, outputs)
+    written = _write_reports(assessment, outputs, options)
     _print_problems(list(assessment.problems))
     _print_result(assessment)
     for path in written:
@@ -180,17 +189,29 @@ def check(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="答题文件保存位置（默认 hegui-answers.yaml）"),
     resume: Optional[Path] = typer.Option(None, "--resume", help="继续填写已有的答题文件"),
     modules: Optional[str] = typer.Option(None, "--modules", help="只检查这些模块，逗号分隔，如 labor,tax"),
-    mode: str = typer.Option("self", "--mode", help="self（自评）、lawyer（律师体检）或 association（协会）"),
+    mode: Optional[str] = typer.Option(
+        None, "--mode", help="self（自评，默认）、lawyer（律师体检：逐题记录查见材料，可复核企业自评）或 association"
+    ),
+    recheck: Optional[Path] = typer.Option(None, "--recheck", help="复检：只重新询问上次体检的问题项，其余沿用", metavar="BEFORE"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
 ) -> None:
     """交互式问卷：先填企业画像，再逐个模块回答；每答一题自动保存，可随时 Ctrl-C 中断、--resume 继续。"""
     from .answers import MODES, load_answers
-    from .interview import Interview, progress_summary, set_assessor, start_answers
+    from .interview import (
+        Interview,
+        prepare_recheck,
+        prepare_review,
+        progress_summary,
+        set_assessor,
+        start_answers,
+    )
 
-    if mode not in MODES:
+    if mode is not None and mode not in MODES:
         raise typer.BadParameter("可选：self、lawyer、association", param_hint="--mode")
+    if resume is not None and recheck is not None:
+        raise typer.BadParameter("--resume 和 --recheck 只能用一个", param_hint="--recheck")
     if not _stdin_is_tty():
         raise HeguiCheckError(
             "问卷需要在终端中交互运行（当前输入不是终端）。没有终端时可以：用 hegui-check template 生成空白答题文件，"
@@ -205,10 +226,28 @@ def check(
             raise typer.BadParameter(f"没有模块 {'、'.join(sorted(unknown))}；hegui-check list 可查看全部模块",
                                      param_hint="--modules")
     out = _console()
-    if resume is not None:
+    defaults: dict[str, Any] = {}
+    if recheck is not None:
+        before = load_answers(recheck, q)
+        _print_problems(before.problems)
+        data, defaults = prepare_recheck(q, before)
+        path = output or recheck.with_name(recheck.stem + "-复检.yaml")
+        _check_free([path], force)
+        if mode is not None:
+            data = set_assessor(data, mode=mode)
+        out.print(f"复检 {recheck}：上次的 {len(defaults)} 个问题项将重新询问，其余 {len(data.answers)} 个答案沿用；"
+                  f"结果保存到 {path}。之后可用 hegui-check diff {recheck} {path} 生成对比报告。")
+    elif resume is not None:
         data = load_answers(resume, q)
         _print_problems(data.problems)
         path = output or resume
+        if mode == "lawyer" and data.assessor.mode != "lawyer":
+            data = prepare_review(data)
+            path = output or resume.with_name(resume.stem + "-律师体检.yaml")
+            _check_free([path], force)
+            out.print(f"律师复核企业自评：逐题确认企业的答案（默认显示企业自评），改判须写明理由；保存到 {path}")
+        elif path != resume:
+            _check_free([path], force)
         done, total = progress_summary(q, data, selected)
         out.print(f"继续填写 {resume}：已回答 {done} 题（按目前的画像共 {total} 题）")
     else:
@@ -217,20 +256,22 @@ def check(
             raise OutputExistsError(
                 f"{path} 已存在。继续填写请用 hegui-check check --resume {path}；重新开始请加 --force 或换 -o 文件名"
             )
-        data = start_answers(q, mode=mode)
+        data = start_answers(q, mode=mode or "self")
     asker = make_asker()
+    interview = None
     try:
         if data.assessor.mode == "lawyer" and not data.assessor.name:
             data = set_assessor(
                 data,
                 name=asker.text("评估律师姓名", validate=lambda t: bool(t.strip()) or "此项必填").strip(),
                 org=asker.text("律师事务所").strip() or None,
-                license_no=asker.text("执业证号").strip() or None,
+                license_no=asker.text("律师执业证号").strip() or None,
             )
-        interview = Interview(q, asker, path, data, selected)
+        interview = Interview(q, asker, path, data, selected, defaults)
         data = interview.run()
     except KeyboardInterrupt:
-        done, total = progress_summary(q, interview.answers if "interview" in locals() else data, selected)
+        saved = interview.answers if interview is not None else data
+        done, total = progress_summary(q, saved, selected)
         _console(stderr=True).print(
             f"\n已中断。已保存的答案（{done}/{total} 题）在 {path}。\n继续填写：hegui-check check --resume {path}"
         )
@@ -247,7 +288,8 @@ def check(
     from .render import Format
     from .scoring import assess
 
-    _check_free([pdf], force=True if not pdf.exists() else force)
+    if pdf.exists() and not force:
+        raise OutputExistsError(f"{pdf} 已存在，未覆盖；可以运行 hegui-check report {path} -o 新文件名.pdf")
     assessment = assess(q, data)
     _write_reports(assessment, {Format.pdf: pdf})
     _print_result(assessment)
@@ -309,6 +351,49 @@ def validate(
         out.print(f"{path}: {len(data.answers)} 个答案，{errors} 个错误，{len(data.problems) - errors} 个警告")
         failed |= bool(errors)
     if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def diff(
+    before: Path = typer.Argument(..., help="上次体检的答题文件", metavar="BEFORE"),
+    after: Path = typer.Argument(..., help="复检的答题文件", metavar="AFTER"),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
+    format: str = typer.Option("pdf,md,json", "--format", "-f", help="输出格式，逗号分隔：pdf,html,md,json"),
+    questionnaires: Optional[list[Path]] = QuestionnairesOpt,
+    no_builtin: bool = NoBuiltinOpt,
+    force: bool = ForceOpt,
+) -> None:
+    """复检对比报告：已整改、仍未整改（含逾期）、新发现的问题，以及总分和各领域得分的变化。"""
+    from .answers import load_answers
+    from .compare import compare
+    from .render.diff_report import render_diff
+    from .yamlio import atomic_write
+
+    formats = [f.strip().lower() for f in format.split(",") if f.strip()]
+    bad = [f for f in formats if f not in ("pdf", "html", "md", "json")]
+    if bad or not formats:
+        raise typer.BadParameter(f"不支持的格式“{'、'.join(bad)}”，可选：pdf, html, md, json", param_hint="--format")
+    q = _load(questionnaires, no_builtin)
+    old, new = load_answers(before, q), load_answers(after, q)
+    _print_problems(old.problems + new.problems)
+    base = output or after.with_name(after.stem + "-复检对比")
+    if len(formats) == 1 and output is not None:
+        outputs = {formats[0]: base}
+    else:
+        stem = base.with_suffix("") if base.suffix.lower() in {".pdf", ".html", ".md", ".json"} else base
+        outputs = {f: stem.with_name(stem.name + "." + f) for f in formats}
+    _check_free(list(outputs.values()), force)
+    comparison = compare(q, old, new)
+    out = _console()
+    out.print(f"已整改 {len(comparison.resolved)} 项，仍未整改 {len(comparison.still_open)} 项"
+              f"（逾期 {len(comparison.overdue)} 项），新发现 {len(comparison.new)} 项；"
+              f"总分 {comparison.before.overall_rounded} → {comparison.after.overall_rounded}")
+    for fmt, path in outputs.items():
+        atomic_write(path, render_diff(comparison, fmt))
+        out.print(f"已生成：{path}")
+    if old.errors or new.errors:
         raise typer.Exit(1)
 
 

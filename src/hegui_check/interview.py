@@ -25,6 +25,7 @@ from .answers import (
     with_answer,
 )
 from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
+from .render.context import answer_label
 
 BACK = "__back__"
 HELP = "__help__"
@@ -138,14 +139,14 @@ class Interview:
     """Runs the questionnaire against an Asker, saving to ``path`` after every answer."""
 
     def __init__(self, q: Questionnaire, asker: Asker, path: Path, answers: AnswerSet,
-                 modules: set[str] | None = None):
+                 modules: set[str] | None = None, defaults: dict[str, Any] | None = None):
         self.q = q
         self.asker = asker
         self.path = Path(path)
         self.answers = answers
         self.modules = modules
         self.history: list[str] = []
-        self.defaults: dict[str, Any] = {}
+        self.defaults: dict[str, Any] = dict(defaults or {})  # e.g. the previous answers in a re-check
 
     # -- persistence -------------------------------------------------------------------------
     def _save(self) -> None:
@@ -218,6 +219,11 @@ class Interview:
     def _ask(self, step: Step, steps: list[Step]) -> Any:
         prefix = self._progress(step, steps)
         default = self.defaults.pop(step.key, None)
+        old = self.answers.answers.get(step.key)
+        if default is None and old is not None and old.self_answer is not None:
+            default = old.self_answer
+            assert step.item is not None
+            self.asker.say(f"[dim]企业自评：{answer_label(step.item, old.self_answer)}[/dim]")
         if step.profile is not None:
             return self._ask_profile(step.profile, prefix, default)
         assert step.item is not None
@@ -300,15 +306,65 @@ class Interview:
             if value == BACK:
                 return BACK
             break
-        note = None
-        if isinstance(value, str) and value in NOTE_AFTER:
-            note = self.asker.text("备注（可选，如具体情况、涉及人数；直接回车跳过）", default="").strip() or None
         old = self.answers.answers.get(item.id)
+        lawyer = self.answers.assessor.mode == "lawyer"
+        note = old.note if old else None
+        evidence: Sequence[str] = old.evidence if old else ()
+        if lawyer and item.scored:
+            evidence = self._ask_evidence(item, evidence)
+        if (isinstance(value, str) and value in NOTE_AFTER) or (lawyer and item.scored):
+            note = self.asker.text("备注（可选，如具体情况、涉及人数；直接回车跳过）", default=note or "").strip() or None
+        self_answer, reason = (old.self_answer, old.override_reason) if old else (None, None)
+        if lawyer and self_answer is not None:
+            if self_answer == value:
+                self_answer, reason = None, None  # the assessor agrees with the owner's own answer
+            else:
+                reason = self.asker.text(
+                    f"改判理由（企业自评为“{answer_label(item, self_answer)}”，现改为“{answer_label(item, value)}”）",
+                    default=reason or "", validate=lambda t: bool(t.strip()) or "改判须写明理由",
+                ).strip()
         self.answers = with_answer(
             self.answers, item.id,
-            Answer(value=value, note=note or (old.note if old else None), evidence=old.evidence if old else ()),
+            Answer(value=value, note=note, evidence=tuple(evidence), self_answer=self_answer,
+                   override_reason=reason),
         )
         return value
+
+    def _ask_evidence(self, item: Item, current: Sequence[str]) -> list[str]:
+        """Lawyer mode: which documents were seen — pick from the item's hints, plus free text."""
+        picked: list[str] = []
+        if item.evidence:
+            picked = self.asker.checkbox("现场查见的材料（空格勾选，可不选）", [(e, e) for e in item.evidence],
+                                         [e for e in current if e in item.evidence])
+        others = [e for e in current if e not in item.evidence]
+        extra = self.asker.text("其他查见材料（多项用“；”分隔，直接回车跳过）", default="；".join(others)).strip()
+        picked += [e.strip() for e in extra.replace(";", "；").split("；") if e.strip()]
+        return list(dict.fromkeys(picked))
+
+
+def prepare_review(a: AnswerSet, today: dt.date | None = None) -> AnswerSet:
+    """A lawyer's on-site review of a self-assessment: every answer becomes the owner's ``self_answer``
+    and is asked again (with the owner's answer as the default); notes and evidence are kept."""
+    answers = {
+        item_id: Answer(value=None, note=ans.note, evidence=ans.evidence, self_answer=ans.value)
+        if ans.value is not None and ans.self_answer is None else ans
+        for item_id, ans in a.answers.items()
+    }
+    assessor = Assessor(mode="lawyer", date=today or dt.date.today())  # the lawyer signs, not the owner
+    return replace(a, answers=answers, assessor=assessor, problems=[])
+
+
+def prepare_recheck(q: Questionnaire, before: AnswerSet, today: dt.date | None = None) -> tuple[AnswerSet, dict[str, Any]]:
+    """A re-check (复检): the previous findings are cleared so they are asked again; every other answer is
+    carried over with its note. Items added to the library or newly applicable are unanswered, so they are
+    asked too. Returns the new answer set and the previous answers, to offer as defaults."""
+    from .scoring import assess
+
+    findings = {r.item.id for r in assess(q, before).findings}
+    answers = {k: v for k, v in before.answers.items() if k not in findings}
+    defaults = {k: before.answers[k].value for k in findings if k in before.answers}
+    assessor = replace(before.assessor, date=today or dt.date.today())
+    return replace(before, answers=answers, assessor=assessor, problems=[], file_date=None), defaults
 
 
 def start_answers(q: Questionnaire, mode: str = "self", today: dt.date | None = None) -> AnswerSet:

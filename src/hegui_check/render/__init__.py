@@ -1,12 +1,17 @@
-"""Renderers: each turns an Assessment into the bytes of one output format, chosen by `Format`."""
+"""Renderers: each turns an Assessment into the bytes of one output format, chosen by `Format`.
+
+Heavy libraries (WeasyPrint, python-docx, openpyxl) are imported only when their format is made.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..letterhead import Letterhead
     from ..scoring import Assessment
 
 
@@ -15,39 +20,62 @@ class Format(str, Enum):
     html = "html"
     json = "json"
     md = "md"
+    xlsx = "xlsx"
+    docx = "docx"
 
 
-def _pdf(a: Assessment) -> bytes:
-    from .pdf import render_pdf  # WeasyPrint is imported only when a PDF is made
+@dataclass(frozen=True)
+class RenderOptions:
+    """Per-run presentation settings that are not part of the assessment itself."""
 
-    return render_pdf(a)
+    letterhead: Letterhead | None = None
 
 
-def _html(a: Assessment) -> bytes:
+def _pdf(a: Assessment, o: RenderOptions) -> bytes:
+    from .pdf import render_pdf
+
+    return render_pdf(a, o)
+
+
+def _html(a: Assessment, o: RenderOptions) -> bytes:
     from .html import render_html
 
-    return render_html(a).encode("utf-8")
+    return render_html(a, o).encode("utf-8")
 
 
-def _json(a: Assessment) -> bytes:
+def _json(a: Assessment, o: RenderOptions) -> bytes:
     from .json_result import render_json
 
     return render_json(a).encode("utf-8")
 
 
-def _md(a: Assessment) -> bytes:
+def _md(a: Assessment, o: RenderOptions) -> bytes:
     from .markdown import render_markdown
 
-    return render_markdown(a).encode("utf-8")
+    return render_markdown(a, o).encode("utf-8")
 
 
-RENDERERS: dict[Format, Callable[[Assessment], bytes]] = {
+def _xlsx(a: Assessment, o: RenderOptions) -> bytes:
+    from .xlsx_ledger import render_xlsx
+
+    return render_xlsx(a)
+
+
+def _docx(a: Assessment, o: RenderOptions) -> bytes:
+    from .docx_report import render_docx
+
+    return render_docx(a)
+
+
+RENDERERS: dict[Format, Callable[[Assessment, RenderOptions], bytes]] = {
     Format.pdf: _pdf,
     Format.html: _html,
     Format.json: _json,
     Format.md: _md,
+    Format.xlsx: _xlsx,
+    Format.docx: _docx,
 }
 
 
-def render(a: Assessment, fmt: Format) -> bytes:
-    return RENDERERS[fmt](a)
+def render(a: Assessment, fmt: Format, options: RenderOptions | None = None) -> bytes:
+    return RENDERERS[fmt](a, options or RenderOptions())

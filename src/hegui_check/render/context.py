@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..answers import MODES, STATUS_LABELS, Answer
 from ..legal import cite, law_title, law_version
 from ..questionnaire import Item, ItemType
 from ..scoring import RISKS, Assessment, ItemResult
 from .chart import module_chart_svg
+
+if TYPE_CHECKING:
+    from ..letterhead import Letterhead
 
 LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 LIGHT_MEANING = {
@@ -104,7 +107,7 @@ def _finding_view(n: int, r: ItemResult) -> dict[str, Any]:
     }
 
 
-def report_context(a: Assessment) -> dict[str, Any]:
+def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[str, Any]:
     """Everything the HTML and Markdown templates show, as plain strings, numbers and lists."""
     q = a.questionnaire
     info = q.info
@@ -199,4 +202,9 @@ def report_context(a: Assessment) -> dict[str, Any]:
         "scoring_method": SCORING_METHOD,
         "problems": [str(p) for p in a.problems],
         "disclaimer": DISCLAIMER,
+        "letterhead": None if letterhead is None else {
+            "organization": letterhead.organization,
+            "contact": letterhead.contact,
+            "logo": letterhead.logo_data_uri(),
+        },
     }

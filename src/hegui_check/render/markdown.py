@@ -9,9 +9,10 @@ from .templating import md_env
 
 if TYPE_CHECKING:
     from ..scoring import Assessment
+    from . import RenderOptions
 
 
-def render_markdown(a: Assessment) -> str:
-    ctx = report_context(a)
+def render_markdown(a: Assessment, options: RenderOptions | None = None) -> str:
+    ctx = report_context(a, options.letterhead if options else None)
     ctx.pop("chart_svg")
     return md_env().get_template("report.md.j2").render(**ctx)

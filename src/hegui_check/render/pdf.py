@@ -7,6 +7,7 @@ cannot make the renderer read or fetch anything (the HTML is also autoescaped).
 
 from __future__ import annotations
 
+import base64
 import mimetypes
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +20,11 @@ from .html import render_html
 
 if TYPE_CHECKING:
     from ..scoring import Assessment
+    from . import RenderOptions
 
 FONT_FAMILY = "HeguiCJK"
+_DATA_IMAGE = "data:image/"
+_IMAGE_TYPES = {"image/png", "image/jpeg", "image/svg+xml"}
 
 
 def font_css(font: Path) -> str:
@@ -37,6 +41,14 @@ def _make_fetcher(allowed: list[Path]) -> Any:
         """Serves only file:// URLs inside the allowed folders; everything else is skipped."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
+            if url.startswith(_DATA_IMAGE):  # the letterhead logo, embedded by the renderer
+                head, _, payload = url.partition(",")
+                mime = head[5:].split(";")[0]
+                if mime in _IMAGE_TYPES and head.endswith(";base64"):
+                    return weasyprint.urls.URLFetcherResponse(
+                        "data:", body=base64.b64decode(payload), headers={"Content-Type": mime}
+                    )
+                raise ValueError("外部资源已忽略：data URI")
             parsed = urlparse(url)
             if parsed.scheme != "file" or parsed.netloc not in ("", "localhost"):
                 raise ValueError(f"外部资源已忽略：{url[:80]}")
@@ -69,5 +81,5 @@ def html_to_pdf(html: str, **options: Any) -> bytes:
     return document.write_pdf(stylesheets=[css], font_config=fonts, **options)  # type: ignore[no-any-return]
 
 
-def render_pdf(a: Assessment) -> bytes:
-    return html_to_pdf(render_html(a))
+def render_pdf(a: Assessment, options: RenderOptions | None = None) -> bytes:
+    return html_to_pdf(render_html(a, options))
