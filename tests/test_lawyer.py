@@ -1,0 +1,231 @@
+"""Lawyer's on-site check, overrides, re-check (复检) and the comparison report, letterheads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import docx
+import openpyxl
+import pypdf
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from typer.testing import CliRunner
+
+from hegui_check import cli
+from hegui_check.answers import load_answers, parse_answers, save_answers
+from hegui_check.compare import compare
+from hegui_check.errors import HeguiCheckError
+from hegui_check.interview import Interview, prepare_recheck, prepare_review
+from hegui_check.letterhead import load_letterhead
+from hegui_check.questionnaire import load_questionnaire
+from hegui_check.render import Format, RenderOptions, render
+from hegui_check.render.pdf import _make_fetcher
+from hegui_check.resources import templates_dir
+from hegui_check.scoring import assess
+
+from .conftest import FIXTURES
+from .test_interview import BACK, HELP, PipeAsker
+
+MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
+MINI_ARGS = ["--no-builtin", "--questionnaires", str(FIXTURES / "mini")]
+COMPANY = {"company_name": "瓯江鞋业有限公司", "uscc": "", "entity_type": "company", "industry": "footwear",
+           "employees": 12}
+SELF = {"alpha.red": "yes", "alpha.high": "yes", "alpha.mid": "partial", "alpha.low": "no", "alpha.choice": "all",
+        "alpha.multi": ["a", "b"], "alpha.num": 0, "alpha.gate": False, "alpha.text": "", "beta.one": "yes",
+        "pack.glue": "yes"}
+
+
+def _answers(answers: dict, date: str = "2026-08-01", **assessor) -> object:
+    raw = {"company": COMPANY, "facts": {"sells_online": False}, "assessor": {"date": date, **assessor},
+           "answers": answers}
+    return parse_answers(raw, MINI, "x.yaml")
+
+
+def _policy(choose: dict[str, object]):
+    """Answer by question text fragment; default: keep the offered default / first value."""
+
+    def policy(message, choices):
+        values = [v for v, _ in choices]
+        for fragment, value in choose.items():
+            if fragment in message and value in values:
+                return value
+        return "false" if "false" in values else values[0] if values[0] not in (BACK, HELP) else values[1]
+
+    return policy
+
+
+def _run(answers, policy, path: Path, texts=None, defaults=None, stop_after=None):
+    with create_pipe_input() as inp:
+        asker = PipeAsker(inp, policy, texts=texts, stop_after=stop_after)
+        interview = Interview(MINI, asker, path, answers, defaults=defaults)
+        interview.run()
+    return interview.answers, asker
+
+
+@pytest.mark.timeout(120)
+def test_lawyer_review_records_evidence_overrides_and_signs(tmp_path: Path) -> None:
+    owner = _answers(SELF, name="陈经理")
+    review = prepare_review(owner, today=dt.date(2026, 11, 21))
+    review = review.__class__(**{**review.__dict__, "assessor": review.assessor.__class__(
+        mode="lawyer", name="李律师", org="浙江瓯越律师事务所", license_no="13303201510000000",
+        date=dt.date(2026, 11, 21))})
+    policy = _policy({"高风险问题": "no"})  # the owner said yes; the lawyer finds otherwise
+    texts = {"改判理由": "现场抽查 5 份劳动合同，2 份未签", "其他查见材料": "考勤表；工资条", "备注": "人事主管在场"}
+    result, asker = _run(review, policy, tmp_path / "lawyer.yaml", texts=texts)
+    high = result.answers["alpha.high"]
+    assert high.value == "no" and high.self_answer == "yes"
+    assert high.override_reason == "现场抽查 5 份劳动合同，2 份未签"
+    assert "考勤表" in high.evidence and "工资条" in high.evidence
+    assert result.answers["alpha.red"].self_answer is None  # agreed with the owner: no override recorded
+    assert any("企业自评" in s for s in asker.said)
+
+    saved = load_answers(tmp_path / "lawyer.yaml", MINI)
+    assert saved.errors == [] and saved.assessor.mode == "lawyer"
+    a = assess(MINI, saved)
+    pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render(a, Format.pdf))).pages)
+    for needle in ("律师法治体检", "李律师", "浙江瓯越律师事务所", "13303201510000000", "企业代表（签字）",
+                   "现场抽查 5 份劳动合同", "考勤表", "企业自评：符合"):
+        assert needle in pdf_text.replace("\n", ""), needle
+    document = docx.Document(io.BytesIO(render(a, Format.docx)))
+    body = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for row in t.rows for c in row.cells)
+    for needle in ("律师法治体检", "李律师", "浙江瓯越律师事务所", "考勤表", "企业代表"):
+        assert needle in body, needle
+    assert any(p.style.name.startswith("Heading") for p in document.paragraphs)
+    assert len(document.tables) >= 4
+
+
+def test_xlsx_ledger_from_the_cli_has_one_row_per_finding_in_risk_order(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    save_answers(path, _answers({**SELF, "alpha.red": "partial", "alpha.high": "no"}), MINI)
+    result = CliRunner().invoke(cli.app, ["report", str(path), "-f", "xlsx", *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    sheet = openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0]
+    rows = [r for r in sheet.iter_rows(min_row=4, values_only=True) if r[0] is not None]
+    a = assess(MINI, load_answers(path, MINI))
+    assert [r[1] for r in rows] == [f.item.id for f in a.findings]
+    assert [r[4] for r in rows][:2] == ["红线", "高"]
+    deadlines = [r[11] for r in rows]
+    assert deadlines[0].date() == dt.date(2026, 8, 8)
+
+
+@pytest.mark.timeout(120)
+def test_recheck_asks_only_findings_and_diff_lists_them_as_resolved(tmp_path: Path) -> None:
+    before = _answers({**SELF, "alpha.high": {"answer": "partial", "note": "2 人未签"}})
+    before_path = tmp_path / "before.yaml"
+    save_answers(before_path, before, MINI)
+    open_before = [f.item.id for f in assess(MINI, before).findings]
+    assert set(open_before) == {"alpha.high", "alpha.mid", "alpha.low"}
+
+    data, defaults = prepare_recheck(MINI, load_answers(before_path, MINI), today=dt.date(2026, 11, 21))
+    assert set(defaults) == set(open_before)
+    after, asker = _run(data, _policy({"": "yes"}), tmp_path / "after.yaml", defaults=defaults)
+    asked = {m.split("] ", 1)[-1] for m in asker.messages if "]" in m}
+    assert asked == {MINI.items[i].question for i in open_before}
+    assert after.answers["alpha.choice"].value == "all"  # carried over
+    result = assess(MINI, after)
+    assert result.light == "green" and result.findings == ()
+
+    comparison = compare(MINI, load_answers(before_path, MINI), load_answers(tmp_path / "after.yaml", MINI))
+    assert [r.item.id for r in comparison.resolved] == [f.item.id for f in assess(MINI, before).findings]
+    assert comparison.still_open == () and comparison.new == ()
+    run = CliRunner().invoke(cli.app, ["diff", str(before_path), str(tmp_path / "after.yaml"), "-o",
+                                       str(tmp_path / "cmp"), "-f", "pdf,md,json", *MINI_ARGS])
+    assert run.exit_code == 0, run.output
+    data = json.loads((tmp_path / "cmp.json").read_text(encoding="utf-8"))
+    assert data["resolved"] == open_before and data["after"]["light"] == "green"
+    pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "cmp.pdf").pages)
+    assert "合规复检对比报告" in pdf_text and "已整改" in pdf_text
+    assert "alpha.high" in (tmp_path / "cmp.md").read_text(encoding="utf-8")
+
+
+def test_diff_reports_open_overdue_and_new_items() -> None:
+    before = _answers({**SELF, "alpha.high": "no"}, date="2026-08-01")
+    after = _answers({**SELF, "alpha.high": "partial", "alpha.mid": "yes", "alpha.low": "yes", "beta.one": "no"},
+                     date="2026-11-21")
+    c = compare(MINI, before, after)
+    assert [old.item.id for old, _ in c.still_open] == ["alpha.high"]
+    assert [old.item.id for old, _ in c.overdue] == ["alpha.high"]  # 高: 30 days from 2026-08-01
+    assert [r.item.id for r in c.new] == ["beta.one"]
+    assert {r.item.id for r in c.resolved} == {"alpha.mid", "alpha.low"}
+    assert next(m for m in c.modules if m.module_id == "beta").delta == -100.0
+
+
+def test_older_library_version_loads_with_a_list_of_changes(tmp_path: Path) -> None:
+    old = tmp_path / "old.yaml"
+    old.write_text('hegui_check: 1\nquestionnaire_version: "0.9"\ncompany: {company_name: 老文件公司}\n'
+                   "answers:\n  alpha.old_mid: no\n  alpha.gone: yes\n  alpha.red: yes\n", encoding="utf-8")
+    data = load_answers(old, MINI)
+    assert data.errors == []
+    messages = [str(p) for p in data.problems]
+    assert any("alpha.gone" in m and "删除" in m for m in messages)
+    assert any("alpha.old_mid" in m and "alpha.mid" in m for m in messages)
+    assert any("0.9" in m for m in messages)
+    c = compare(MINI, data, _answers(SELF))
+    assert len(c.library_changes) == 3
+    result = CliRunner().invoke(cli.app, ["report", str(old), "-f", "json", *MINI_ARGS])
+    assert result.exit_code == 0 and "alpha.gone" in result.output
+
+
+def test_letterhead_on_cover_and_footer(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><rect width="60" height="20" '
+                    'fill="#0d47a1"/></svg>', encoding="utf-8")
+    head = tmp_path / "lh.yaml"
+    head.write_text("organization: 上虞区伞业商会合规服务中心\nlogo: logo.svg\ncontact: 电话 0575-0000000\n",
+                    encoding="utf-8")
+    letterhead = load_letterhead(head)
+    a = assess(MINI, _answers(SELF))
+    options = RenderOptions(letterhead=letterhead)
+    html = render(a, Format.html, options).decode("utf-8")
+    assert "data:image/svg+xml;base64," in html and "上虞区伞业商会合规服务中心" in html
+    reader = pypdf.PdfReader(io.BytesIO(render(a, Format.pdf, options)))
+    assert "上虞区伞业商会合规服务中心" in reader.pages[0].extract_text()
+    assert "电话 0575-0000000" in reader.pages[-1].extract_text()  # footer on every page
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [("contact: x\n", "organization"), ("organization: 商会\nlogo: logo.gif\n", "PNG、JPG 或 SVG"),
+     ("organization: 商会\nlogo: missing.png\n", "不存在"), ("organization: 商会\ncolour: red\n", "colour"),
+     ("- a\n", "键值映射")],
+)
+def test_bad_letterheads_get_a_clear_message(tmp_path: Path, text: str, needle: str) -> None:
+    (tmp_path / "logo.gif").write_bytes(b"GIF89a")
+    path = tmp_path / "lh.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(HeguiCheckError) as excinfo:
+        load_letterhead(path)
+    assert str(path) in str(excinfo.value) and needle in str(excinfo.value)
+
+
+def test_fetcher_accepts_embedded_images_only() -> None:
+    fetcher = _make_fetcher([templates_dir()])
+    assert fetcher.fetch("data:image/png;base64,iVBORw0KGgo=").read().startswith(b"\x89PNG")
+    for url in ("data:text/html;base64,PGI+", "data:image/png,raw", "data:application/pdf;base64,JVBER"):
+        with pytest.raises(ValueError, match="外部资源已忽略"):
+            fetcher.fetch(url)
+
+
+@pytest.mark.timeout(120)
+def test_check_recheck_and_lawyer_review_from_the_cli(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    before = tmp_path / "self.yaml"
+    save_answers(before, _answers({**SELF, "alpha.high": "no"}), MINI)
+    with create_pipe_input() as inp:
+        monkeypatch.setattr(cli, "make_asker", lambda: PipeAsker(inp, _policy({"生成 PDF": "no", "": "yes"}),
+                                                                 texts={"律师姓名": "李律师"}))
+        result = CliRunner().invoke(cli.app, ["check", "--resume", str(before), "--mode", "lawyer", *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    reviewed = load_answers(tmp_path / "self-律师体检.yaml", MINI)
+    assert reviewed.assessor.mode == "lawyer" and reviewed.assessor.name == "李律师"
+    assert reviewed.answers["alpha.high"].self_answer == "no"  # overridden to yes, with the reason asked
+    with create_pipe_input() as inp:
+        monkeypatch.setattr(cli, "make_asker", lambda: PipeAsker(inp, _policy({"生成 PDF": "no", "": "yes"})))
+        result = CliRunner().invoke(cli.app, ["check", "--recheck", str(before), *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    assert "hegui-check diff" in result.output
+    assert assess(MINI, load_answers(tmp_path / "self-复检.yaml", MINI)).light == "green"
