@@ -237,7 +237,7 @@ def entity_type_from_uscc(code: str) -> str | None:
 _TOP_KEYS = {"hegui_check", "questionnaire_version", "company", "facts", "assessor", "answers"}
 _ANSWER_KEYS = {"answer", "note", "evidence", "self_answer", "override_reason"}
 _ASSESSOR_KEYS = {"mode", "name", "org", "license_no", "date"}
-Locate = Callable[[list[Any]], "int | None"]
+Locate = Callable[[list[Any]], "int | str | None"]
 
 
 def _parse_date(raw: Any) -> dt.date | None:
@@ -262,6 +262,8 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
 
     def where(*loc: Any) -> str:
         line = locate(list(loc)) if locate else None
+        if isinstance(line, str):  # e.g. a spreadsheet cell: "file.xlsx 第5行 L列"
+            return line
         return f"{source}:{line}" if line else source
 
     def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str) -> None:

@@ -356,6 +356,79 @@ def validate(
 
 @app.command()
 @handle_errors
+def batch(
+    inputs: list[Path] = typer.Argument(..., help="答题文件（YAML/JSON）、目录、XLSX 或 CSV 表格（一行一家企业）", metavar="INPUT..."),
+    output: Path = typer.Option(..., "-o", "--output", help="输出目录"),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行生成报告的进程数（默认：可用的 CPU 核数）"),
+    format: str = typer.Option("pdf", "--format", "-f", help="每家企业的报告格式，逗号分隔：pdf,html,json,md,xlsx,docx"),
+    anonymize: bool = typer.Option(False, "--anonymize", help="行业报告中不出现企业名称和统一社会信用代码"),
+    deadline_days: Optional[str] = typer.Option(None, "--deadline-days", help="整改期限天数，如 中=120"),
+    letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="信头文件（YAML）", metavar="FILE"),
+    questionnaires: Optional[list[Path]] = QuestionnairesOpt,
+    no_builtin: bool = NoBuiltinOpt,
+    force: bool = typer.Option(False, "--force", help="重新生成所有报告（默认跳过已是最新的企业）"),
+) -> None:
+    """批量体检：每家企业一份报告，另生成 summary.xlsx / summary.csv 汇总表和行业合规画像报告。
+
+    单个文件或单行出错不会中断批处理；重新运行时跳过报告已是最新的企业。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from .batch import run_batch, usable_cores, write_summary
+    from .industry import industry_summary
+    from .letterhead import load_letterhead
+    from .render import RenderOptions
+    from .render.industry_report import render_industry_html, render_industry_json
+    from .yamlio import atomic_write
+
+    formats = _parse_formats(format)
+    days = _parse_deadlines(deadline_days)
+    options = RenderOptions(letterhead=load_letterhead(letterhead) if letterhead else None)
+    q = _load(questionnaires, no_builtin)
+    workers = jobs or usable_cores()
+    err = _console(stderr=True)
+    with Progress(TextColumn("[bold]生成报告"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"),
+                  TimeRemainingColumn(), TextColumn("{task.description}"), console=err, transient=False) as bar:
+        task = bar.add_task("", total=None)
+
+        def progress(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, description=name[:30])
+
+        result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
+                           deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
+                           progress=progress)
+    written = write_summary(result.records, q, output)
+    summary = industry_summary(result.records, q, anonymize=anonymize)
+    title = "行业合规体检画像报告"
+    html = render_industry_html(summary, title)
+    atomic_write(output / "industry-report.html", html)
+    atomic_write(output / "industry-report.json", render_industry_json(summary))
+    written += [output / "industry-report.html", output / "industry-report.json"]
+    try:
+        from .render.pdf import html_to_pdf
+
+        atomic_write(output / "industry-report.pdf", html_to_pdf(html))
+        written.append(output / "industry-report.pdf")
+    except HeguiCheckError as exc:
+        err.print(f"[yellow]行业报告 PDF 未生成：{exc}[/yellow]")
+    _print_problems(result.file_problems)
+    for record in result.records:  # errors here; warnings too would drown them in a large batch
+        if record.has_error:
+            err.print(f"[bold]{record.source}{' 第' + str(record.row) + '行' if record.row else ''}（{record.name}）[/bold]")
+            for line in record.problem_lines("error"):
+                err.print(f"  [red]{line}[/red]")
+    warnings = sum(len(r.problem_lines("warning")) for r in result.records)
+    if warnings:
+        err.print(f"[yellow]另有 {warnings} 条警告，见 summary.xlsx 的“问题”列。[/yellow]")
+    out = _console()
+    errors = sum(1 for r in result.records if r.has_error)
+    out.print(f"共 {len(result.records)} 家企业：新生成 {result.written}，已是最新 {result.skipped}，"
+              f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {output}）")
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
 def diff(
     before: Path = typer.Argument(..., help="上次体检的答题文件", metavar="BEFORE"),
     after: Path = typer.Argument(..., help="复检的答题文件", metavar="AFTER"),

@@ -1,0 +1,437 @@
+"""Bulk checks: many answer files and spreadsheet rows -> one report per company, a summary and an
+industry picture. One bad file or row never stops the batch; finished reports survive an interrupt.
+
+Scoring runs in the main process (milliseconds per company); rendering runs in worker processes, each
+of which loads the questionnaire and imports WeasyPrint once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .answers import AnswerSet, Problem, load_answers
+from .errors import AnswersError, HeguiCheckError
+from .questionnaire import Questionnaire, load_questionnaire
+from .render import Format, RenderOptions, render
+from .scoring import RISKS, Assessment, assess
+from .yamlio import atomic_write
+
+ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
+TABLE_SUFFIXES = {".xlsx", ".csv", ".xls", ".et", ".tsv"}
+MANIFEST = ".hegui-batch.jsonl"
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+@dataclass
+class CompanyInput:
+    """One company to check: where it came from and its answers (None when the input is unreadable)."""
+
+    source: str
+    row: int | None
+    answers: AnswerSet | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.source} 第{self.row}行" if self.row is not None else self.source
+
+
+@dataclass
+class CompanyRecord:
+    """What the summary and the industry report need of one company (kept small: batches are large)."""
+
+    name: str
+    source: str
+    row: int | None
+    status: str  # 已生成 | 已是最新 | 有错误 | 无法读取
+    company: dict[str, Any] = field(default_factory=dict)
+    score: float | None = None
+    light: str | None = None
+    completeness: float | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    red_lines: list[str] = field(default_factory=list)
+    module_scores: dict[str, float | None] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+    applicable: list[str] = field(default_factory=list)
+    needs: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    outputs: list[str] = field(default_factory=list)
+
+    @property
+    def has_error(self) -> bool:
+        return any(p.severity == "error" for p in self.problems)
+
+    def problem_lines(self, severity: str) -> list[str]:
+        return [str(p) for p in self.problems if p.severity == severity]
+
+
+@dataclass
+class BatchResult:
+    records: list[CompanyRecord]
+    file_problems: list[Problem]
+    written: int
+    skipped: int
+
+    @property
+    def has_errors(self) -> bool:
+        return any(r.has_error for r in self.records) or any(p.severity == "error" for p in self.file_problems)
+
+
+# ---------------------------------------------------------------------------------------------
+# inputs
+
+
+def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES | TABLE_SUFFIXES
+                           and not p.name.startswith("."))
+            if not found:
+                problems.append(Problem("warning", str(path), "", "目录中没有答题文件或表格"))
+            files += found
+        elif path.is_file():
+            files.append(path)
+        else:
+            problems.append(Problem("error", str(path), "", "文件或目录不存在"))
+    return list(dict.fromkeys(files)), problems
+
+
+def iter_inputs(paths: Sequence[Path], q: Questionnaire, file_problems: list[Problem]) -> Iterator[CompanyInput]:
+    """Every company in the inputs, in order. File-level problems are appended to ``file_problems``."""
+    files, problems = _expand(paths)
+    file_problems.extend(problems)
+    for path in files:
+        suffix = path.suffix.lower()
+        if suffix in ANSWER_SUFFIXES:
+            try:
+                answers = load_answers(path, q)
+            except AnswersError as exc:
+                yield CompanyInput(str(path), None, None, [Problem("error", str(path), "", str(exc).split(": ", 1)[-1])])
+                continue
+            yield CompanyInput(str(path), None, answers, list(answers.problems))
+        else:
+            yield from _table_inputs(path, q, file_problems)
+
+
+def _table_inputs(path: Path, q: Questionnaire, file_problems: list[Problem]) -> Iterator[CompanyInput]:
+    from .spreadsheet import read_table
+
+    try:
+        table = read_table(path, q)
+    except HeguiCheckError as exc:
+        file_problems.append(Problem("error", str(path), "", str(exc).removeprefix(f"{path}: ")))
+        return
+    file_problems.extend(table.warnings)
+    for row_number, answers in table.answer_sets():
+        yield CompanyInput(str(path), row_number, answers, list(answers.problems))
+
+
+# ---------------------------------------------------------------------------------------------
+# file names
+
+
+def safe_name(name: str, limit: int = 60) -> str:
+    """A file name derived from a company name: no path tricks, no control or Windows-reserved characters."""
+    text = re.sub(r"\s+", " ", unicodedata.normalize("NFKC", name or ""))
+    text = "".join(ch for ch in text if unicodedata.category(ch)[0] != "C")
+    text = re.sub(r'[<>:"/\\|?*\x00-\x1f]+', "_", text)
+    text = re.sub(r"\s+", " ", text).strip(" ._-")
+    text = text.replace("..", "_")
+    if not text or text.upper().split(".")[0] in _WINDOWS_RESERVED:
+        text = f"企业_{text}" if text else "未命名企业"
+    return text[:limit].rstrip(" .")
+
+
+def assign_names(inputs: Sequence[CompanyInput]) -> list[str]:
+    """Unique, stable names in input order: the first keeps the plain name, later clashes get a suffix."""
+    used: set[str] = set()
+    names = []
+    for item in inputs:
+        company = item.answers.company if item.answers else {}
+        base = safe_name(str(company.get("company_name") or Path(item.source).stem))
+        name = base
+        if name.lower() in used:
+            uscc = str(company.get("uscc") or "")
+            hint = uscc[-6:] if len(uscc) >= 6 else (f"第{item.row}行" if item.row else safe_name(Path(item.source).stem))
+            name = f"{base}-{hint}"
+            n = 2
+            while name.lower() in used:
+                name = f"{base}-{hint}-{n}"
+                n += 1
+        used.add(name.lower())
+        names.append(name)
+    return names
+
+
+# ---------------------------------------------------------------------------------------------
+# the work
+
+
+def _fingerprint(a: Assessment, formats: Sequence[Format], options_key: str) -> str:
+    blob = json.dumps([a.report_number, sorted(f.value for f in formats), a.questionnaire.version, __version__,
+                       dict(a.deadline_days), options_key], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
+def _read_manifest(outdir: Path) -> dict[str, str]:
+    done: dict[str, str] = {}
+    path = outdir / MANIFEST
+    if not path.exists():
+        return done
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        try:
+            entry = json.loads(line)
+            done[entry["name"]] = entry["fingerprint"]
+        except (ValueError, KeyError, TypeError):
+            continue  # a line cut short by an interrupt
+    return done
+
+
+class _Manifest:
+    """Append-only record of finished companies; one line per company, flushed as it is written."""
+
+    def __init__(self, outdir: Path):
+        self.fh = (outdir / MANIFEST).open("a", encoding="utf-8")
+
+    def add(self, name: str, fingerprint: str) -> None:
+        self.fh.write(json.dumps({"name": name, "fingerprint": fingerprint}, ensure_ascii=False) + "\n")
+        self.fh.flush()
+        os.fsync(self.fh.fileno())
+
+    def close(self) -> None:
+        self.fh.close()
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(extra_dirs: list[str], builtin: bool) -> None:
+    _WORKER["q"] = load_questionnaire([Path(d) for d in extra_dirs], builtin=builtin)
+    with contextlib.suppress(ImportError, OSError):
+        import weasyprint  # noqa: F401 - import once per worker, not once per report
+
+
+def _render_job(answers: AnswerSet, outputs: dict[str, str], options: RenderOptions,
+                deadline_days: dict[str, int]) -> list[str]:
+    """Worker side: score again (cheap) and write every format atomically."""
+    q: Questionnaire = _WORKER["q"]
+    a = assess(q, answers, deadline_days)
+    for fmt, path in outputs.items():
+        atomic_write(Path(path), render(a, Format(fmt), options))
+    return list(outputs.values())
+
+
+def _record(name: str, item: CompanyInput, a: Assessment | None) -> CompanyRecord:
+    if a is None:
+        return CompanyRecord(name, item.source, item.row, "无法读取", problems=list(item.problems))
+    answers = a.answers
+    applicable = [r.item.id for r in a.items if r.state == "scored"]
+    needs = [(r.item.question, str(r.answer.value)) for r in a.items
+             if r.state == "unscored" and r.item.type.value == "text" and r.answer and r.answer.value]
+    return CompanyRecord(
+        name=name,
+        source=item.source,
+        row=item.row,
+        status="",
+        company=dict(answers.company),
+        score=a.overall_rounded,
+        light=a.light,
+        completeness=round(a.completeness, 4),
+        counts=a.finding_counts(),
+        red_lines=[r.item.id for r in a.red_line_findings],
+        module_scores={m.module.module: m.rounded for m in a.modules},
+        findings=[r.item.id for r in a.findings],
+        applicable=applicable,
+        needs=needs,
+        problems=list(a.problems),
+    )
+
+
+def run_batch(
+    paths: Sequence[Path],
+    q: Questionnaire,
+    outdir: Path,
+    formats: Sequence[Format],
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    options: RenderOptions | None = None,
+    deadline_days: dict[str, int] | None = None,
+    questionnaire_dirs: Sequence[Path] = (),
+    builtin: bool = True,
+    progress: Callable[[int, int, str], None] | None = None,
+) -> BatchResult:
+    """Check every company in ``paths`` and write its reports to ``outdir``."""
+    options = options or RenderOptions()
+    outdir.mkdir(parents=True, exist_ok=True)
+    file_problems: list[Problem] = []
+    inputs = list(iter_inputs(paths, q, file_problems))
+    names = assign_names(inputs)
+    done = {} if force else _read_manifest(outdir)
+    options_key = options.letterhead.model_dump_json() if options.letterhead else ""
+    records: list[CompanyRecord] = []
+    todo: list[tuple[int, str, AnswerSet, dict[str, str], str]] = []
+    skipped = 0
+    for index, (name, item) in enumerate(zip(names, inputs)):
+        a = assess(q, item.answers, deadline_days) if item.answers is not None else None
+        record = _record(name, item, a)
+        records.append(record)
+        if a is None:
+            continue
+        outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
+        record.outputs = list(outputs.values())
+        fingerprint = _fingerprint(a, formats, options_key)
+        if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
+            record.status = "已是最新"
+            skipped += 1
+            continue
+        todo.append((index, name, item.answers, outputs, fingerprint))  # type: ignore[arg-type]
+
+    total = len(todo)
+    finished = 0
+    manifest = _Manifest(outdir)
+
+    def complete(index: int, name: str, fingerprint: str, error: BaseException | None) -> None:
+        nonlocal finished
+        finished += 1
+        record = records[index]
+        if error is None:
+            manifest.add(name, fingerprint)
+            record.status = "已生成"
+        else:
+            record.status = "生成失败"
+            record.problems.append(Problem("error", record.source, "", f"报告生成失败：{error}"))
+        if progress:
+            progress(finished, total, name)
+
+    try:
+        if jobs <= 1 or total <= 1:
+            _WORKER["q"] = q
+            for index, name, answers, outputs, fingerprint in todo:
+                try:
+                    _render_job(answers, outputs, options, deadline_days or {})
+                    complete(index, name, fingerprint, None)
+                except HeguiCheckError as exc:
+                    complete(index, name, fingerprint, exc)
+        else:
+            _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin, complete)
+    finally:
+        manifest.close()
+    written = sum(1 for r in records if r.status == "已生成")
+    return BatchResult(records, file_problems, written, skipped)
+
+
+def _run_parallel(todo: list[tuple[int, str, AnswerSet, dict[str, str], str]], jobs: int, options: RenderOptions,
+                  deadline_days: dict[str, int], questionnaire_dirs: Sequence[Path], builtin: bool,
+                  complete: Callable[[int, str, str, BaseException | None], None]) -> None:
+    """Keep at most 2 × jobs reports in flight, so memory does not grow with the number of companies."""
+    pending: dict[Future[list[str]], tuple[int, str, str]] = {}
+    queue = iter(todo)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
+                             initargs=([str(d) for d in questionnaire_dirs], builtin)) as pool:
+        def refill() -> None:
+            while len(pending) < 2 * jobs:
+                nxt = next(queue, None)
+                if nxt is None:
+                    return
+                index, name, answers, outputs, fingerprint = nxt
+                pending[pool.submit(_render_job, answers, outputs, options, deadline_days)] = (index, name, fingerprint)
+
+        refill()
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                index, name, fingerprint = pending.pop(future)
+                error = future.exception()
+                complete(index, name, fingerprint, error)
+            refill()
+
+
+def usable_cores() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
+    except AttributeError:  # macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# summary
+
+
+def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[list[str], list[list[Any]]]:
+    modules = [m for m in q.modules if m.scored_items]
+    header = ["企业名称", "统一社会信用代码", "行业", "地区", "用工人数", "总分", "灯色", "完整度",
+              *(f"问题项_{r}" for r in RISKS), "红线问题", *(f"{m.title}得分" for m in modules),
+              "来源文件", "行号", "状态", "问题", "报告文件"]
+    labels = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+    industries: dict[Any, str] = (
+        {o.value: o.label for o in q.profile_by_id["industry"].options} if "industry" in q.profile_by_id else {}
+    )
+    rows = []
+    for r in records:
+        c = r.company
+        rows.append([
+            c.get("company_name") or r.name, c.get("uscc") or "", industries.get(c.get("industry"), c.get("industry") or ""),
+            c.get("region") or "", c.get("employees", ""), r.score if r.score is not None else "",
+            labels.get(r.light or "", ""), r.completeness if r.completeness is not None else "",
+            *(r.counts.get(risk, 0) if r.counts else "" for risk in RISKS), "、".join(r.red_lines),
+            *(("" if r.module_scores.get(m.module) is None else r.module_scores[m.module]) for m in modules),
+            r.source, r.row or "", r.status, "\n".join(map(str, r.problems)), "\n".join(Path(p).name for p in r.outputs),
+        ])
+    return header, rows
+
+
+def write_summary(records: list[CompanyRecord], q: Questionnaire, outdir: Path) -> list[Path]:
+    header, rows = summary_rows(records, q)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows(rows)
+    csv_path = outdir / "summary.csv"
+    atomic_write(csv_path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append(header)
+    for row in rows:
+        ws.append([_cell(v) for v in row])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # user text is never a formula
+    for cell in ws[1]:
+        cell.font = Font(bold=True, color="0D47A1")
+        cell.fill = PatternFill("solid", fgColor="E3F2FD")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = ws.dimensions
+    ws.column_dimensions["A"].width = 30
+    xlsx_path = outdir / "summary.xlsx"
+    out = io.BytesIO()
+    wb.save(out)
+    atomic_write(xlsx_path, out.getvalue())
+    return [xlsx_path, csv_path]
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str):
+        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")[:32000]
+    return value
