@@ -1,0 +1,487 @@
+"""Spreadsheet answers (SPEC §4 "Spreadsheets"): one company per row of an XLSX or CSV file, read into
+AnswerSets whose problems name the file, row, column letter and column id."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .answers import AnswerSet, Problem, parse_answers
+from .errors import AnswersError
+from .questionnaire import Item, ItemType, Questionnaire
+from .template import ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL
+
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+CSV_SUFFIXES = (".csv", ".tsv")
+SPREADSHEET_SUFFIXES = XLSX_SUFFIXES + CSV_SUFFIXES
+_RESAVE = {
+    ".xls": "Excel 97-2003 工作簿（.xls）",
+    ".et": "WPS 表格（.et）",
+    ".ett": "WPS 表格模板（.ett）",
+    ".ods": "OpenDocument 表格（.ods）",
+    ".numbers": "Numbers 表格（.numbers）",
+}
+HEADER_SEARCH_ROWS = 10  # a title row or two above the header is skipped
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .et and password-protected .xlsx
+
+# Profile fields and the date under the names online forms and association sheets commonly use.
+ALIASES = {
+    "company_name": ("企业名称", "公司名称", "单位名称", "企业全称", "名称"),
+    "uscc": ("统一社会信用代码", "社会信用代码", "信用代码", "统一代码"),
+    "entity_type": ("主体类型", "经营主体类型", "企业类型", "市场主体类型"),
+    "industry": ("行业", "所属行业", "主营行业", "行业类别"),
+    "region": ("地区", "所在地区", "所在地", "所属地区", "区域"),
+    "employees": ("员工人数", "用工人数", "职工人数", "从业人数", "员工数"),
+    "annual_revenue_wan": ("营业收入", "年营业收入", "营业收入万元", "年营业收入万元", "营收万元"),
+    ASSESSMENT_DATE: (ASSESSMENT_DATE_LABEL, "体检日期", "检查日期", "填表日期"),
+}
+_NUMBERING = re.compile(
+    r"^\s*(?:(?:[QqＱｑ]|第)?\s*[0-9０-９]+\s*题?\s*[.．、:：)）\]】]|[(（\[【]\s*[0-9０-９]+\s*[)）\]】])\s*"
+)
+_TYPE_TAG = re.compile(r"[(（\[【](?:单选题?|多选题?|填空题?|下拉题?|必填|选填|必答)[)）\]】]\s*$")
+_TRAILING_NOTE = re.compile(r"[(（][^()（）]*[)）]\s*$")
+_NOT_WORD = re.compile(r"[\W_]+")
+_ITEM_ID = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
+_MULTI_SEP = re.compile(r"[、,，;；┋|\n]")
+_SKIPPED = {"(跳过)", "（跳过）", "(空)", "（空）"}  # what 问卷星 writes for a skipped question
+_DATE_TIME = re.compile(r"^(\S+?)[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
+
+
+class SpreadsheetError(AnswersError):
+    """A spreadsheet could not be read at all (wrong format, corrupt file, no recognisable header)."""
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    """One column of the sheet and what it was recognised as."""
+
+    index: int  # 0-based position
+    letter: str  # as Excel shows it: A, B, …, AA
+    header: str  # the header text as written
+    key: str | None  # profile field id, "assessment_date" or item id; None when ignored
+    group: str | None  # company | facts | date | item; None when ignored
+
+
+@dataclass(frozen=True)
+class TableRow:
+    """One data row: its number as Excel shows it and its non-empty cells by column index."""
+
+    row_number: int
+    values: dict[int, Any]
+
+
+@dataclass
+class Table:
+    """A spreadsheet of answers, one company per row. ``warnings`` are file-level problems."""
+
+    source: str
+    q: Questionnaire
+    columns: list[TableColumn]
+    rows: list[TableRow] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    file_date: dt.date | None = None
+    header_rows: tuple[int, ...] = ()  # sheet row numbers of the header (ids and/or labels)
+
+    @property
+    def key_columns(self) -> list[TableColumn]:
+        return [c for c in self.columns if c.key is not None]
+
+    def answer_set(self, row: TableRow) -> AnswerSet:
+        """The row as an AnswerSet; every problem is located as "FILE 第N行 X列（id）"."""
+        return row_answers(self, row)
+
+    def answer_sets(self) -> Iterator[tuple[int, AnswerSet]]:
+        """(row number, AnswerSet) for every data row, in sheet order, built one at a time."""
+        for row in self.rows:
+            yield row.row_number, row_answers(self, row)
+
+    def to_answer_sets(self) -> list[AnswerSet]:
+        return [a for _n, a in self.answer_sets()]
+
+
+def is_spreadsheet(path: Path) -> bool:
+    """Whether ``path`` is (or claims to be) a spreadsheet, including formats that must be re-saved."""
+    suffix = Path(path).suffix.lower()
+    return suffix in SPREADSHEET_SUFFIXES or suffix in _RESAVE
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def read_table(path: Path, q: Questionnaire) -> Table:
+    """Read an XLSX or CSV file of answers. Raises SpreadsheetError when the file cannot be read at all;
+    problems in single cells are left for the rows' AnswerSets."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix in _RESAVE:
+        raise SpreadsheetError(f"{path}: 不支持{_RESAVE[suffix]}，请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试")
+    if suffix not in SPREADSHEET_SUFFIXES:
+        raise SpreadsheetError(f"{path}: 不认识的表格格式“{path.suffix or '无扩展名'}”，请使用 .xlsx 或 .csv 文件")
+    try:
+        file_date = dt.date.fromtimestamp(path.stat().st_mtime)
+        if suffix in XLSX_SUFFIXES:
+            return _read_xlsx(path, q, file_date)
+        return _build_table(str(path), _csv_rows(path), q, file_date)
+    except FileNotFoundError:
+        raise SpreadsheetError(f"{path}: 文件不存在") from None
+    except IsADirectoryError:
+        raise SpreadsheetError(f"{path}: 这是一个目录，不是表格文件") from None
+    except PermissionError:
+        raise SpreadsheetError(f"{path}: 没有读取权限") from None
+    except OSError as exc:
+        raise SpreadsheetError(f"{path}: 无法读取（{exc.strerror or exc}）") from None
+
+
+def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head == _OLE_MAGIC:
+        raise SpreadsheetError(f"{path}: 这实际上是旧版 .xls / WPS 文件，或是加了密码的工作簿；"
+                               "请取消密码并“另存为” Excel 工作簿（.xlsx）后再试")
+    if not zipfile.is_zipfile(path):
+        raise SpreadsheetError(f"{path}: 不是有效的 .xlsx 文件（文件可能已损坏或并非 Excel 工作簿），"
+                               "请用 Excel 或 WPS 打开后重新“另存为” .xlsx")
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
+        raise SpreadsheetError(f"{path}: 无法读取这个 .xlsx 文件（{type(exc).__name__}），"
+                               "请用 Excel 或 WPS 打开后重新“另存为” .xlsx") from None
+    try:
+        sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        sheets = sheets or list(wb.worksheets)
+        if not sheets:
+            raise SpreadsheetError(f"{path}: 工作簿中没有工作表")
+        ws = sheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # some writers record a wrong sheet size; read every row that exists
+        return _build_table(str(path), ws.iter_rows(values_only=True), q, file_date)
+    except SpreadsheetError:
+        raise
+    except Exception as exc:  # damaged XML inside the archive shows up only while iterating
+        raise SpreadsheetError(f"{path}: .xlsx 文件内容已损坏，无法读取（{type(exc).__name__}），"
+                               "请用 Excel 或 WPS 打开后重新“另存为” .xlsx") from None
+    finally:
+        wb.close()
+
+
+def _decode(data: bytes, path: Path) -> str:
+    if data.startswith(b"PK\x03\x04"):
+        raise SpreadsheetError(f"{path}: 这其实是一个 Excel 工作簿，请把扩展名改为 .xlsx 后再试")
+    if data.startswith(_OLE_MAGIC):
+        raise SpreadsheetError(f"{path}: 这其实是旧版 .xls / WPS 文件，请“另存为” Excel 工作簿（.xlsx）后再试")
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本"
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise SpreadsheetError(f"{path}: 无法识别文件编码（应为 UTF-8 或 GB18030/GBK），"
+                               "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx") from None
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    text = _decode(path.read_bytes(), path)
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    except csv.Error as exc:
+        raise SpreadsheetError(f"{path}: CSV 格式有误（{exc}）") from None
+
+
+# ---------------------------------------------------------------------------------------------
+# header recognition
+
+
+def _norm(text: str) -> str:
+    return _NOT_WORD.sub("", text).lower()
+
+
+def _label_key(text: str) -> str:
+    """A header label with numbering ("1." "Q3、"), form tags ("(单选题)") and punctuation removed."""
+    text = _NUMBERING.sub("", text.strip(), count=1)
+    text = _TYPE_TAG.sub("", text.strip())
+    return _norm(text)
+
+
+class _Resolver:
+    """Maps header texts to column keys: ids first, then question labels and a few aliases."""
+
+    def __init__(self, q: Questionnaire):
+        self.q = q
+        self.group: dict[str, str] = {p.id: p.group for p in q.profile}
+        self.group[ASSESSMENT_DATE] = "date"
+        self.group.update((item_id, "item") for item_id in q.items)
+        self.renamed = {old: new for old, new in q.info.renamed.items() if new in q.items}
+        self.retired = dict(q.info.retired)
+        primary: dict[str, set[str]] = {}
+        secondary: dict[str, set[str]] = {}
+        texts = [(p.id, p.question) for p in q.profile] + [(i.id, i.question) for i in q.items.values()]
+        texts.append((ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL))
+        for key, question in texts:
+            primary.setdefault(_norm(question), set()).add(key)
+            short = _norm(_TRAILING_NOTE.sub("", question.strip()))
+            if short:
+                secondary.setdefault(short, set()).add(key)
+        for key, names in ALIASES.items():
+            if key in self.group:
+                for name in names:
+                    secondary.setdefault(_norm(name), set()).add(key)
+        self.labels: dict[str, str | None] = {}
+        for table in (secondary, primary):  # primary wins over a short form or alias
+            for text, keys in table.items():
+                if text:
+                    self.labels[text] = next(iter(keys)) if len(keys) == 1 else None
+
+    def by_id(self, header: str) -> str | None:
+        text = header.strip()
+        if text in self.group:
+            return text
+        if text.lower() in self.group:
+            return text.lower()
+        return None
+
+    def by_label(self, header: str) -> str | None:
+        return self.labels.get(_label_key(header))
+
+    def resolve(self, header: str) -> tuple[str | None, str]:
+        """(key, "") or (None, why): why is "unknown", "ambiguous", "retired", or "renamed:OLD"."""
+        key = self.by_id(header)
+        if key:
+            return key, ""
+        old = header.strip()
+        if old in self.renamed:
+            return self.renamed[old], f"renamed:{old}"
+        if old in self.retired:
+            return None, "retired"
+        label = _label_key(header)
+        if label in self.labels:
+            key = self.labels[label]
+            return (key, "") if key else (None, "ambiguous")
+        ids = [m for m in _ITEM_ID.findall(header) if m in self.q.items]
+        if len(ids) == 1:
+            return ids[0], ""
+        return None, "unknown"
+
+
+def _header_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# ---------------------------------------------------------------------------------------------
+# building the table
+
+
+def _clean(value: Any) -> Any:
+    """A cell value as parse_answers wants it; None for an empty cell."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.strip()
+        return None if not text or text in _SKIPPED else text
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    if isinstance(value, dt.datetime):
+        return value.date() if value.time() == dt.time() else value.isoformat(sep=" ")
+    return value
+
+
+def _is_blank_row(values: tuple[Any, ...] | list[Any]) -> bool:
+    return all(_clean(v) is None for v in values)
+
+
+def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: dt.date) -> Table:
+    resolver = _Resolver(q)
+    iterator = iter(rows)
+    header: list[Any] | None = None
+    header_row = 0
+    seen_data = False
+    for n, values in enumerate(iterator, 1):
+        values = list(values)
+        if _is_blank_row(values):
+            continue
+        seen_data = True
+        if any(resolver.resolve(_header_text(v))[0] for v in values):
+            header, header_row = values, n
+            break
+        if n >= HEADER_SEARCH_ROWS:
+            break
+    if header is None:
+        if not seen_data:
+            return Table(source, q, [], warnings=[Problem("warning", source, "", "表格是空的，没有企业数据")],
+                         file_date=file_date)
+        raise SpreadsheetError(
+            f"{source}: 找不到表头：第 1 行应为列名（company_name、uscc、labor.written_contract 等题目 id）"
+            "或题目文字；可用 hegui-check template --format xlsx 生成模板")
+
+    columns: list[TableColumn] = []
+    ignored: list[str] = []
+    notes: list[str] = []
+    used: dict[str, str] = {}
+    for index, value in enumerate(header):
+        text = _header_text(value)
+        letter = _letter(index)
+        if not text:
+            columns.append(TableColumn(index, letter, "", None, None))
+            continue
+        key, why = resolver.resolve(text)
+        if key is not None and key in used:
+            notes.append(f"{letter}列“{text}”与{used[key]}列重复（{key}），只读取{used[key]}列")
+            key = None
+        elif key is None:
+            reason = {"retired": "（该题已从检查清单中删除）", "ambiguous": "（与多道题的文字相同，请改用题目 id）"}
+            ignored.append(f"{letter}列“{text}”{reason.get(why, '')}")
+        elif why.startswith("renamed:"):
+            notes.append(f"{letter}列 {why.split(':', 1)[1]} 已改名为 {key}，已按新 id 读取")
+        if key is not None:
+            used[key] = letter
+        columns.append(TableColumn(index, letter, text, key, resolver.group[key] if key else None))
+
+    table = Table(source, q, columns, file_date=file_date, header_rows=(header_row,))
+    keyed = [c for c in columns if c.key is not None]
+    label_row_checked = False
+    unnamed_with_data: set[int] = set()
+    for n, values in enumerate(iterator, header_row + 1):
+        values = list(values)
+        if not label_row_checked:
+            label_row_checked = True
+            if _is_label_row(values, keyed, resolver):
+                table.header_rows = (header_row, n)
+                continue
+        cells: dict[int, Any] = {}
+        for c in keyed:
+            if c.index < len(values):
+                v = _clean(values[c.index])
+                if v is not None:
+                    cells[c.index] = v
+        for index in range(len(header), len(values)):
+            if _clean(values[index]) is not None:
+                unnamed_with_data.add(index)
+        for c in columns:
+            if c.key is None and not c.header and c.index < len(values) and _clean(values[c.index]) is not None:
+                unnamed_with_data.add(c.index)
+        if cells:
+            table.rows.append(TableRow(n, cells))
+    ignored += [f"{_letter(i)}列（无列名）" for i in sorted(unnamed_with_data)]
+    if ignored:
+        table.warnings.append(Problem(
+            "warning", source, "",
+            f"以下 {len(ignored)} 列无法对应到企业画像字段或题目，已忽略：{'、'.join(ignored)}"))
+    for note in notes:
+        table.warnings.append(Problem("warning", source, "", note))
+    return table
+
+
+def _is_label_row(values: list[Any], keyed: list[TableColumn], resolver: _Resolver) -> bool:
+    """Whether the row under an id header is the template's row of Chinese labels."""
+    matches = 0
+    for c in keyed:
+        if c.index < len(values):
+            text = _header_text(values[c.index])
+            if text and resolver.by_label(text) == c.key:
+                matches += 1
+    return matches > 0
+
+
+# ---------------------------------------------------------------------------------------------
+# one row -> AnswerSet
+
+
+def _multi_value(item: Item, value: Any) -> Any:
+    """Split a multi-choice cell, keeping option labels that themselves contain a separator whole."""
+    if not isinstance(value, str):
+        return value
+    found: list[str] = []
+    rest = value
+    for option in sorted(item.options, key=lambda o: -len(o.label)):
+        if _MULTI_SEP.search(option.label) and option.label in rest:
+            found.append(option.value)
+            rest = rest.replace(option.label, "、")
+    if not found:
+        return value
+    return found + [p.strip() for p in _MULTI_SEP.split(rest) if p.strip()]
+
+
+def _date_value(value: Any) -> Any:
+    if isinstance(value, str):
+        m = _DATE_TIME.match(value)
+        if m:
+            return m.group(1)
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1 <= value < 2958466:
+        return dt.date(1899, 12, 30) + dt.timedelta(days=int(value))  # an Excel date serial number
+    return value
+
+
+def row_answers(table: Table, row: TableRow) -> AnswerSet:
+    """One data row as an AnswerSet (mode "association"), with every problem located by row and column."""
+    q = table.q
+    where_row = f"{table.source} 第{row.row_number}行"
+    company: dict[str, Any] = {}
+    facts: dict[str, Any] = {}
+    answers: dict[str, Any] = {}
+    assessor: dict[str, Any] = {"mode": "association"}
+    by_loc: dict[tuple[str, str], TableColumn] = {}
+    for c in table.columns:
+        if c.key is None or c.group is None:
+            continue
+        if c.group == "date":
+            by_loc["assessor", "date"] = c
+        else:
+            by_loc["answers" if c.group == "item" else c.group, c.key] = c
+        value = row.values.get(c.index)
+        if value is None:
+            continue
+        if c.group == "company":
+            company[c.key] = value
+        elif c.group == "facts":
+            facts[c.key] = value
+        elif c.group == "date":
+            assessor["date"] = _date_value(value)
+        else:
+            item = q.items[c.key]
+            answers[c.key] = _multi_value(item, value) if item.type is ItemType.multi else value
+
+    def locate(loc: list[Any]) -> str:
+        column = by_loc.get((str(loc[0]), str(loc[1]))) if len(loc) >= 2 else None
+        return f"{where_row} {column.letter}列（{column.key}）" if column else where_row
+
+    raw = {"company": company, "facts": facts, "answers": answers, "assessor": assessor}
+    result = parse_answers(raw, q, where_row, locate)
+    result.file_date = table.file_date
+    if not result.company.get("company_name"):
+        name_col = by_loc.get(("company", "company_name"))
+        where = f"{where_row} {name_col.letter}列（company_name）" if name_col else where_row
+        message = "企业名称为空：每行应填写一家企业的名称" if name_col else "表格中没有企业名称（company_name）列"
+        result.problems.append(Problem("error", where, "company_name", message))
+    return result
