@@ -30,7 +30,7 @@ from .scoring import RISKS, Assessment, assess
 from .yamlio import atomic_write
 
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
-TABLE_SUFFIXES = {".xlsx", ".csv", ".xls", ".et", ".tsv"}
+TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
 MANIFEST = ".hegui-batch.jsonl"
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 

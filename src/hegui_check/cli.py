@@ -530,27 +530,40 @@ def demo(
 @app.command()
 @handle_errors
 def template(
-    output: Path = typer.Option(..., "-o", "--output", help="输出文件"),
-    format: str = typer.Option("yaml", "--format", "-f", help="yaml（空白答题文件）"),
+    output: Path = typer.Option(..., "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
+    format: str = typer.Option(
+        "yaml", "--format", "-f", help="yaml（空白答题文件）、xlsx（一行一家企业，带下拉选项）、csv，可逗号分隔多种"
+    ),
     industry: Optional[str] = typer.Option(None, "--industry", help="只包含适用于该行业的行业专项，如 footwear"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
 ) -> None:
-    """生成空白答题文件：列出每道题、它的 id 和允许的答案，填好后用 hegui-check report 出报告。"""
-    from .template import yaml_template
+    """生成空白答题文件或收集表：列出每道题、它的 id 和允许的答案，填好后交给 report 或 batch。"""
+    from .template import csv_template, xlsx_template, yaml_template
     from .yamlio import atomic_write
 
-    if format.strip().lower() != "yaml":
-        raise typer.BadParameter("目前支持 yaml", param_hint="--format")
+    makers: dict[str, Callable[..., bytes | str]] = {"yaml": yaml_template, "xlsx": xlsx_template,
+                                                      "csv": csv_template}
+    formats = list(dict.fromkeys(f.strip().lower() for f in format.split(",") if f.strip()))
+    bad = [f for f in formats if f not in makers]
+    if bad or not formats:
+        raise typer.BadParameter(f"不支持的格式“{'、'.join(bad)}”，可选：yaml, xlsx, csv", param_hint="--format")
     q = _load(questionnaires, no_builtin)
     if industry is not None:
         allowed = [o.value for o in q.profile_by_id["industry"].options]
         if industry not in allowed:
             raise typer.BadParameter(f"可选：{', '.join(allowed)}", param_hint="--industry")
-    _check_free([output], force)
-    atomic_write(output, yaml_template(q, industry))
-    _console().print(f"已生成：{output}（填写后运行 hegui-check report {output}）")
+    if len(formats) == 1:
+        outputs = {formats[0]: output}
+    else:
+        stem = output.with_suffix("") if output.suffix.lower() in {".yaml", ".yml", ".xlsx", ".csv"} else output
+        outputs = {f: stem.with_name(f"{stem.name}.{f}") for f in formats}
+    _check_free(list(outputs.values()), force)
+    for fmt, path in outputs.items():
+        atomic_write(path, makers[fmt](q, industry))
+        follow = f"hegui-check report {path}" if fmt == "yaml" else f"hegui-check batch {path} -o 输出目录"
+        _console().print(f"已生成：{path}（填写后运行 {follow}）")
 
 
 @app.command()
