@@ -157,3 +157,11 @@ def test_pdf_without_a_cjk_font_is_a_clear_error(monkeypatch, evil_assessment) -
     with pytest.raises(ReportError) as excinfo:
         render(evil_assessment, Format.pdf)
     assert "中文字体" in str(excinfo.value) and "hegui-check doctor" in str(excinfo.value)
+
+
+def test_demo_answers_match_the_current_library(q, demo_path: Path) -> None:
+    """The bundled example answers every applicable item with no problem (scripts/make_demo_answers.py)."""
+    data = load_answers(demo_path, q)
+    assert data.problems == []
+    result = assess(q, data)
+    assert result.completeness == 1.0 and result.problems == ()
