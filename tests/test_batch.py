@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 from hegui_check import cli
 from hegui_check.answers import parse_answers, save_answers
 from hegui_check.batch import MANIFEST, assign_names, run_batch, safe_name
-from hegui_check.industry import industry_summary
 from hegui_check.questionnaire import load_questionnaire
 from hegui_check.render import Format
 
@@ -136,7 +135,7 @@ def test_safe_name(name: str, expected: str) -> None:
 def test_industry_summary_rates_and_anonymize(inputs: Path, tmp_path: Path) -> None:
     result = run_batch([inputs], MINI, tmp_path / "o", [Format.json], questionnaire_dirs=[FIXTURES / "mini"],
                        builtin=False)
-    summary = industry_summary(result.records, MINI, anonymize=True)
+    summary = result.industry.summary(anonymize=True)
     assert summary["company_list"] is None
     assert "瓯江" not in json.dumps(summary, ensure_ascii=False)
     top = {f["id"]: f for f in summary["common_findings"]}

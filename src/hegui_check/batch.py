@@ -24,6 +24,7 @@ from typing import Any
 from . import __version__
 from .answers import AnswerSet, Problem, load_answers
 from .errors import AnswersError, HeguiCheckError
+from .industry import IndustryAccumulator
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
 from .scoring import RISKS, Assessment, assess
@@ -64,9 +65,6 @@ class CompanyRecord:
     counts: dict[str, int] = field(default_factory=dict)
     red_lines: list[str] = field(default_factory=list)
     module_scores: dict[str, float | None] = field(default_factory=dict)
-    findings: list[str] = field(default_factory=list)
-    applicable: list[str] = field(default_factory=list)
-    needs: list[tuple[str, str]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
 
@@ -84,6 +82,7 @@ class BatchResult:
     file_problems: list[Problem]
     written: int
     skipped: int
+    industry: IndustryAccumulator
 
     @property
     def has_errors(self) -> bool:
@@ -157,25 +156,31 @@ def safe_name(name: str, limit: int = 60) -> str:
     return text[:limit].rstrip(" .")
 
 
-def assign_names(inputs: Sequence[CompanyInput]) -> list[str]:
+class NameAssigner:
     """Unique, stable names in input order: the first keeps the plain name, later clashes get a suffix."""
-    used: set[str] = set()
-    names = []
-    for item in inputs:
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def name_for(self, item: CompanyInput) -> str:
         company = item.answers.company if item.answers else {}
         base = safe_name(str(company.get("company_name") or Path(item.source).stem))
         name = base
-        if name.lower() in used:
+        if name.lower() in self.used:
             uscc = str(company.get("uscc") or "")
             hint = uscc[-6:] if len(uscc) >= 6 else (f"第{item.row}行" if item.row else safe_name(Path(item.source).stem))
             name = f"{base}-{hint}"
             n = 2
-            while name.lower() in used:
+            while name.lower() in self.used:
                 name = f"{base}-{hint}-{n}"
                 n += 1
-        used.add(name.lower())
-        names.append(name)
-    return names
+        self.used.add(name.lower())
+        return name
+
+
+def assign_names(inputs: Sequence[CompanyInput]) -> list[str]:
+    names = NameAssigner()
+    return [names.name_for(item) for item in inputs]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -220,16 +225,19 @@ class _Manifest:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(extra_dirs: list[str], builtin: bool) -> None:
+def _init_worker(extra_dirs: list[str], builtin: bool, pdf: bool) -> None:
     _WORKER["q"] = load_questionnaire([Path(d) for d in extra_dirs], builtin=builtin)
-    with contextlib.suppress(ImportError, OSError):
-        import weasyprint  # noqa: F401 - import once per worker, not once per report
+    if pdf:
+        with contextlib.suppress(ImportError, OSError):
+            import weasyprint  # noqa: F401 - import once per worker, not once per report
 
 
-def _render_job(answers: AnswerSet, outputs: dict[str, str], options: RenderOptions,
+def _render_job(job: AnswerSet | str, outputs: dict[str, str], options: RenderOptions,
                 deadline_days: dict[str, int]) -> list[str]:
-    """Worker side: score again (cheap) and write every format atomically."""
+    """Worker side: load (answer files are read again here, so the main process keeps only their path),
+    score again (cheap) and write every format atomically."""
     q: Questionnaire = _WORKER["q"]
+    answers = load_answers(Path(job), q) if isinstance(job, str) else job
     a = assess(q, answers, deadline_days)
     for fmt, path in outputs.items():
         atomic_write(Path(path), render(a, Format(fmt), options))
@@ -240,9 +248,6 @@ def _record(name: str, item: CompanyInput, a: Assessment | None) -> CompanyRecor
     if a is None:
         return CompanyRecord(name, item.source, item.row, "无法读取", problems=list(item.problems))
     answers = a.answers
-    applicable = [r.item.id for r in a.items if r.state == "scored"]
-    needs = [(r.item.question, str(r.answer.value)) for r in a.items
-             if r.state == "unscored" and r.item.type.value == "text" and r.answer and r.answer.value]
     return CompanyRecord(
         name=name,
         source=item.source,
@@ -255,11 +260,11 @@ def _record(name: str, item: CompanyInput, a: Assessment | None) -> CompanyRecor
         counts=a.finding_counts(),
         red_lines=[r.item.id for r in a.red_line_findings],
         module_scores={m.module.module: m.rounded for m in a.modules},
-        findings=[r.item.id for r in a.findings],
-        applicable=applicable,
-        needs=needs,
         problems=list(a.problems),
     )
+
+
+Job = tuple[int, str, "AnswerSet | str", dict[str, str], str]
 
 
 def run_batch(
@@ -276,23 +281,30 @@ def run_batch(
     builtin: bool = True,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> BatchResult:
-    """Check every company in ``paths`` and write its reports to ``outdir``."""
+    """Check every company in ``paths`` and write its reports to ``outdir``.
+
+    First every company is scored (milliseconds each) into a small record and the industry totals; only
+    what must be rendered is queued, answer files by path, so memory stays flat as the batch grows.
+    """
     options = options or RenderOptions()
     outdir.mkdir(parents=True, exist_ok=True)
     file_problems: list[Problem] = []
-    inputs = list(iter_inputs(paths, q, file_problems))
-    names = assign_names(inputs)
     done = {} if force else _read_manifest(outdir)
     options_key = options.letterhead.model_dump_json() if options.letterhead else ""
+    names = NameAssigner()
+    industry = IndustryAccumulator(q)
     records: list[CompanyRecord] = []
-    todo: list[tuple[int, str, AnswerSet, dict[str, str], str]] = []
+    todo: list[Job] = []
     skipped = 0
-    for index, (name, item) in enumerate(zip(names, inputs)):
+    for item in iter_inputs(paths, q, file_problems):
+        name = names.name_for(item)
         a = assess(q, item.answers, deadline_days) if item.answers is not None else None
         record = _record(name, item, a)
         records.append(record)
         if a is None:
+            industry.add_unreadable()
             continue
+        industry.add(a)
         outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
         record.outputs = list(outputs.values())
         fingerprint = _fingerprint(a, formats, options_key)
@@ -300,7 +312,8 @@ def run_batch(
             record.status = "已是最新"
             skipped += 1
             continue
-        todo.append((index, name, item.answers, outputs, fingerprint))  # type: ignore[arg-type]
+        job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
+        todo.append((len(records) - 1, name, job, outputs, fingerprint))
 
     total = len(todo)
     finished = 0
@@ -320,45 +333,46 @@ def run_batch(
             progress(finished, total, name)
 
     try:
-        if jobs <= 1 or total <= 1:
+        heavy = any(f in (Format.pdf, Format.docx) for f in formats)  # the rest take milliseconds
+        if jobs <= 1 or total <= 1 or not heavy:
             _WORKER["q"] = q
-            for index, name, answers, outputs, fingerprint in todo:
+            for index, name, job, outputs, fingerprint in todo:
                 try:
-                    _render_job(answers, outputs, options, deadline_days or {})
+                    _render_job(job, outputs, options, deadline_days or {})
                     complete(index, name, fingerprint, None)
                 except HeguiCheckError as exc:
                     complete(index, name, fingerprint, exc)
         else:
-            _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin, complete)
+            _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin,
+                          Format.pdf in formats, complete)
     finally:
         manifest.close()
     written = sum(1 for r in records if r.status == "已生成")
-    return BatchResult(records, file_problems, written, skipped)
+    return BatchResult(records, file_problems, written, skipped, industry)
 
 
-def _run_parallel(todo: list[tuple[int, str, AnswerSet, dict[str, str], str]], jobs: int, options: RenderOptions,
-                  deadline_days: dict[str, int], questionnaire_dirs: Sequence[Path], builtin: bool,
+def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_days: dict[str, int],
+                  questionnaire_dirs: Sequence[Path], builtin: bool, pdf: bool,
                   complete: Callable[[int, str, str, BaseException | None], None]) -> None:
-    """Keep at most 2 × jobs reports in flight, so memory does not grow with the number of companies."""
+    """Keep at most 2 × jobs reports in flight, so the queue does not pile up in the workers."""
     pending: dict[Future[list[str]], tuple[int, str, str]] = {}
     queue = iter(todo)
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=([str(d) for d in questionnaire_dirs], builtin)) as pool:
+                             initargs=([str(d) for d in questionnaire_dirs], builtin, pdf)) as pool:
         def refill() -> None:
             while len(pending) < 2 * jobs:
                 nxt = next(queue, None)
                 if nxt is None:
                     return
-                index, name, answers, outputs, fingerprint = nxt
-                pending[pool.submit(_render_job, answers, outputs, options, deadline_days)] = (index, name, fingerprint)
+                index, name, job, outputs, fingerprint = nxt
+                pending[pool.submit(_render_job, job, outputs, options, deadline_days)] = (index, name, fingerprint)
 
         refill()
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 index, name, fingerprint = pending.pop(future)
-                error = future.exception()
-                complete(index, name, fingerprint, error)
+                complete(index, name, fingerprint, future.exception())
             refill()
 
 

@@ -374,9 +374,8 @@ def batch(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import run_batch, usable_cores, write_summary
-    from .industry import industry_summary
     from .letterhead import load_letterhead
-    from .render import RenderOptions
+    from .render import Format, RenderOptions
     from .render.industry_report import render_industry_html, render_industry_json
     from .yamlio import atomic_write
 
@@ -397,19 +396,20 @@ def batch(
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
                            progress=progress)
     written = write_summary(result.records, q, output)
-    summary = industry_summary(result.records, q, anonymize=anonymize)
+    summary = result.industry.summary(anonymize=anonymize)
     title = "行业合规体检画像报告"
     html = render_industry_html(summary, title)
     atomic_write(output / "industry-report.html", html)
     atomic_write(output / "industry-report.json", render_industry_json(summary))
     written += [output / "industry-report.html", output / "industry-report.json"]
-    try:
-        from .render.pdf import html_to_pdf
+    if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
+        try:
+            from .render.pdf import html_to_pdf
 
-        atomic_write(output / "industry-report.pdf", html_to_pdf(html))
-        written.append(output / "industry-report.pdf")
-    except HeguiCheckError as exc:
-        err.print(f"[yellow]行业报告 PDF 未生成：{exc}[/yellow]")
+            atomic_write(output / "industry-report.pdf", html_to_pdf(html))
+            written.append(output / "industry-report.pdf")
+        except HeguiCheckError as exc:
+            err.print(f"[yellow]行业报告 PDF 未生成：{exc}[/yellow]")
     _print_problems(result.file_problems)
     for record in result.records:  # errors here; warnings too would drown them in a large batch
         if record.has_error:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .questionnaire import Questionnaire
 from .scoring import RISKS
 
 if TYPE_CHECKING:
-    from .batch import CompanyRecord
+    from .scoring import Assessment
 
 LIGHTS = (("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯"))
 
@@ -26,69 +25,97 @@ def _stats(values: list[float]) -> dict[str, Any]:
     }
 
 
-def _lights(records: Sequence[CompanyRecord]) -> dict[str, int]:
-    counts = Counter(r.light for r in records)
-    return {key: counts.get(key, 0) for key, _ in LIGHTS}
+class IndustryAccumulator:
+    """Collects what the industry report needs one company at a time, so a batch keeps no assessments."""
 
+    def __init__(self, q: Questionnaire):
+        self.q = q
+        self.companies = 0
+        self.scored: list[tuple[str, str, float, str]] = []  # name, uscc, score, light
+        self.lights: Counter[str] = Counter()
+        self.red_line_companies = 0
+        self.by_risk: Counter[str] = Counter()
+        self.module_scores: dict[str, list[float]] = defaultdict(list)
+        self.failures: Counter[str] = Counter()
+        self.applicable: Counter[str] = Counter()
+        self.groups: dict[str, dict[str, list[tuple[float, str]]]] = {"industry": defaultdict(list),
+                                                                       "region": defaultdict(list)}
+        self.needs: dict[str, Counter[str]] = defaultdict(Counter)
 
-def industry_summary(records: Sequence[CompanyRecord], q: Questionnaire, anonymize: bool = False,
-                     top: int = 10) -> dict[str, Any]:
-    """Companies checked, light distribution, module score spread, the most common findings with failure
-    rates, breakdowns by industry and region, and the companies' own needs grouped by question."""
-    scored = [r for r in records if r.score is not None]
-    modules = []
-    for m in q.modules:
-        values = [r.module_scores[m.module] for r in scored if r.module_scores.get(m.module) is not None]
-        if values:
-            modules.append({"id": m.module, "title": m.title, **_stats(values)})  # type: ignore[arg-type]
-    failures: Counter[str] = Counter(i for r in scored for i in r.findings)
-    applicable: Counter[str] = Counter(i for r in scored for i in r.applicable)
-    common = []
-    for item_id, count in sorted(failures.items(), key=lambda kv: (-kv[1], -kv[1] / applicable[kv[0]], kv[0]))[:top]:
-        item = q.items[item_id]
-        common.append({
-            "id": item_id, "title": item.short_title, "module": q.module_of[item_id].title, "risk": item.risk,
-            "failures": count, "applicable": applicable[item_id], "rate": round(count / applicable[item_id], 3),
-        })
-    industry_labels = {o.value: o.label for o in q.profile_by_id["industry"].options} if "industry" in q.profile_by_id else {}
+    def add_unreadable(self) -> None:
+        self.companies += 1
 
-    def breakdown(key: str, labels: dict[str, str] | None = None) -> list[dict[str, Any]]:
-        groups: dict[str, list[CompanyRecord]] = defaultdict(list)
-        for r in scored:
-            value = r.company.get(key) or "未填写"
-            groups[(labels or {}).get(value, str(value))].append(r)
-        rows = []
-        for name, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            rows.append({"name": name, "companies": len(members), **_stats([m.score for m in members if m.score is not None]),
-                         "lights": _lights(members)})
-        return rows
+    def add(self, a: Assessment) -> None:
+        self.companies += 1
+        if a.overall is None:
+            return
+        company = a.answers.company
+        score, light = a.overall_rounded or 0.0, a.light
+        self.scored.append((str(company.get("company_name") or ""), str(company.get("uscc") or ""), score, light))
+        self.lights[light] += 1
+        self.red_line_companies += bool(a.red_line_findings)
+        self.by_risk.update(a.finding_counts())
+        for m in a.modules:
+            if m.rounded is not None:
+                self.module_scores[m.module.module].append(m.rounded)
+        for r in a.items:
+            if r.state == "scored":
+                self.applicable[r.item.id] += 1
+                if r.is_finding:
+                    self.failures[r.item.id] += 1
+            elif r.state == "unscored" and r.item.type.value == "text" and r.answer and r.answer.value:
+                self.needs[r.item.question][str(r.answer.value).strip()] += 1
+        labels = {o.value: o.label for o in self.q.profile_by_id["industry"].options} if "industry" in self.q.profile_by_id else {}
+        industry = company.get("industry")
+        self.groups["industry"][labels.get(industry, str(industry)) if industry else "未填写"].append((score, light))
+        self.groups["region"][str(company.get("region") or "未填写")].append((score, light))
 
-    needs: dict[str, Counter[str]] = defaultdict(Counter)
-    for r in scored:
-        for question, answer in r.needs:
-            needs[question][answer.strip()] += 1
-    return {
-        "format": "hegui-check-industry/1",
-        "questionnaire_version": q.version,
-        "anonymized": anonymize,
-        "companies": len(records),
-        "scored": len(scored),
-        "unreadable": len(records) - len(scored),
-        "lights": _lights(scored),
-        "overall": _stats([r.score for r in scored if r.score is not None]) if scored else None,
-        "findings_by_risk": {risk: sum(r.counts.get(risk, 0) for r in scored) for risk in RISKS},
-        "companies_with_red_lines": sum(1 for r in scored if r.red_lines),
-        "modules": modules,
-        "common_findings": common,
-        "by_industry": breakdown("industry", industry_labels),
-        "by_region": breakdown("region"),
-        "needs": [
-            {"question": question, "answers": [{"text": text, "count": n} for text, n in counter.most_common()]}
-            for question, counter in needs.items()
-        ],
-        "company_list": None if anonymize else [
-            {"name": r.company.get("company_name") or r.name, "uscc": r.company.get("uscc") or "",
-             "score": r.score, "light": r.light}
-            for r in sorted(scored, key=lambda r: (r.score if r.score is not None else 0))
-        ],
-    }
+    def summary(self, anonymize: bool = False, top: int = 10) -> dict[str, Any]:
+        """Companies checked, light distribution, module score spread, the most common findings with failure
+        rates, breakdowns by industry and region, and the companies' own needs grouped by question."""
+        q = self.q
+        modules = [{"id": m.module, "title": m.title, **_stats(self.module_scores[m.module])}
+                   for m in q.modules if self.module_scores.get(m.module)]
+        common = []
+        ranked = sorted(self.failures.items(), key=lambda kv: (-kv[1], -kv[1] / self.applicable[kv[0]], kv[0]))
+        for item_id, count in ranked[:top]:
+            item = q.items[item_id]
+            common.append({
+                "id": item_id, "title": item.short_title, "module": q.module_of[item_id].title, "risk": item.risk,
+                "failures": count, "applicable": self.applicable[item_id],
+                "rate": round(count / self.applicable[item_id], 3),
+            })
+
+        def breakdown(key: str) -> list[dict[str, Any]]:
+            rows = []
+            for name, members in sorted(self.groups[key].items(), key=lambda kv: (-len(kv[1]), kv[0])):
+                counts = Counter(light for _, light in members)
+                rows.append({"name": name, "companies": len(members), **_stats([s for s, _ in members]),
+                             "lights": {k: counts.get(k, 0) for k, _ in LIGHTS}})
+            return rows
+
+        scores = [s for _, _, s, _ in self.scored]
+        return {
+            "format": "hegui-check-industry/1",
+            "questionnaire_version": q.version,
+            "anonymized": anonymize,
+            "companies": self.companies,
+            "scored": len(self.scored),
+            "unreadable": self.companies - len(self.scored),
+            "lights": {k: self.lights.get(k, 0) for k, _ in LIGHTS},
+            "overall": _stats(scores) if scores else None,
+            "findings_by_risk": {risk: self.by_risk.get(risk, 0) for risk in RISKS},
+            "companies_with_red_lines": self.red_line_companies,
+            "modules": modules,
+            "common_findings": common,
+            "by_industry": breakdown("industry"),
+            "by_region": breakdown("region"),
+            "needs": [
+                {"question": question, "answers": [{"text": t, "count": n} for t, n in counter.most_common()]}
+                for question, counter in self.needs.items()
+            ],
+            "company_list": None if anonymize else [
+                {"name": name, "uscc": uscc, "score": score, "light": light}
+                for name, uscc, score, light in sorted(self.scored, key=lambda c: c[2])
+            ],
+        }

@@ -1,0 +1,533 @@
+#!/usr/bin/env python3
+"""Batch benchmark for hegui-check (not a unit test; see bench/README.md).
+
+Run from the project root with the project's virtualenv:
+
+    .venv/bin/python bench/batch.py [--quick] [--scoring N] [--pdf N] [--seed S] [--json OUT]
+
+It writes seeded synthetic answer files (the generator of bench/bench.py, imported from its path),
+runs the real `hegui-check batch` command as subprocesses and measures scoring-only throughput
+(cold and with everything up to date), PDF throughput with one and two worker processes, peak
+memory of the batch processes, and one report's PDF time in-process against raw WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import io
+import json
+import os
+import re
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_SEED = 20261121  # the same default as bench/bench.py
+PAGE_SAMPLE = 50  # PDFs of the --jobs 1 run whose pages are counted
+RAW_REPORTS = 5  # companies rendered in-process for step 3
+SAMPLE_INTERVAL_S = 0.1  # process-tree memory sampling
+SUMMARY_RE = re.compile(r"共(\d+)家企业：新生成(\d+)，已是最新(\d+)，有错误(\d+)")
+
+
+def _load_bench() -> ModuleType:
+    """bench/bench.py by path (bench/ is not a package): its generator, table and machine helpers."""
+    spec = importlib.util.spec_from_file_location("hegui_bench", HERE / "bench.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {HERE / 'bench.py'}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+B = _load_bench()
+BenchError = B.BenchError
+ms, table = B.ms, B.table
+
+
+def step(text: str) -> None:
+    print(f"[bench batch] {text} ...", file=sys.stderr, flush=True)
+
+
+def mib_from_rusage(maxrss: int) -> float:
+    return round(maxrss / (1024 * 1024) if sys.platform == "darwin" else maxrss / 1024, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# running the CLI
+
+
+class TreeMemory(threading.Thread):
+    """Samples the summed PSS (proportional set size: shared pages split between the processes that
+    share them, so forked workers are not double-counted) of a process and all its descendants.
+    Linux only; elsewhere ``peak_mib`` stays None."""
+
+    def __init__(self, pid: int):
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peak_kib: int | None = None
+        self.stop = threading.Event()
+
+    @staticmethod
+    def _children(pid: int) -> list[int]:
+        kids: list[int] = []
+        try:
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as fh:
+                    kids += [int(k) for k in fh.read().split()]
+        except OSError:
+            pass
+        return kids
+
+    @staticmethod
+    def _pss_kib(pid: int) -> int:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def run(self) -> None:
+        if not os.path.isdir(f"/proc/{self.pid}"):
+            return
+        while not self.stop.is_set():
+            pids, todo = [], [self.pid]
+            while todo:
+                pid = todo.pop()
+                pids.append(pid)
+                todo += self._children(pid)
+            total = sum(self._pss_kib(p) for p in pids)
+            if total and (self.peak_kib is None or total > self.peak_kib):
+                self.peak_kib = total
+            self.stop.wait(SAMPLE_INTERVAL_S)
+
+    @property
+    def peak_mib(self) -> float | None:
+        return None if self.peak_kib is None else round(self.peak_kib / 1024, 1)
+
+
+def run_cli(argv: list[str], logdir: Path, label: str) -> dict[str, Any]:
+    """Run one CLI command; wall time, CPU time of it and its workers, peak RSS of its largest
+    process and the sampled peak PSS of its whole process tree. Output goes to files (a pipe could
+    fill up)."""
+    env = dict(os.environ, COLUMNS="250", NO_COLOR="1")  # one-line summary, no colour codes
+    out_path, err_path = logdir / f"{label}.out", logdir / f"{label}.err"
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+        sampler = TreeMemory(proc.pid)
+        sampler.start()
+        try:
+            # wait4's rusage covers the child and the children it reaped (the worker processes):
+            # ru_maxrss is the peak RSS of the largest single process of the batch
+            _, status, usage = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - t0
+            proc.returncode = os.waitstatus_to_exitcode(status)
+        finally:
+            sampler.stop.set()
+            sampler.join()
+            if proc.returncode is None:
+                proc.kill()
+                proc.wait()
+    stdout = out_path.read_text(encoding="utf-8", errors="replace")
+    if proc.returncode != 0:
+        tail = err_path.read_text(encoding="utf-8", errors="replace")[-800:]
+        raise BenchError(f"`{' '.join(argv[1:])}` exited {proc.returncode}: {tail or stdout[-800:]}")
+    match = SUMMARY_RE.search(re.sub(r"\s+", "", stdout))
+    if match is None:
+        raise BenchError(f"`{' '.join(argv[1:])}`: summary line not found in its output: {stdout[-400:]!r}")
+    companies, written, skipped, errors = map(int, match.groups())
+    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3), "companies": companies,
+            "written": written, "skipped": skipped, "errors": errors,
+            "peak_rss_mib": mib_from_rusage(usage.ru_maxrss), "tree_pss_mib": sampler.peak_mib}
+
+
+def batch(cli: Path, indir: Path, outdir: Path, fmt: str, jobs: int, logdir: Path, label: str,
+          expect_written: int | None = None, expect_skipped: int = 0) -> dict[str, Any]:
+    count = len(list(indir.glob("*.yaml")))
+    step(f"{label}: batch {count} files --format {fmt} --jobs {jobs}")
+    res = run_cli([str(cli), "batch", str(indir), "-o", str(outdir), "--format", fmt, "--jobs", str(jobs)],
+                  logdir, label)
+    written = count if expect_written is None else expect_written
+    if (res["companies"], res["written"], res["skipped"], res["errors"]) != (count, written, expect_skipped, 0):
+        raise BenchError(f"{label}: expected {count} companies, {written} written, {expect_skipped} up to date,"
+                         f" 0 errors; the CLI reported {res['companies']}, {res['written']}, {res['skipped']},"
+                         f" {res['errors']}")
+    made = [p for p in outdir.glob(f"*.{fmt}") if not p.name.startswith("industry-report")]
+    if len(made) != count:
+        raise BenchError(f"{label}: {len(made)} .{fmt} reports in {outdir}, expected {count}")
+    res["files"] = count
+    res["rate_per_s"] = round(count / res["wall_s"], 3)
+    return res
+
+
+# ---------------------------------------------------------------------------------------------
+# synthetic companies
+
+
+def subset(paths: list[Path], count: int, outdir: Path) -> Path:
+    """A folder with the first ``count`` answer files (hard links; copies where links fail)."""
+    outdir.mkdir()
+    for path in paths[:count]:
+        try:
+            os.link(path, outdir / path.name)
+        except OSError:
+            shutil.copyfile(path, outdir / path.name)
+    return outdir
+
+
+def generate(q: Any, count: int, seed: int, outdir: Path) -> tuple[list[Path], dict[str, Any]]:
+    from hegui_check.answers import load_answers
+    from hegui_check.scoring import assess
+
+    paths, gen_s = B.write_synthetic(q, count, seed, outdir)
+    industries: Counter[str] = Counter()
+    lights: Counter[str] = Counter()
+    profiles = set()
+    answers = 0
+    for path in paths:  # every file must load cleanly, or the batch numbers would include error paths
+        data = load_answers(path, q)
+        if data.problems:
+            raise BenchError(f"generated answer file {path.name} is not clean: {data.problems[0]}")
+        industries[str(data.company.get("industry") or "(unanswered)")] += 1
+        lights[assess(q, data).light] += 1
+        profiles.add((data.company.get("industry"), tuple(sorted(data.facts.items()))))
+        answers += len(data.answers)
+    return paths, {
+        "files": count,
+        "generate_s": round(gen_s, 2),
+        "industries": dict(industries.most_common()),
+        "distinct_profiles": len(profiles),
+        "lights": dict(lights),
+        "mean_answers_per_file": round(answers / count, 1),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF details
+
+
+def page_counts(pdfs: list[Path]) -> dict[str, Any]:
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return {"sampled": 0}
+    pdfs = sorted(pdfs)
+    picked = pdfs if len(pdfs) <= PAGE_SAMPLE else [pdfs[i * len(pdfs) // PAGE_SAMPLE] for i in range(PAGE_SAMPLE)]
+    pages = [len(PdfReader(p).pages) for p in picked]
+    sizes = [p.stat().st_size / 1024 for p in picked]
+    return {"sampled": len(pages), "median": statistics.median(pages), "min": min(pages), "max": max(pages),
+            "mean": round(statistics.fmean(pages), 2), "median_kib": round(statistics.median(sizes), 1)}
+
+
+def bench_one_report(q: Any, paths: list[Path]) -> dict[str, Any]:
+    """render_html, the library's html_to_pdf and raw WeasyPrint on the same HTML, in this process."""
+    from hegui_check.answers import load_answers
+    from hegui_check.errors import HeguiCheckError
+    from hegui_check.render.html import render_html
+    from hegui_check.render.pdf import font_css, html_to_pdf
+    from hegui_check.resources import cjk_font, templates_dir
+    from hegui_check.scoring import assess
+
+    try:
+        import weasyprint
+        from pypdf import PdfReader
+        from weasyprint.text.fonts import FontConfiguration
+    except (ImportError, OSError) as exc:
+        raise BenchError(f"WeasyPrint or pypdf cannot be imported ({exc}); run `hegui-check doctor`") from None
+    found = cjk_font()
+    if found is None:
+        raise BenchError("no CJK font found; run `hegui-check doctor`")
+    font = found[0]
+    base_url = templates_dir().as_uri() + "/"
+
+    def raw(html: str) -> bytes:
+        # A FontConfiguration is needed: without it WeasyPrint drops the @font-face rule and renders
+        # with a system font (different glyphs and page count), which would not be the same work.
+        fonts = FontConfiguration()
+        css = weasyprint.CSS(string=font_css(font), font_config=fonts)
+        return weasyprint.HTML(string=html, base_url=base_url).write_pdf(stylesheets=[css], font_config=fonts)
+
+    def timed(fn: Any, *args: Any) -> tuple[Any, float]:
+        gc.collect()
+        t0 = time.perf_counter()
+        value = fn(*args)
+        return value, time.perf_counter() - t0
+
+    assessments = [(p.name, assess(q, load_answers(p, q))) for p in paths]
+    try:
+        html_to_pdf(render_html(assessments[0][1]))  # warm-up: cold font caches in a new process; not counted
+    except HeguiCheckError as exc:
+        raise BenchError(f"PDF rendering failed: {exc}") from None
+    rows = []
+    for n, (name, a) in enumerate(assessments):
+        html, t_html = timed(render_html, a)
+        times: dict[str, float] = {}
+        pdfs: dict[str, bytes] = {}
+        for which in (("lib", "raw") if n % 2 == 0 else ("raw", "lib")):  # neither always runs second
+            pdfs[which], times[which] = timed(html_to_pdf if which == "lib" else raw, html)
+        pages = len(PdfReader(io.BytesIO(pdfs["lib"])).pages)
+        rows.append({"report": name, "pages": pages, "html_ms": ms(t_html), "html_to_pdf_ms": ms(times["lib"]),
+                     "raw_weasyprint_ms": ms(times["raw"]), "ratio": round(times["lib"] / times["raw"], 3),
+                     "html_to_pdf_ms_per_page": ms(times["lib"] / pages)})
+
+    def med(key: str) -> float:
+        return round(statistics.median(r[key] for r in rows), 3 if key == "ratio" else 2)
+
+    pages_total = sum(r["pages"] for r in rows)
+    return {"rows": rows, "ms_per_page_overall": round(sum(r["html_to_pdf_ms"] for r in rows) / pages_total, 1),
+            "raw_ms_per_page_overall": round(sum(r["raw_weasyprint_ms"] for r in rows) / pages_total, 1),
+            "median": {k: med(k) for k in ("pages", "html_ms", "html_to_pdf_ms", "raw_weasyprint_ms",
+                                                         "ratio", "html_to_pdf_ms_per_page")}}
+
+
+def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
+    """The steps of `batch --format json` timed in this process (WeasyPrint already imported and warm)."""
+    from pypdf import PdfReader
+
+    from hegui_check.batch import run_batch, write_summary
+    from hegui_check.industry import industry_summary
+    from hegui_check.render import Format
+    from hegui_check.render.industry_report import render_industry_html, render_industry_json
+    from hegui_check.render.pdf import html_to_pdf
+
+    gc.collect()
+    t0 = time.perf_counter()
+    result = run_batch([indir], q, outdir, [Format.json], jobs=1)
+    t1 = time.perf_counter()
+    write_summary(result.records, q, outdir)
+    t2 = time.perf_counter()
+    summary = industry_summary(result.records, q, anonymize=False)
+    html = render_industry_html(summary, "行业合规体检画像报告")
+    render_industry_json(summary)
+    t3 = time.perf_counter()
+    pdf = html_to_pdf(html)
+    t4 = time.perf_counter()
+    n = len(result.records)
+    return {"companies": n, "run_batch_s": round(t1 - t0, 3), "run_batch_ms_per_file": ms((t1 - t0) / n),
+            "summary_xlsx_csv_s": round(t2 - t1, 3), "industry_html_json_s": round(t3 - t2, 3),
+            "industry_pdf_s": round(t4 - t3, 3), "industry_pdf_pages": len(PdfReader(io.BytesIO(pdf)).pages)}
+
+
+# ---------------------------------------------------------------------------------------------
+# the benchmark
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    from hegui_check.batch import usable_cores
+    from hegui_check.questionnaire import load_questionnaire
+
+    n_scoring = args.scoring or (200 if args.quick else 1000)
+    n_pdf = args.pdf or (20 if args.quick else 200)
+    n_small = 200 if n_scoring > 200 else max(1, n_scoring // 5)  # memory must not grow with N
+    params = {"quick": args.quick, "seed": args.seed, "scoring_files": n_scoring, "scoring_small_files": n_small,
+              "pdf_files": n_pdf, "raw_reports": min(RAW_REPORTS, n_pdf)}
+    machine = B.machine_info()
+    machine["usable_cores"] = usable_cores()
+    machine["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    res: dict[str, Any] = {"params": params, "machine": machine}
+    cli = B.find_cli()
+    wall0 = time.perf_counter()
+
+    with B.tempdir() as tmp:
+        logs = tmp / "logs"
+        logs.mkdir()
+        q = load_questionnaire()
+        _ITEM_IDS.append(frozenset(item.id for module in q.modules for item in module.items))
+        total = max(n_scoring, n_pdf)
+        step(f"generating {total} synthetic companies (seed {args.seed})")
+        (tmp / "all").mkdir()
+        paths, res["synthetic"] = generate(q, total, args.seed, tmp / "all")
+        one = subset(paths, 1, tmp / "in-1")
+        small = subset(paths, n_small, tmp / "in-small")
+        scoring_in = subset(paths, n_scoring, tmp / "in-scoring")
+        pdf_in = subset(paths, n_pdf, tmp / "in-pdf")
+
+        # warm the page cache and .pyc files once; not counted
+        batch(cli, one, tmp / "out-warmup", "json", 1, logs, "warm-up")
+
+        sc: dict[str, Any] = {}
+        sc["fixed"] = batch(cli, one, tmp / "out-1", "json", 1, logs, "scoring N=1")
+        if 1 < n_small < n_scoring:
+            sc["small"] = batch(cli, small, tmp / "out-small", "json", 1, logs, f"scoring N={n_small}")
+        sc["cold"] = batch(cli, scoring_in, tmp / "out-scoring", "json", 1, logs, f"scoring N={n_scoring}")
+        sc["rerun"] = batch(cli, scoring_in, tmp / "out-scoring", "json", 1, logs, f"scoring N={n_scoring} re-run",
+                            expect_written=0, expect_skipped=n_scoring)
+        fixed = sc["fixed"]["wall_s"]
+        if n_scoring > 1 and sc["cold"]["wall_s"] > fixed:
+            sc["marginal_files_per_s"] = round((n_scoring - 1) / (sc["cold"]["wall_s"] - fixed), 1)
+            sc["marginal_ms_per_file"] = ms((sc["cold"]["wall_s"] - fixed) / (n_scoring - 1))
+        if n_scoring > 1 and sc["rerun"]["wall_s"] > fixed:
+            sc["rerun_marginal_files_per_s"] = round((n_scoring - 1) / (sc["rerun"]["wall_s"] - fixed), 1)
+        res["scoring"] = sc
+
+        pdf: dict[str, Any] = {}
+        pdf["jobs1"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1")
+        pdf["jobs2"] = batch(cli, pdf_in, tmp / "out-pdf-2", "pdf", 2, logs, f"PDF N={n_pdf} --jobs 2")
+        pdf["rerun"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1 re-run",
+                             expect_written=0, expect_skipped=n_pdf)
+        for run_ in (pdf["jobs1"], pdf["jobs2"]):  # without the fixed cost of a batch (the N=1 json run)
+            run_["net_rate_per_s"] = round(n_pdf / (run_["wall_s"] - fixed), 3) if run_["wall_s"] > fixed else None
+        r1, r2 = pdf["jobs1"]["rate_per_s"], pdf["jobs2"]["rate_per_s"]
+        pdf["speedup"] = round(r2 / r1, 3)
+        pdf["efficiency"] = round(r2 / r1 / 2, 3)
+        n1, n2 = pdf["jobs1"]["net_rate_per_s"], pdf["jobs2"]["net_rate_per_s"]
+        pdf["net_speedup"] = round(n2 / n1, 3) if n1 and n2 else None
+        pdf["net_efficiency"] = round(n2 / n1 / 2, 3) if n1 and n2 else None
+        step("counting pages (pypdf)")
+        pdf["pages"] = page_counts([p for p in (tmp / "out-pdf-1").glob("*.pdf")
+                                    if not p.name.startswith("industry-report")])
+        res["pdf"] = pdf
+
+        step(f"one report in-process: render_html, html_to_pdf, raw WeasyPrint x{params['raw_reports']}")
+        k = params["raw_reports"]
+        picked = [paths[i * n_pdf // k] for i in range(k)]
+        res["one_report"] = bench_one_report(q, picked)
+
+        step(f"where a scoring batch's time goes, in-process, N={n_scoring}")
+        res["phases"] = bench_phases(q, scoring_in, tmp / "out-phases")
+
+    res["self_peak_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    res["wall_s"] = round(time.perf_counter() - wall0, 1)
+    return res
+
+
+def print_report(res: dict[str, Any]) -> None:
+    m, p, syn = res["machine"], res["params"], res["synthetic"]
+    print(f"hegui-check {m['hegui_check']} batch benchmark  ({'quick' if p['quick'] else 'full'},"
+          f" seed {p['seed']}, {m['date']})")
+    print(table("machine", ["what", "value"], [
+        ["platform", m["platform"]],
+        ["CPUs (os.cpu_count / usable_cores)", f"{m['cpu_count']} / {m['usable_cores']}"],
+        ["Python", f"{m['python']} ({m['python_impl']})"],
+        ["WeasyPrint", m["weasyprint"]],
+        ["libharfbuzz-subset", m["libharfbuzz_subset"] or "not found (slow fontTools subsetting)"],
+        ["load average at start (1/5/15 min)", " / ".join(map(str, m["loadavg_at_start"] or ["-"]))],
+    ]))
+    load = m["loadavg_at_start"]
+    if load and load[0] > 0.5:
+        print(f"   WARNING: the machine was not idle (load {load[0]}): timings, and --jobs 2 most of all, are low")
+    print(f"   synthetic companies: {syn['files']} in {syn['generate_s']} s, {len(syn['industries'])} industries"
+          f" {syn['industries']}, {syn['distinct_profiles']} distinct industry+facts profiles,"
+          f" {syn['mean_answers_per_file']} answers/file, lights {syn['lights']}")
+    print()
+
+    cols = ["files", "seconds", "/s", "CPU s", "cores busy", "peak RSS MiB", "tree PSS MiB"]
+
+    def row(name: str, r: dict[str, Any]) -> list[Any]:
+        return [name, r["files"], r["wall_s"], r["rate_per_s"], r["cpu_s"], round(r["cpu_s"] / r["wall_s"], 2),
+                r["peak_rss_mib"], r["tree_pss_mib"]]
+
+    sc = res["scoring"]
+    rows = [row("N=1 (fixed cost of a batch)", sc["fixed"])]
+    if "small" in sc:
+        rows.append(row(f"N={p['scoring_small_files']}", sc["small"]))
+    rows += [row(f"N={p['scoring_files']}", sc["cold"]),
+             row(f"N={p['scoring_files']} re-run, all up to date", sc["rerun"])]
+    print(table("1. scoring only: batch --format json --jobs 1 (wall time of the CLI process)", ["run", *cols], rows))
+    if "marginal_files_per_s" in sc:
+        print(f"   without the fixed cost (N=1 run): {sc['marginal_files_per_s']} files/s ({sc['marginal_ms_per_file']} ms/file);"
+              f" re-run {sc.get('rerun_marginal_files_per_s', '-')} files/s")
+    if "small" in sc:
+        a, b = sc["small"]["peak_rss_mib"], sc["cold"]["peak_rss_mib"]
+        print(f"   peak RSS N={p['scoring_small_files']} -> N={p['scoring_files']}: {a} -> {b} MiB"
+              f" ({(b - a) / a * 100:+.1f} %)")
+    print()
+
+    pdf = res["pdf"]
+    rows = [[*row(f"--jobs {j}", pdf[f"jobs{j}"]), pdf[f"jobs{j}"]["net_rate_per_s"]] for j in (1, 2)]
+    rows.append([*row("--jobs 1 re-run, all up to date", pdf["rerun"]), None])
+    print(table(f"2. PDF: batch --format pdf, {p['pdf_files']} reports", ["run", *cols, "net /s"], rows))
+    print(f"   speed-up rate@2/rate@1 {pdf['speedup']}, parallel efficiency {pdf['efficiency']}"
+          f" (net of the fixed cost: {pdf['net_speedup']}, {pdf['net_efficiency']}); usable cores {m['usable_cores']}")
+    pg = pdf["pages"]
+    if pg.get("sampled"):
+        print(f"   pages per report (pypdf, {pg['sampled']} reports): median {pg['median']}, min {pg['min']},"
+              f" max {pg['max']}, mean {pg['mean']}; median {pg['median_kib']} KiB")
+    print()
+
+    one = res["one_report"]
+    cols3 = ["pages", "html_ms", "html_to_pdf_ms", "raw_weasyprint_ms", "ratio", "html_to_pdf_ms_per_page"]
+    rows = [[r["report"], *(r[k] for k in cols3)] for r in one["rows"]]
+    rows.append(["median", *(one["median"][k] for k in cols3)])
+    print(table("3. one report in-process (ms, after one warm-up render)",
+                ["report", "pages", "render_html", "html_to_pdf", "raw WeasyPrint", "lib/raw", "ms/page"], rows))
+    j1 = pdf["jobs1"]
+    net_ms = 1000 / j1["net_rate_per_s"] if j1["net_rate_per_s"] else None
+    per_page = net_ms / pg["mean"] if net_ms and pg.get("sampled") else None
+    print(f"   batch --jobs 1: {ms(j1['wall_s'] / j1['files'])} ms/report all in, {B.cell(net_ms)} ms/report"
+          f" net of the fixed cost = {B.cell(per_page)} ms/page (mean {pg.get('mean')} pages);"
+          f" in-process {one['ms_per_page_overall']} ms/page html_to_pdf, {one['raw_ms_per_page_overall']} raw")
+    ph = res["phases"]
+    print(f"   in-process, N={ph['companies']}: run_batch (load, assess, JSON report, manifest) {ph['run_batch_s']} s"
+          f" ({ph['run_batch_ms_per_file']} ms/file); summary.xlsx/csv {ph['summary_xlsx_csv_s']} s;"
+          f" industry HTML+JSON {ph['industry_html_json_s']} s; industry PDF {ph['industry_pdf_s']} s"
+          f" ({ph['industry_pdf_pages']} pages)")
+    print()
+    print(f"peak RSS: benchmark process {res['self_peak_rss_mib']} MiB; total wall time {res['wall_s']} s")
+
+
+_ITEM_IDS: list[frozenset[str]] = []
+
+
+def item_ids() -> frozenset[str]:
+    from hegui_check.questionnaire import load_questionnaire
+
+    return frozenset(item.id for module in load_questionnaire().modules for item in module.items)
+
+
+def checklist_changed() -> bool:
+    try:
+        return bool(_ITEM_IDS) and item_ids() != _ITEM_IDS[0]
+    except Exception:  # a half-edited checklist may not even load
+        return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="hegui-check batch benchmark (see bench/README.md)")
+    parser.add_argument("--quick", action="store_true", help="200 files for scoring, 20 PDF reports")
+    parser.add_argument("--scoring", type=int, metavar="N", help="answer files for the scoring runs (default 1000)")
+    parser.add_argument("--pdf", type=int, metavar="N", help="reports for the PDF runs (default 200)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic answer generator")
+    parser.add_argument("--json", metavar="OUT", type=Path, help="also write all numbers as JSON to OUT")
+    args = parser.parse_args(argv)
+    if args.scoring is not None and args.scoring < 1:
+        parser.error("--scoring must be at least 1")
+    if args.pdf is not None and args.pdf < 1:
+        parser.error("--pdf must be at least 1")
+    if args.json is not None:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        res = run(args)
+    except BenchError as exc:
+        print(f"bench: error: {exc}", file=sys.stderr)
+        if checklist_changed():
+            print("bench: note: the checklist's items changed while the benchmark ran (files being edited?);"
+                  " the generated answer files no longer match it. Run again.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("bench: interrupted", file=sys.stderr)
+        return 130
+    print_report(res)
+    if args.json is not None:
+        args.json.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"JSON written to {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
