@@ -300,7 +300,6 @@ def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
     from pypdf import PdfReader
 
     from hegui_check.batch import run_batch, write_summary
-    from hegui_check.industry import industry_summary
     from hegui_check.render import Format
     from hegui_check.render.industry_report import render_industry_html, render_industry_json
     from hegui_check.render.pdf import html_to_pdf
@@ -311,7 +310,7 @@ def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
     t1 = time.perf_counter()
     write_summary(result.records, q, outdir)
     t2 = time.perf_counter()
-    summary = industry_summary(result.records, q, anonymize=False)
+    summary = result.industry.summary(anonymize=False)
     html = render_industry_html(summary, "行业合规体检画像报告")
     render_industry_json(summary)
     t3 = time.perf_counter()
@@ -399,7 +398,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         res["one_report"] = bench_one_report(q, picked)
 
         step(f"where a scoring batch's time goes, in-process, N={n_scoring}")
-        res["phases"] = bench_phases(q, scoring_in, tmp / "out-phases")
+        try:  # a breakdown only: never lose the measurements above to a failure here
+            res["phases"] = bench_phases(q, scoring_in, tmp / "out-phases")
+        except Exception as exc:  # noqa: BLE001
+            res["phases"] = {"error": f"{type(exc).__name__}: {exc}"}
 
     res["self_peak_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     res["wall_s"] = round(time.perf_counter() - wall0, 1)
@@ -473,10 +475,13 @@ def print_report(res: dict[str, Any]) -> None:
           f" net of the fixed cost = {B.cell(per_page)} ms/page (mean {pg.get('mean')} pages);"
           f" in-process {one['ms_per_page_overall']} ms/page html_to_pdf, {one['raw_ms_per_page_overall']} raw")
     ph = res["phases"]
-    print(f"   in-process, N={ph['companies']}: run_batch (load, assess, JSON report, manifest) {ph['run_batch_s']} s"
-          f" ({ph['run_batch_ms_per_file']} ms/file); summary.xlsx/csv {ph['summary_xlsx_csv_s']} s;"
-          f" industry HTML+JSON {ph['industry_html_json_s']} s; industry PDF {ph['industry_pdf_s']} s"
-          f" ({ph['industry_pdf_pages']} pages)")
+    if "error" in ph:
+        print(f"   in-process breakdown failed: {ph['error']}")
+    else:
+        print(f"   in-process, N={ph['companies']}: run_batch (load, assess, JSON report, manifest) {ph['run_batch_s']} s"
+              f" ({ph['run_batch_ms_per_file']} ms/file); summary.xlsx/csv {ph['summary_xlsx_csv_s']} s;"
+              f" industry HTML+JSON {ph['industry_html_json_s']} s; industry PDF {ph['industry_pdf_s']} s"
+              f" ({ph['industry_pdf_pages']} pages)")
     print()
     print(f"peak RSS: benchmark process {res['self_peak_rss_mib']} MiB; total wall time {res['wall_s']} s")
 

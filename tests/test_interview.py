@@ -186,3 +186,21 @@ def test_notes_are_asked_for_partial_answers_and_saved(q, tmp_path: Path) -> Non
     data = load_answers(path, q)
     scored = [a for i, a in data.answers.items() if q.items[i].scored]
     assert scored and all(a.value == "partial" and a.note == "3 份合同未盖章" for a in scored)
+
+
+@pytest.mark.timeout(60)
+def test_a_note_can_be_written_for_any_answer(q, tmp_path: Path) -> None:
+    from hegui_check.interview import NOTE
+
+    first = next(i for i in q.module("contract").items if i.type.value == "status")
+
+    def policy(message, choices):
+        values = [v for v, _ in choices]
+        if first.question in message and NOTE in values:
+            return NOTE
+        return "false" if "false" in values else ("yes" if "yes" in values else values[0])
+
+    path = tmp_path / "note.yaml"
+    run_interview(q, path, policy, modules={"contract"}, texts={"备注": "合同由外贸部统一保管"})
+    answer = load_answers(path, q).answers[first.id]
+    assert answer.value == "yes" and answer.note == "合同由外贸部统一保管"

@@ -29,6 +29,7 @@ from .render.context import answer_label
 
 BACK = "__back__"
 HELP = "__help__"
+NOTE = "__note__"
 STATUS_ORDER = ("yes", "partial", "no", "unknown", "na")
 NOTE_AFTER = {"partial", "no", "unknown"}
 
@@ -271,8 +272,13 @@ class Interview:
 
     def _ask_item(self, item: Item, prefix: str, default: Any) -> Any:
         message = f"{prefix} {item.question}"
+        old = self.answers.answers.get(item.id)
+        note = old.note if old else None
+        asked_note = False
         while True:
             extra = ([(HELP, "？查看说明")] if item.help else []) + self._back_choice()
+            if item.type in (ItemType.status, ItemType.choice) and not asked_note:
+                extra.insert(0, (NOTE, "✎ 先写备注"))
             if item.type is ItemType.status:
                 choices = [(v, STATUS_LABELS[v]) for v in STATUS_ORDER]
                 value: Any = self.asker.select(message, choices + extra, default)
@@ -303,16 +309,19 @@ class Interview:
             if value == HELP:
                 self.asker.say(f"[cyan]说明：{item.help}[/cyan]")
                 continue
+            if value == NOTE:
+                note = self.asker.text("备注（如具体情况、涉及人数；写完回车后再选答案）", default=note or "").strip() or None
+                asked_note = True
+                continue
             if value == BACK:
                 return BACK
             break
-        old = self.answers.answers.get(item.id)
         lawyer = self.answers.assessor.mode == "lawyer"
-        note = old.note if old else None
         evidence: Sequence[str] = old.evidence if old else ()
         if lawyer and item.scored:
             evidence = self._ask_evidence(item, evidence)
-        if (isinstance(value, str) and value in NOTE_AFTER) or (lawyer and item.scored):
+        wants_note = (isinstance(value, str) and value in NOTE_AFTER) or (lawyer and item.scored)
+        if wants_note and not asked_note:
             note = self.asker.text("备注（可选，如具体情况、涉及人数；直接回车跳过）", default=note or "").strip() or None
         self_answer, reason = (old.self_answer, old.override_reason) if old else (None, None)
         if lawyer and self_answer is not None:
