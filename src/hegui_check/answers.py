@@ -14,7 +14,7 @@ import yaml
 
 from .errors import AnswersError
 from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
-from .yamlio import atomic_write, read_document
+from .yamlio import atomic_write, read_document, read_error
 
 FORMAT_VERSION = 1
 MODES = {"self": "自评", "lawyer": "律师体检", "association": "协会批量体检"}
@@ -414,16 +414,8 @@ def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
     try:
         doc = read_document(path)
         mtime = dt.date.fromtimestamp(path.stat().st_mtime)
-    except FileNotFoundError:
-        raise AnswersError(f"{path}: 文件不存在") from None
-    except IsADirectoryError:
-        raise AnswersError(f"{path}: 这是一个目录，不是答题文件") from None
-    except UnicodeDecodeError:
-        raise AnswersError(f"{path}: 不是 UTF-8 编码的文本文件（答题文件应为 YAML 或 JSON）") from None
-    except OSError as exc:
-        raise AnswersError(f"{path}: 无法读取（{exc.strerror or exc}）") from None
-    except ValueError as exc:
-        raise AnswersError(f"{path}: {exc}") from None
+    except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
+        raise AnswersError(f"{path}: {read_error(exc, '答题文件')}") from None
     result = parse_answers(doc.data, q, str(path), doc.line)
     result.file_date = mtime
     if result.questionnaire_version and result.questionnaire_version != q.version:

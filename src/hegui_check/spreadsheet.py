@@ -16,6 +16,7 @@ from .answers import AnswerSet, Problem, parse_answers
 from .errors import AnswersError
 from .questionnaire import Item, ItemType, Questionnaire
 from .template import ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL
+from .yamlio import read_error
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -129,14 +130,8 @@ def read_table(path: Path, q: Questionnaire) -> Table:
         if suffix in XLSX_SUFFIXES:
             return _read_xlsx(path, q, file_date)
         return _build_table(str(path), _csv_rows(path), q, file_date)
-    except FileNotFoundError:
-        raise SpreadsheetError(f"{path}: 文件不存在") from None
-    except IsADirectoryError:
-        raise SpreadsheetError(f"{path}: 这是一个目录，不是表格文件") from None
-    except PermissionError:
-        raise SpreadsheetError(f"{path}: 没有读取权限") from None
     except OSError as exc:
-        raise SpreadsheetError(f"{path}: 无法读取（{exc.strerror or exc}）") from None
+        raise SpreadsheetError(f"{path}: {read_error(exc, '表格文件')}") from None
 
 
 def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:

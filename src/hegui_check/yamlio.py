@@ -48,6 +48,21 @@ class Located:
         return best
 
 
+def read_error(exc: BaseException, kind: str = "文件") -> str:
+    """Why a file could not be read, in one line (``kind`` names what was expected, e.g. 答题文件)."""
+    if isinstance(exc, FileNotFoundError):
+        return "文件不存在"
+    if isinstance(exc, IsADirectoryError):
+        return f"这是一个目录，不是{kind}"
+    if isinstance(exc, PermissionError):
+        return "没有读取权限"
+    if isinstance(exc, UnicodeDecodeError):
+        return f"不是 UTF-8 编码的文本文件（{kind}应为 YAML 或 JSON）"
+    if isinstance(exc, OSError):
+        return f"无法读取（{exc.strerror or exc}）"
+    return str(exc)
+
+
 def parse_yaml(text: str) -> Located:
     """Parse one YAML document safely, keeping the node tree for line lookups.
 

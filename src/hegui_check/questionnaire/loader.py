@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..errors import QuestionnaireError
 from ..resources import questionnaires_dir
-from ..yamlio import Located, read_document
+from ..yamlio import Located, read_document, read_error
 from .conditions import Condition, ConditionError, parse_condition
 from .models import Item, ItemType, LibraryInfo, Module, Profile, ProfileQuestion
 
@@ -113,7 +113,7 @@ def _load_model(path: Path, model: type[BaseModel], problems: list[str]) -> tupl
     try:
         doc = read_document(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
-        problems.append(f"{path}: {_io_message(exc)}")
+        problems.append(f"{path}: {read_error(exc, '检查清单文件')}")
         return None
     if not isinstance(doc.data, dict):
         problems.append(f"{path}:1: 文件内容应为 YAML 映射（键: 值），实际为 {type(doc.data).__name__}")
@@ -123,16 +123,6 @@ def _load_model(path: Path, model: type[BaseModel], problems: list[str]) -> tupl
     except ValidationError as exc:
         problems.extend(_pydantic_problems(exc, doc, str(path), model))
         return None
-
-
-def _io_message(exc: BaseException) -> str:
-    if isinstance(exc, UnicodeDecodeError):
-        return "不是 UTF-8 编码的文本文件"
-    if isinstance(exc, FileNotFoundError):
-        return "文件不存在"
-    if isinstance(exc, OSError):
-        return f"无法读取（{exc.strerror or exc}）"
-    return str(exc)
 
 
 def _module_files(root: Path) -> list[tuple[Path, str]]:
