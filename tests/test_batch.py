@@ -102,6 +102,7 @@ def test_interrupted_batch_resumes_without_rendering_anything_twice(inputs: Path
         run_batch([inputs], MINI, out, [Format.json], progress=stop_after_two,
                   questionnaire_dirs=[FIXTURES / "mini"], builtin=False)
     assert len(list(out.glob("*.json"))) == 2
+    (out / ".瓯江鞋业.json.x1y2.tmp").write_text("half", encoding="utf-8")  # as a kill mid-write leaves it
     rendered: list[str] = []
     result = run_batch([inputs], MINI, out, [Format.json], progress=lambda d, t, n: rendered.append(n),
                        questionnaire_dirs=[FIXTURES / "mini"], builtin=False)
@@ -109,6 +110,7 @@ def test_interrupted_batch_resumes_without_rendering_anything_twice(inputs: Path
     assert set(rendered).isdisjoint(seen)
     lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
     assert len(lines) == 5 and len({json.loads(x)["name"] for x in lines}) == 5
+    assert not list(out.glob(".*.tmp"))
 
 
 @pytest.mark.timeout(300)

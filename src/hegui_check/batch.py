@@ -207,19 +207,16 @@ def _read_manifest(outdir: Path) -> dict[str, str]:
     return done
 
 
-class _Manifest:
-    """Append-only record of finished companies; one line per company, flushed as it is written."""
+def _record_done(outdir: str, name: str, fingerprint: str) -> None:
+    """Append one finished company to the manifest, right after its reports are written.
 
-    def __init__(self, outdir: Path):
-        self.fh = (outdir / MANIFEST).open("a", encoding="utf-8")
-
-    def add(self, name: str, fingerprint: str) -> None:
-        self.fh.write(json.dumps({"name": name, "fingerprint": fingerprint}, ensure_ascii=False) + "\n")
-        self.fh.flush()
-        os.fsync(self.fh.fileno())
-
-    def close(self) -> None:
-        self.fh.close()
+    Workers call this themselves, so a batch killed at any moment has recorded every report already on
+    disk (one short line per append, so concurrent workers do not interleave)."""
+    line = json.dumps({"name": name, "fingerprint": fingerprint}, ensure_ascii=False) + "\n"
+    with open(Path(outdir) / MANIFEST, "a", encoding="utf-8") as fh:
+        fh.write(line)
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 _WORKER: dict[str, Any] = {}
@@ -233,14 +230,15 @@ def _init_worker(extra_dirs: list[str], builtin: bool, pdf: bool) -> None:
 
 
 def _render_job(job: AnswerSet | str, outputs: dict[str, str], options: RenderOptions,
-                deadline_days: dict[str, int]) -> list[str]:
+                deadline_days: dict[str, int], done: tuple[str, str, str]) -> list[str]:
     """Worker side: load (answer files are read again here, so the main process keeps only their path),
-    score again (cheap) and write every format atomically."""
+    score again (cheap), write every format atomically, then record the company as done."""
     q: Questionnaire = _WORKER["q"]
     answers = load_answers(Path(job), q) if isinstance(job, str) else job
     a = assess(q, answers, deadline_days)
     for fmt, path in outputs.items():
         atomic_write(Path(path), render(a, Format(fmt), options))
+    _record_done(*done)
     return list(outputs.values())
 
 
@@ -288,6 +286,9 @@ def run_batch(
     """
     options = options or RenderOptions()
     outdir.mkdir(parents=True, exist_ok=True)
+    for stale in outdir.glob(".*.tmp"):  # half-written files of a batch that was killed
+        with contextlib.suppress(OSError):
+            stale.unlink()
     file_problems: list[Problem] = []
     done = {} if force else _read_manifest(outdir)
     options_key = options.letterhead.model_dump_json() if options.letterhead else ""
@@ -317,14 +318,12 @@ def run_batch(
 
     total = len(todo)
     finished = 0
-    manifest = _Manifest(outdir)
 
     def complete(index: int, name: str, fingerprint: str, error: BaseException | None) -> None:
         nonlocal finished
         finished += 1
         record = records[index]
         if error is None:
-            manifest.add(name, fingerprint)
             record.status = "已生成"
         else:
             record.status = "生成失败"
@@ -332,27 +331,24 @@ def run_batch(
         if progress:
             progress(finished, total, name)
 
-    try:
-        heavy = any(f in (Format.pdf, Format.docx) for f in formats)  # the rest take milliseconds
-        if jobs <= 1 or total <= 1 or not heavy:
-            _WORKER["q"] = q
-            for index, name, job, outputs, fingerprint in todo:
-                try:
-                    _render_job(job, outputs, options, deadline_days or {})
-                    complete(index, name, fingerprint, None)
-                except HeguiCheckError as exc:
-                    complete(index, name, fingerprint, exc)
-        else:
-            _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin,
-                          Format.pdf in formats, complete)
-    finally:
-        manifest.close()
+    heavy = any(f in (Format.pdf, Format.docx) for f in formats)  # the rest take milliseconds
+    if jobs <= 1 or total <= 1 or not heavy:
+        _WORKER["q"] = q
+        for index, name, job, outputs, fingerprint in todo:
+            try:
+                _render_job(job, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint))
+                complete(index, name, fingerprint, None)
+            except HeguiCheckError as exc:
+                complete(index, name, fingerprint, exc)
+    else:
+        _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin,
+                      Format.pdf in formats, str(outdir), complete)
     written = sum(1 for r in records if r.status == "已生成")
     return BatchResult(records, file_problems, written, skipped, industry)
 
 
 def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_days: dict[str, int],
-                  questionnaire_dirs: Sequence[Path], builtin: bool, pdf: bool,
+                  questionnaire_dirs: Sequence[Path], builtin: bool, pdf: bool, outdir: str,
                   complete: Callable[[int, str, str, BaseException | None], None]) -> None:
     """Keep at most 2 × jobs reports in flight, so the queue does not pile up in the workers."""
     pending: dict[Future[list[str]], tuple[int, str, str]] = {}
@@ -365,7 +361,8 @@ def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_d
                 if nxt is None:
                     return
                 index, name, job, outputs, fingerprint = nxt
-                pending[pool.submit(_render_job, job, outputs, options, deadline_days)] = (index, name, fingerprint)
+                future = pool.submit(_render_job, job, outputs, options, deadline_days, (outdir, name, fingerprint))
+                pending[future] = (index, name, fingerprint)
 
         refill()
         while pending:
