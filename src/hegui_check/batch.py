@@ -45,10 +45,6 @@ class CompanyInput:
     answers: AnswerSet | None
     problems: list[Problem] = field(default_factory=list)
 
-    @property
-    def label(self) -> str:
-        return f"{self.source} 第{self.row}行" if self.row is not None else self.source
-
 
 @dataclass
 class CompanyRecord:
@@ -67,6 +63,10 @@ class CompanyRecord:
     module_scores: dict[str, float | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} 第{self.row}行" if self.row is not None else self.source
 
     @property
     def has_error(self) -> bool:

@@ -413,7 +413,7 @@ def batch(
     _print_problems(result.file_problems)
     for record in result.records:  # errors here; warnings too would drown them in a large batch
         if record.has_error:
-            err.print(f"[bold]{record.source}{' 第' + str(record.row) + '行' if record.row else ''}（{record.name}）[/bold]")
+            err.print(f"[bold]{record.where}（{record.name}）[/bold]")
             for line in record.problem_lines("error"):
                 err.print(f"  [red]{line}[/red]")
     warnings = sum(len(r.problem_lines("warning")) for r in result.records)
