@@ -79,12 +79,14 @@ def _parse_formats(value: str) -> list[Any]:
 
 
 def _output_paths(base: Path, formats: list[Any], explicit: bool) -> dict[Any, Path]:
-    """One format: OUT is the file. Several: OUT is a path without extension, each format adds its own."""
+    """One format: OUT is the file. Several: OUT is a path without extension, each format adds its own.
+
+    ``formats`` are Format members or plain extension strings."""
     if len(formats) == 1 and explicit:
         return {formats[0]: base}
-    known = {".pdf", ".html", ".json", ".md", ".xlsx", ".docx", ".yaml", ".yml"}
+    known = {".pdf", ".html", ".json", ".md", ".xlsx", ".docx", ".yaml", ".yml", ".csv"}
     stem = base.with_suffix("") if base.suffix.lower() in known else base
-    return {f: stem.with_name(stem.name + "." + f.value) for f in formats}
+    return {f: stem.with_name(stem.name + "." + getattr(f, "value", f)) for f in formats}
 
 
 def _check_free(paths: list[Path], force: bool) -> None:
@@ -451,12 +453,7 @@ def diff(
     q = _load(questionnaires, no_builtin)
     old, new = load_answers(before, q), load_answers(after, q)
     _print_problems(old.problems + new.problems)
-    base = output or after.with_name(after.stem + "-复检对比")
-    if len(formats) == 1 and output is not None:
-        outputs = {formats[0]: base}
-    else:
-        stem = base.with_suffix("") if base.suffix.lower() in {".pdf", ".html", ".md", ".json"} else base
-        outputs = {f: stem.with_name(stem.name + "." + f) for f in formats}
+    outputs = _output_paths(output or after.with_name(after.stem + "-复检对比"), formats, explicit=output is not None)
     _check_free(list(outputs.values()), force)
     comparison = compare(q, old, new)
     out = _console()
@@ -554,11 +551,7 @@ def template(
         allowed = [o.value for o in q.profile_by_id["industry"].options]
         if industry not in allowed:
             raise typer.BadParameter(f"可选：{', '.join(allowed)}", param_hint="--industry")
-    if len(formats) == 1:
-        outputs = {formats[0]: output}
-    else:
-        stem = output.with_suffix("") if output.suffix.lower() in {".yaml", ".yml", ".xlsx", ".csv"} else output
-        outputs = {f: stem.with_name(f"{stem.name}.{f}") for f in formats}
+    outputs = _output_paths(output, formats, explicit=True)
     _check_free(list(outputs.values()), force)
     for fmt, path in outputs.items():
         atomic_write(path, makers[fmt](q, industry))

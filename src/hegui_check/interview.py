@@ -94,14 +94,10 @@ class Step:
     item: Item | None = None
 
 
-def _profile_env(a: AnswerSet) -> dict[str, Any]:
-    return a.profile_env()
-
-
 def pending_steps(q: Questionnaire, a: AnswerSet, modules: set[str] | None = None) -> list[Step]:
     """All questions that currently apply, in order; answered ones included (the caller skips them)."""
     steps: list[Step] = []
-    env = _profile_env(a)
+    env = a.profile_env()
     for pq in q.profile:
         if pq.condition is None or pq.condition.evaluate(env):
             steps.append(Step(pq.id, profile=pq))

@@ -58,7 +58,7 @@ def _date(d: dt.date | None) -> str:
     return d.isoformat() if d else "—"
 
 
-def _score(s: float | None) -> str:
+def score_text(s: float | None) -> str:
     return "不适用" if s is None else f"{s:.1f}"
 
 
@@ -123,7 +123,7 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
             "id": m.module.module,
             "title": m.module.title,
             "kind": "行业专项" if m.module.kind == "industry" else "通用",
-            "score": _score(m.rounded),
+            "score": score_text(m.rounded),
             "applicable": m.applicable,
             "n_items": sum(1 for r in m.items if r.state == "scored"),
             "findings": len(m.findings),
@@ -174,7 +174,7 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
         "assessor": {"mode": mode_label, "name": assessor.name or "—", "org": assessor.org or "—",
                      "license_no": assessor.license_no or "—", "lawyer": assessor.mode == "lawyer"},
         "overall": {
-            "score": _score(a.overall_rounded),
+            "score": score_text(a.overall_rounded),
             "light": a.light,
             "light_label": LIGHT_LABELS[a.light],
             "light_meaning": LIGHT_MEANING[a.light],

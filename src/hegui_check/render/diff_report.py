@@ -10,18 +10,14 @@ from markupsafe import Markup
 from ..compare import Comparison
 from ..resources import templates_dir
 from ..scoring import Assessment, ItemResult
-from .context import LIGHT_LABELS, VERDICT_LABELS, answer_label
+from .context import LIGHT_LABELS, VERDICT_LABELS, answer_label, score_text
 from .templating import html_env, md_env
-
-
-def _score(s: float | None) -> str:
-    return "不适用" if s is None else f"{s:.1f}"
 
 
 def _side(a: Assessment) -> dict[str, Any]:
     return {
         "date": a.assessment_date.isoformat() if a.assessment_date else "—",
-        "score": _score(a.overall_rounded),
+        "score": score_text(a.overall_rounded),
         "light": a.light,
         "light_label": LIGHT_LABELS[a.light],
         "reason": a.light_reason,
@@ -68,7 +64,7 @@ def diff_context(c: Comparison) -> dict[str, Any]:
         "new": [_row(r) for r in c.new],
         "overdue": [_row(old, now) for old, now in c.overdue],
         "modules": [
-            {"title": m.title, "before": _score(m.before), "after": _score(m.after),
+            {"title": m.title, "before": score_text(m.before), "after": score_text(m.after),
              "delta": "—" if m.delta is None else f"{m.delta:+.1f}"}
             for m in c.modules
         ],
