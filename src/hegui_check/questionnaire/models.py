@@ -36,12 +36,32 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
-class Citation(_Strict):
+def _check_article(v: Union[int, str]) -> Union[int, str]:
+    if isinstance(v, bool):
+        raise ValueError("条号应为整数，或“276之一”这样的文字")
+    if isinstance(v, int):
+        if v < 1:
+            raise ValueError("条号应为正整数")
+        return v
+    s = v.strip().removeprefix("第").removesuffix("条")
+    if s.isdigit():
+        return int(s)
+    if not ARTICLE_RE.match(s):
+        raise ValueError(f"条号“{v}”无法识别，应为整数或“276之一”")
+    return s
+
+
+class CitationVersion(_Strict):
+    """The same citation in a later text of the law (e.g. 商标法-2027), applying from ``from``."""
+
     law: str = Field(min_length=1)
+    from_: dt.date = Field(alias="from")
     article: Union[int, str]
     paragraph: Optional[int] = Field(default=None, ge=1)
     item: Optional[int] = Field(default=None, ge=1)
     quote: str = Field(min_length=2)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
 
     @field_validator("law")
     @classmethod
@@ -51,18 +71,75 @@ class Citation(_Strict):
     @field_validator("article")
     @classmethod
     def _article(cls, v: Union[int, str]) -> Union[int, str]:
-        if isinstance(v, bool):
-            raise ValueError("条号应为整数，或“276之一”这样的文字")
-        if isinstance(v, int):
-            if v < 1:
-                raise ValueError("条号应为正整数")
-            return v
-        s = v.strip().removeprefix("第").removesuffix("条")
-        if s.isdigit():
-            return int(s)
-        if not ARTICLE_RE.match(s):
-            raise ValueError(f"条号“{v}”无法识别，应为整数或“276之一”")
-        return s
+        return _check_article(v)
+
+
+class Citation(_Strict):
+    """One legal basis. The top-level fields cite the text in force before the first of ``versions``;
+    each version cites a later text of the law from its ``from`` date (SPEC §3, docs/citations.md)."""
+
+    law: str = Field(min_length=1)
+    article: Union[int, str]
+    paragraph: Optional[int] = Field(default=None, ge=1)
+    item: Optional[int] = Field(default=None, ge=1)
+    quote: str = Field(min_length=2)
+    versions: tuple[CitationVersion, ...] = ()
+
+    @field_validator("law")
+    @classmethod
+    def _law(cls, v: str) -> str:
+        return v.strip("《》 ")
+
+    @field_validator("article")
+    @classmethod
+    def _article(cls, v: Union[int, str]) -> Union[int, str]:
+        return _check_article(v)
+
+    @field_validator("versions")
+    @classmethod
+    def _versions(cls, v: tuple[CitationVersion, ...]) -> tuple[CitationVersion, ...]:
+        dates = [x.from_ for x in v]
+        if dates != sorted(set(dates)):
+            raise ValueError("versions 应按 from 日期从早到晚排列，且日期不重复")
+        return v
+
+    def at(self, date: Optional[dt.date]) -> Citation:
+        """The citation of the text that applies on ``date`` (the base text when ``date`` is None)."""
+        chosen: Citation = self
+        if date is not None:
+            for v in self.versions:
+                if v.from_ <= date:
+                    chosen = Citation(law=v.law, article=v.article, paragraph=v.paragraph, item=v.item,
+                                      quote=v.quote)
+        return chosen
+
+    def texts(self) -> list[tuple[Optional[dt.date], Citation]]:
+        """Every text this entry cites: (applies-from date or None for the base text, citation)."""
+        return [(None, Citation(law=self.law, article=self.article, paragraph=self.paragraph,
+                                item=self.item, quote=self.quote))] + [
+            (v.from_, Citation(law=v.law, article=v.article, paragraph=v.paragraph, item=v.item,
+                               quote=v.quote)) for v in self.versions]
+
+
+class DatedText(_Strict):
+    """A text (e.g. a liability sentence) that applies from a date; the first entry may omit ``from``."""
+
+    from_: Optional[dt.date] = Field(default=None, alias="from")
+    text: str = Field(min_length=1)
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
+
+
+def text_at(value: Union[str, tuple[DatedText, ...], None], date: Optional[dt.date]) -> Optional[str]:
+    """The text of a possibly dated field that applies on ``date`` (the first when ``date`` is None)."""
+    if value is None or isinstance(value, str):
+        return value
+    chosen = value[0].text
+    if date is not None:
+        for v in value:
+            if v.from_ is None or v.from_ <= date:
+                chosen = v.text
+    return chosen
 
 
 class Option(_Strict):
@@ -86,9 +163,10 @@ class Item(_Strict):
     risk: Optional[Literal["红线", "高", "中", "低"]] = None
     when: Optional[str] = None
     practice: bool = False
+    key: bool = False  # one of the duties inspectors most often find broken: asked in a quick check
     violation: Optional[str] = None
     basis: list[Citation] = Field(default_factory=list)
-    liability: Optional[str] = None
+    liability: Union[str, tuple[DatedText, ...], None] = None
     remedy: Optional[str] = None
     evidence: list[str] = Field(default_factory=list)
     lenient: Optional[str] = None
@@ -102,6 +180,19 @@ class Item(_Strict):
     def _id(cls, v: str) -> str:
         if not ITEM_ID_RE.match(v):
             raise ValueError(f"id “{v}” 应为 <模块>.<名称>，只用小写字母、数字和下划线")
+        return v
+
+    @field_validator("liability")
+    @classmethod
+    def _liability(cls, v: Union[str, tuple[DatedText, ...], None]) -> Union[str, tuple[DatedText, ...], None]:
+        if isinstance(v, tuple):
+            if not v:
+                raise ValueError("liability 不能为空列表")
+            if any(x.from_ is None for x in v[1:]):
+                raise ValueError("liability 分版本时，除第一条外每条都要写 from 日期")
+            dates = [x.from_ for x in v if x.from_ is not None]
+            if dates != sorted(set(dates)):
+                raise ValueError("liability 的各版本应按 from 日期从早到晚排列，且日期不重复")
         return v
 
     @field_validator("evidence", mode="before")
@@ -166,6 +257,10 @@ class Item(_Strict):
     @property
     def condition(self) -> Optional[Condition]:
         return self._when
+
+    def liability_at(self, date: Optional[dt.date]) -> Optional[str]:
+        """The liability text that applies on ``date`` (liability may change with a revised law)."""
+        return text_at(self.liability, date)
 
 
 class Module(_Strict):
