@@ -27,7 +27,8 @@ from .errors import AnswersError, HeguiCheckError
 from .industry import IndustryAccumulator
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
-from .scoring import RISKS, Assessment, assess
+from .scoring import Assessment, assess
+from .vocabulary import LIGHT_SHORT, RISKS
 from .yamlio import atomic_write
 
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -389,7 +390,7 @@ def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[li
     header = ["企业名称", "统一社会信用代码", "行业", "地区", "用工人数", "总分", "灯色", "完整度",
               *(f"问题项_{r}" for r in RISKS), "红线问题", *(f"{m.title}得分" for m in modules),
               "来源文件", "行号", "状态", "问题", "报告文件"]
-    labels = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
+    labels = LIGHT_SHORT
     industries: dict[Any, str] = (
         {o.value: o.label for o in q.profile_by_id["industry"].options} if "industry" in q.profile_by_id else {}
     )

@@ -116,15 +116,16 @@ def _print_problems(problems: list[Any]) -> None:
 
 
 def _print_result(a: Any) -> None:
-    from .render.context import LIGHT_LABELS
+    from .render.wording import light_reason
+    from .vocabulary import LIGHT_LABELS
 
-    colour = {"green": "green", "yellow": "yellow", "red": "red"}[a.light]
+    colour = {"green": "green", "yellow": "yellow", "red": "red", "grey": "bright_black"}[a.light]
     score = "—" if a.overall_rounded is None else f"{a.overall_rounded:.1f}"
     counts = a.finding_counts()
     out = _console()
     out.print(f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
               f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）")
-    out.print(a.light_reason)
+    out.print(light_reason(a), markup=False)
 
 
 def _parse_deadlines(value: Optional[str]) -> dict[str, int]:

@@ -7,12 +7,12 @@ from collections import Counter, defaultdict
 from typing import TYPE_CHECKING, Any
 
 from .questionnaire import Questionnaire
-from .scoring import RISKS
+from .vocabulary import LIGHT_ORDER, LIGHT_SHORT, RISKS
 
 if TYPE_CHECKING:
     from .scoring import Assessment
 
-LIGHTS = (("red", "红灯"), ("yellow", "黄灯"), ("green", "绿灯"))
+LIGHTS = tuple((light, LIGHT_SHORT[light]) for light in LIGHT_ORDER)
 
 
 def _stats(values: list[float]) -> dict[str, Any]:

@@ -5,22 +5,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..answers import MODES, STATUS_LABELS, Answer
+from ..answers import Answer
 from ..legal import cite, law_title, law_version
 from ..questionnaire import Item, ItemType
-from ..scoring import RISKS, Assessment, ItemResult
+from ..scoring import Assessment, ItemResult
+from ..vocabulary import LIGHT_LABELS, MODES, RISKS, STATUS_LABELS, UNANSWERED_LABEL, VERDICT_LABELS
 from .chart import module_chart_svg
+from .wording import light_reason
 
 if TYPE_CHECKING:
     from ..letterhead import Letterhead
 
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 LIGHT_MEANING = {
     "green": "整体合规状况良好，按建议持续改进即可。",
     "yellow": "存在需要尽快整改的问题，请按整改台账逐项落实。",
     "red": "存在严重合规风险，请立即停止相关行为并优先整改红线项目。",
+    "grey": "回答的题目太少，暂不评定。请补答其余题目（hegui-check check --resume 答题文件）后重新生成报告；"
+            "下列红线项目尚未回答，列为“待核实”，并不表示存在违法行为。",
 }
-VERDICT_LABELS = {"yes": "符合", "partial": "部分符合", "no": "不符合", "unknown": "不清楚/待核实"}
 DISCLAIMER = (
     "本报告依据企业提供的答案和检查清单自动生成，自评结果仅供参考，不构成法律意见。"
     "法律依据以报告所列版本的法律法规为准；具体问题请咨询律师或主管部门。"
@@ -40,7 +42,7 @@ SCORING_METHOD = [
 def answer_label(item: Item, value: Any) -> str:
     """How an answer value reads in the report."""
     if value is None:
-        return "未回答"
+        return UNANSWERED_LABEL
     if value in ("unknown", "na"):
         return STATUS_LABELS[value]
     if item.type is ItemType.status:
@@ -178,7 +180,7 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
             "light": a.light,
             "light_label": LIGHT_LABELS[a.light],
             "light_meaning": LIGHT_MEANING[a.light],
-            "reason": a.light_reason,
+            "reason": light_reason(a),
             "completeness": f"{a.completeness * 100:.0f}%",
             "counts": counts,
             "total_findings": len(a.findings),

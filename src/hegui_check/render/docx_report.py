@@ -29,6 +29,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from ..vocabulary import LIGHT_COLOURS, RISK_COLOURS
 from .context import report_context
 
 if TYPE_CHECKING:
@@ -44,10 +45,8 @@ HEADING_FONT_EA = "Microsoft YaHei"  # 微软雅黑
 HEADING_FONT_LATIN = "Arial"
 HEADER_TEXT = "企业合规体检报告 · 保密"
 
-LIGHT_COLORS = {"green": RGBColor(0x1E, 0x7D, 0x32), "yellow": RGBColor(0xB2, 0x6A, 0x00),
-                "red": RGBColor(0xC6, 0x28, 0x28)}
-RISK_COLORS = {"红线": RGBColor(0xC6, 0x28, 0x28), "高": RGBColor(0xD8, 0x4A, 0x1B),
-               "中": RGBColor(0xB2, 0x6A, 0x00), "低": RGBColor(0x45, 0x5A, 0x64)}
+LIGHT_COLORS = {light: RGBColor.from_string(colour.lstrip("#").upper()) for light, colour in LIGHT_COLOURS.items()}
+RISK_COLORS = {risk: RGBColor.from_string(colour.lstrip("#").upper()) for risk, colour in RISK_COLOURS.items()}
 MUTED = RGBColor(0x60, 0x60, 0x60)
 HEADING_COLOR = RGBColor(0x1F, 0x3A, 0x5F)
 TH_FILL = "E8EDF3"  # header-cell shading (fixed value)

@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from ..resources import templates_dir
+from ..vocabulary import GREEN_FROM, LIGHT_SHORT, RED_BELOW
 from .chart import bar_colour
 from .templating import html_env
 
@@ -19,10 +20,10 @@ def _chart(modules: list[dict[str, Any]]) -> str:
     height = top + row_h * len(modules) + 10
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" height="{height}" class="chart" '
              "font-family=\"HeguiCJK, 'Noto Sans SC', sans-serif\">"]
-    for tick in (0, 60, 85, 100):
+    for tick in (0, RED_BELOW, GREEN_FROM, 100):
         x = label_w + bar_w * tick / 100
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" stroke="#9e9e9e" stroke-width="0.6"/>')
-        parts.append(f'<text x="{x:.1f}" y="{top - 10}" font-size="9" text-anchor="middle">{tick}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{top - 10}" font-size="9" text-anchor="middle">{tick:g}</text>')
     for n, m in enumerate(modules):
         y = top + n * row_h
         w = bar_w * m["mean"] / 100
@@ -38,6 +39,7 @@ def _chart(modules: list[dict[str, Any]]) -> str:
 def render_industry_html(summary: dict[str, Any], title: str) -> str:
     ctx = dict(summary)
     ctx["title"] = title
+    ctx["light_labels"] = LIGHT_SHORT
     ctx["chart_svg"] = Markup(_chart(summary["modules"]))
     ctx["css"] = Markup((templates_dir() / "report.css").read_text(encoding="utf-8"))
     return html_env().get_template("industry.html.j2").render(**ctx)

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..legal import cite
+from .wording import light_reason
 
 if TYPE_CHECKING:
     from ..scoring import Assessment
@@ -37,7 +38,8 @@ def result_dict(a: Assessment) -> dict[str, Any]:
         "overall": {
             "score": a.overall_rounded,
             "light": a.light,
-            "light_reason": a.light_reason,
+            "light_reason": light_reason(a),
+            "light_rules": [{"code": r.code, "items": list(r.items)} for r in a.light_rules],
             "completeness": round(a.completeness, 4),
             "findings_by_risk": a.finding_counts(),
         },
