@@ -15,7 +15,10 @@ from typing import Any, Optional, TypeVar
 
 import typer
 
+from .cli_text import install as _install_chinese_cli
 from .errors import HeguiCheckError, OutputExistsError
+
+_install_chinese_cli()
 
 app = typer.Typer(
     name="hegui-check",
@@ -29,7 +32,7 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 QuestionnairesOpt = typer.Option(
-    None, "--questionnaires", help="另外加载的检查清单目录（如协会自编的行业包），可重复", metavar="DIR"
+    None, "--questionnaires", help="另外加载的检查清单目录（如协会自编的行业包），可重复", metavar="目录"
 )
 NoBuiltinOpt = typer.Option(False, "--no-builtin", help="不加载内置检查清单，只用 --questionnaires 给出的")
 ForceOpt = typer.Option(False, "--force", help="覆盖已存在的输出文件")
@@ -79,12 +82,11 @@ def _parse_formats(value: str) -> list[Any]:
 
 
 def _output_paths(base: Path, formats: list[Any], explicit: bool) -> dict[Any, Path]:
-    """One format: OUT is the file. Several: OUT is a path without extension, each format adds its own.
-
-    ``formats`` are Format members or plain extension strings."""
-    if len(formats) == 1 and explicit:
-        return {formats[0]: base}
+    """One format: OUT is the file (its extension added when OUT has none). Several: OUT is a path
+    without extension, each format adds its own. ``formats`` are Format members or extension strings."""
     known = {".pdf", ".html", ".json", ".md", ".xlsx", ".docx", ".yaml", ".yml", ".csv"}
+    if len(formats) == 1 and explicit and base.suffix.lower() in known:
+        return {formats[0]: base}
     stem = base.with_suffix("") if base.suffix.lower() in known else base
     return {f: stem.with_name(stem.name + "." + getattr(f, "value", f)) for f in formats}
 
@@ -144,14 +146,14 @@ def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
 @app.command()
 @handle_errors
 def report(
-    answers: Path = typer.Argument(..., help="答题文件（YAML 或 JSON）", metavar="ANSWERS"),
+    answers: Path = typer.Argument(..., help="答题文件（YAML 或 JSON）", metavar="答题文件"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
     format: str = typer.Option(
         "pdf", "--format", "-f", help="输出格式，逗号分隔：pdf,html,json,md,xlsx（整改台账）,docx（可编辑 Word）"
     ),
     strict: bool = typer.Option(False, "--strict", help="答题文件有任何错误时不生成报告"),
     letterhead: Optional[Path] = typer.Option(
-        None, "--letterhead", help="信头文件（YAML：organization、logo、contact），印在封面和页脚", metavar="FILE"
+        None, "--letterhead", help="信头文件（YAML：organization、logo、contact），印在封面和页脚", metavar="文件"
     ),
     deadline_days: Optional[str] = typer.Option(
         None, "--deadline-days", help="整改期限天数，如 红线=7,高=30,中=90,低=180（可只给一部分）"
@@ -195,7 +197,7 @@ def check(
     mode: Optional[str] = typer.Option(
         None, "--mode", help="self（自评，默认）、lawyer（律师体检：逐题记录查见材料，可复核企业自评）或 association"
     ),
-    recheck: Optional[Path] = typer.Option(None, "--recheck", help="复检：只重新询问上次体检的问题项，其余沿用", metavar="BEFORE"),
+    recheck: Optional[Path] = typer.Option(None, "--recheck", help="复检：只重新询问上次体检的问题项，其余沿用", metavar="上次答题文件"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
@@ -313,7 +315,7 @@ def make_asker() -> Any:
 @app.command()
 @handle_errors
 def validate(
-    paths: Optional[list[Path]] = typer.Argument(None, help="检查清单目录、模块文件或答题文件；不给则检查内置清单"),
+    paths: Optional[list[Path]] = typer.Argument(None, help="检查清单目录、模块文件或答题文件；不给则检查内置清单", metavar="路径…"),
     laws: Optional[Path] = typer.Option(None, "--laws", help="法规文本目录（如 ../shared/laws），逐条核对法律依据"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
@@ -360,13 +362,13 @@ def validate(
 @app.command()
 @handle_errors
 def batch(
-    inputs: list[Path] = typer.Argument(..., help="答题文件（YAML/JSON）、目录、XLSX 或 CSV 表格（一行一家企业）", metavar="INPUT..."),
+    inputs: list[Path] = typer.Argument(..., help="答题文件（YAML/JSON）、目录、XLSX 或 CSV 表格（一行一家企业）", metavar="输入…"),
     output: Path = typer.Option(..., "-o", "--output", help="输出目录"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行生成报告的进程数（默认：可用的 CPU 核数）"),
     format: str = typer.Option("pdf", "--format", "-f", help="每家企业的报告格式，逗号分隔：pdf,html,json,md,xlsx,docx"),
     anonymize: bool = typer.Option(False, "--anonymize", help="行业报告中不出现企业名称和统一社会信用代码"),
     deadline_days: Optional[str] = typer.Option(None, "--deadline-days", help="整改期限天数，如 中=120"),
-    letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="信头文件（YAML）", metavar="FILE"),
+    letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="信头文件（YAML）", metavar="文件"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = typer.Option(False, "--force", help="重新生成所有报告（默认跳过已是最新的企业）"),
@@ -433,8 +435,8 @@ def batch(
 @app.command()
 @handle_errors
 def diff(
-    before: Path = typer.Argument(..., help="上次体检的答题文件", metavar="BEFORE"),
-    after: Path = typer.Argument(..., help="复检的答题文件", metavar="AFTER"),
+    before: Path = typer.Argument(..., help="上次体检的答题文件", metavar="上次答题文件"),
+    after: Path = typer.Argument(..., help="复检的答题文件", metavar="复检答题文件"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
     format: str = typer.Option("pdf,md,json", "--format", "-f", help="输出格式，逗号分隔：pdf,html,md,json"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
