@@ -376,13 +376,13 @@ def batch(
     """批量体检：每家企业一份报告，另生成 summary.xlsx / summary.csv 汇总表和行业合规画像报告。
 
     单个文件或单行出错不会中断批处理；重新运行时跳过报告已是最新的企业。"""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import run_batch, usable_cores, write_summary
+    from .batch import run_batch, usable_cores
+    from .batch_outputs import write_batch_outputs
     from .letterhead import load_letterhead
-    from .render import Format, RenderOptions
-    from .render.industry_report import render_industry_html, render_industry_json
-    from .yamlio import atomic_write
+    from .render import RenderOptions
 
     formats = _parse_formats(format)
     days = _parse_deadlines(deadline_days)
@@ -400,21 +400,9 @@ def batch(
         result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
                            progress=progress)
-    written = write_summary(result.records, q, output)
-    summary = result.industry.summary(anonymize=anonymize)
-    title = "行业合规体检画像报告"
-    html = render_industry_html(summary, title)
-    atomic_write(output / "industry-report.html", html)
-    atomic_write(output / "industry-report.json", render_industry_json(summary))
-    written += [output / "industry-report.html", output / "industry-report.json"]
-    if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
-        try:
-            from .render.pdf import html_to_pdf
-
-            atomic_write(output / "industry-report.pdf", html_to_pdf(html))
-            written.append(output / "industry-report.pdf")
-        except HeguiCheckError as exc:
-            err.print(f"[yellow]行业报告 PDF 未生成：{exc}[/yellow]")
+    written, notes = write_batch_outputs(result, q, output, formats, options, anonymize=anonymize)
+    for note in notes:
+        err.print(f"[yellow]{escape(note)}[/yellow]")
     _print_problems(result.file_problems)
     for record in result.records:  # errors here; warnings too would drown them in a large batch
         if record.has_error:

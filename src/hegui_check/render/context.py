@@ -11,6 +11,7 @@ from ..questionnaire import Item, ItemType
 from ..scoring import Assessment, ItemResult
 from ..vocabulary import LIGHT_LABELS, MODES, RISKS, STATUS_LABELS, UNANSWERED_LABEL, VERDICT_LABELS
 from .chart import module_chart_svg
+from .templating import letterhead_view
 from .wording import light_reason
 
 if TYPE_CHECKING:
@@ -204,9 +205,5 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
         "scoring_method": SCORING_METHOD,
         "problems": [str(p) for p in a.problems],
         "disclaimer": DISCLAIMER,
-        "letterhead": None if letterhead is None else {
-            "organization": letterhead.organization,
-            "contact": letterhead.contact,
-            "logo": letterhead.logo_data_uri(),
-        },
+        "letterhead": letterhead_view(letterhead),
     }
