@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
+from typing import Any
 
 from .questionnaire.models import Citation
 from .resources import data_dir
 
 _DIGITS = "零一二三四五六七八九"
+_YEAR_SUFFIX = re.compile(r"-\d{4}$")
 
 
 def chinese_number(n: int) -> str:
@@ -42,21 +45,29 @@ def article_text(article: int | str) -> str:
 
 
 @lru_cache(maxsize=1)
-def law_titles() -> dict[str, dict[str, str]]:
+def law_titles() -> dict[str, dict[str, Any]]:
+    """Every text in data/laws.json by short name: title, version line and dates (see lawbook)."""
     return json.loads((data_dir() / "laws.json").read_text(encoding="utf-8"))
 
 
 def law_title(short: str) -> str:
+    """The title a text is cited by: 商标法 and 商标法-2027 are both 中华人民共和国商标法."""
     return law_titles().get(short, {}).get("title", short)
 
 
 def law_version(short: str) -> str:
+    """The version line of a text, e.g. 2026年6月26日版本，2027年1月1日起施行."""
     return law_titles().get(short, {}).get("version", "")
+
+
+def short_name(law: str) -> str:
+    """The name a reader knows a text by: 商标法-2027 → 商标法 (the version is shown elsewhere)."""
+    return _YEAR_SUFFIX.sub("", law)
 
 
 def cite(c: Citation, full: bool = True) -> str:
     """《中华人民共和国劳动合同法》第八十二条第一款 (full) or 《劳动合同法》第八十二条 (short)."""
-    name = law_title(c.law) if full else c.law
+    name = law_title(c.law) if full else short_name(c.law)
     text = f"《{name}》{article_text(c.article)}"
     if c.paragraph:
         text += f"第{chinese_number(c.paragraph)}款"
