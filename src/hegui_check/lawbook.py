@@ -71,10 +71,10 @@ class LawText:
 
     @property
     def version(self) -> str:
-        """The version as the report's law list shows it: ``dated`` plus （施行至…） for an ended text."""
+        """The version as the report's law list shows it: ``dated`` plus 施行至… for an ended text."""
         if self.in_force_until is None or not self.dated:
             return self.dated
-        return f"{self.dated}（施行至{cn_date(self.in_force_until)}）"
+        return f"{self.dated}，施行至{cn_date(self.in_force_until)}"
 
     def to_json(self) -> dict[str, Any]:
         return {
