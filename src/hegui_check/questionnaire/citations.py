@@ -116,7 +116,7 @@ def _window(c: Citation) -> list[tuple[str, Citation, Optional[dt.date], Optiona
     out = []
     for k, (start, cited) in enumerate(texts):
         end = texts[k + 1][0] if k + 1 < len(texts) else None
-        out.append(("" if start is None else f".versions[{k}]", cited, start, end))
+        out.append(("" if start is None else f".versions[{k}]", cited, start, end))  # 1-based, like basis[n]
     return out
 
 
