@@ -193,3 +193,10 @@ def test_old_one_version_pack_and_old_answer_file_load_and_report_unchanged() ->
 def test_a_citation_without_versions_is_the_same_on_any_date() -> None:
     c = Citation(law="劳动合同法", article=10, quote="应当订立书面劳动合同")
     assert c.at(None) == c.at(dt.date(2030, 1, 1)) == c
+
+
+def test_report_command_prints_the_currency_warning(tmp_path: Path) -> None:
+    result = runner.invoke(cli.app, ["report", str(AFTER), "-o", str(tmp_path / "r.json"), "--format", "json",
+                                     "--no-builtin", "--questionnaires", str(FIXTURES / "trademark-one-version")])
+    assert result.exit_code == 0, result.output
+    assert "晚于《中华人民共和国商标法》2026 年修订文本的施行日期（2027-01-01）" in result.output

@@ -127,6 +127,12 @@ def _print_result(a: Any) -> None:
     out.print(f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
               f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）")
     out.print(a.light_reason)
+    from rich.markup import escape
+
+    from .render.context import currency_warnings
+
+    for warning in currency_warnings(a):
+        out.print(f"[yellow]{escape(warning.message)}[/yellow]")
 
 
 def _parse_date(value: str, option: str) -> dt.date:
