@@ -134,7 +134,7 @@ class CurrencyWarning:
 
     law: str  # the text the checklist still cites, e.g. 商标法
     in_force: str | None  # the text in force that day, e.g. 商标法-2027
-    effective: dt.date | None  # the day the cited text stopped applying
+    effective: dt.date | None  # the day the text in force took effect (the old one stopped applying)
     items: tuple[str, ...]  # item ids
     message: str
 
@@ -163,7 +163,7 @@ def law_currency_warnings(items: Iterable[Item], date: dt.date | None,
         now = calendar.get(now_short or "")
         names = "、".join(i.short_title for i in found[:5]) + ("等" if len(found) > 5 else "")
         pending = f"清单中的部分引用尚未更新，仍是此前文本的条号和原文（涉及 {len(found)} 道题：{names}），" \
-                  f"相关结论请以现行文本为准，并及时更新 hegui-check 检查清单。"
+                  f"相关结论请以现行文本为准，并及时更新检查清单。"
         effective: dt.date | None
         if now is not None and now.in_force_from is not None:
             effective = now.in_force_from
@@ -175,6 +175,6 @@ def law_currency_warnings(items: Iterable[Item], date: dt.date | None,
             message = f"本次评估日期（{date}）{when}{what}，{pending}"
         else:
             effective = old.in_force_until + dt.timedelta(days=1) if old.in_force_until else None
-            message = f"《{old.title}》已于 {old.in_force_until} 后不再施行，{pending}"
+            message = f"《{old.title}》自 {effective} 起不再施行，{pending}"
         out.append(CurrencyWarning(law, now_short, effective, tuple(i.id for i in found), message))
     return out

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..answers import MODES, STATUS_LABELS, Answer
-from ..legal import basis_lines, law_currency_warnings, law_title, law_version
+from ..legal import CurrencyWarning, basis_lines, law_currency_warnings, law_title, law_version
 from ..questionnaire import Item, ItemType
 from ..scoring import RISKS, Assessment, ItemResult
 from .chart import module_chart_svg
@@ -110,7 +110,7 @@ def _finding_view(n: int, r: ItemResult, date: dt.date | None) -> dict[str, Any]
     }
 
 
-def currency_warnings(a: Assessment) -> list[Any]:
+def currency_warnings(a: Assessment) -> list[CurrencyWarning]:
     """Texts that took effect by the assessment date but that the examined items do not cite yet."""
     return law_currency_warnings([r.item for r in a.items if r.state == "scored"], a.assessment_date)
 

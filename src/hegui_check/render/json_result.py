@@ -9,7 +9,7 @@ from ..legal import basis_lines, cited_at
 from .context import currency_warnings
 
 if TYPE_CHECKING:
-    from ..scoring import Assessment
+    from ..scoring import Assessment, ItemResult
 
 
 def _plain(value: Any) -> Any:
@@ -18,7 +18,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _basis_detail(r: Any, a: Assessment) -> list[dict[str, Any]]:
+def _basis_detail(r: ItemResult, a: Assessment) -> list[dict[str, Any]]:
     """Each text cited on the assessment date: which text (e.g. 商标法-2027), where, and the quote."""
     out = []
     for c in cited_at(r.item.basis, a.assessment_date):
