@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from hegui_check import cli
 from hegui_check.answers import load_answers
-from hegui_check.questionnaire import Citation, load_questionnaire
+from hegui_check.legal import law_currency_warnings
+from hegui_check.questionnaire import Citation, Item, load_questionnaire
 from hegui_check.render import Format, render
 from hegui_check.render.context import report_context
 from hegui_check.scoring import assess
@@ -200,3 +201,23 @@ def test_report_command_prints_the_currency_warning(tmp_path: Path) -> None:
                                      "--no-builtin", "--questionnaires", str(FIXTURES / "trademark-one-version")])
     assert result.exit_code == 0, result.output
     assert "晚于《中华人民共和国商标法》2026 年修订文本的施行日期（2027-01-01）" in result.output
+
+
+def _item(*basis: Citation) -> Item:
+    return Item(id="env.permit", title="排污许可", question="是否依法取得排污许可？", type="status", risk="高",
+                violation="无证排污", basis=list(basis), liability="罚款", remedy="申领排污许可证")
+
+
+def test_currency_warning_names_the_code_that_repealed_a_cited_law() -> None:
+    item = _item(Citation(law="环境保护法-2014", article=45, quote="排污许可"))
+    (warning,) = law_currency_warnings([item], dt.date(2026, 9, 1))
+    assert warning.in_force == "生态环境法典" and warning.effective == dt.date(2026, 8, 15)
+    assert warning.message.startswith("本次评估日期（2026-09-01）晚于《中华人民共和国生态环境法典》的施行日期（2026-08-15，"
+                                      "《中华人民共和国环境保护法》自该日起不再施行）")
+    assert law_currency_warnings([item], dt.date(2026, 8, 14)) == []
+
+
+def test_currency_warning_on_the_very_day_the_revision_takes_effect() -> None:
+    item = _item(Citation(law="商标法", article=57, item=1, quote="在同一种商品上使用与其注册商标相同的商标的"))
+    (warning,) = law_currency_warnings([item], dt.date(2027, 1, 1))
+    assert warning.message.startswith("本次评估日期（2027-01-01）即为《中华人民共和国商标法》2026 年修订文本的施行日期")
