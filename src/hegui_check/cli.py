@@ -6,8 +6,10 @@ Exit codes: 0 success (warnings allowed); 1 an error in the input or a failed ch
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -128,6 +130,22 @@ def _print_result(a: Any) -> None:
     out.print(f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
               f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）")
     out.print(light_reason(a), markup=False)
+    from rich.markup import escape
+
+    from .render.context import currency_warnings
+
+    for warning in currency_warnings(a):
+        out.print(f"[yellow]{escape(warning.message)}[/yellow]")
+
+
+def _parse_date(value: str, option: str) -> dt.date:
+    """A YYYY-MM-DD option value, or a Chinese usage error (exit 2)."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"“{value}”不是有效日期，应写成 YYYY-MM-DD，如 2027-01-05", param_hint=option) from None
 
 
 def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
@@ -316,7 +334,10 @@ def make_asker() -> Any:
 @handle_errors
 def validate(
     paths: Optional[list[Path]] = typer.Argument(None, help="检查清单目录、模块文件或答题文件；不给则检查内置清单", metavar="路径…"),
-    laws: Optional[Path] = typer.Option(None, "--laws", help="法规文本目录（如 ../shared/laws），逐条核对法律依据"),
+    laws: Optional[Path] = typer.Option(None, "--laws", help="法规文本目录（如 ../shared/laws），逐条核对法律依据（含各版本）"),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="列出在该日期（YYYY-MM-DD）会引用到尚未施行或已失效文本的题目", metavar="日期"
+    ),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
 ) -> None:
@@ -326,6 +347,7 @@ def validate(
     from .questionnaire import load_questionnaire
     from .validation import classify_paths
 
+    date = _parse_date(as_of, "--as-of") if as_of is not None else None
     out = _console()
     dirs, modules, answer_files = classify_paths(paths or [])
     failed = False
@@ -347,8 +369,23 @@ def validate(
         problems, count = check_citations(q, library)
         for line in problems:
             _console(stderr=True).print(f"[red]{line}[/red]", markup=True)
-        out.print(f"法律依据：{count} 条引用，{len(problems)} 个问题")
+        out.print(f"法律依据：{count} 条引用（各版本分别计），{len(problems)} 个问题")
         failed |= bool(problems)
+    if date is not None:
+        from rich.markup import escape
+
+        from .questionnaire.citations import check_as_of
+
+        found, count = check_as_of(q, date)
+        for hit in found:
+            _console(stderr=True).print(f"[red]{escape(hit.message(date))}[/red]", markup=True)
+        if found:
+            items = len({hit.item_id for hit in found})
+            out.print(f"按 {date} 施行的法律核对：{count} 条引用中有 {len(found)} 条指向当日尚未施行或已失效的文本"
+                      f"（{items} 道题）")
+        else:
+            out.print(f"按 {date} 施行的法律核对：{count} 条引用都指向当日施行的文本")
+        failed |= bool(found)
     for path in answer_files:
         data = load_answers(path, q)
         _print_problems(data.problems)

@@ -6,7 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..answers import Answer
-from ..legal import cite, law_title, law_version
+from ..legal import CurrencyWarning, basis_lines, law_currency_warnings, law_title, law_version
 from ..questionnaire import Item, ItemType
 from ..scoring import Assessment, ItemResult
 from ..vocabulary import LIGHT_LABELS, MODES, RISKS, STATUS_LABELS, UNANSWERED_LABEL, VERDICT_LABELS
@@ -88,8 +88,10 @@ def _answer_view(r: ItemResult) -> dict[str, Any]:
     }
 
 
-def _finding_view(n: int, r: ItemResult) -> dict[str, Any]:
+def _finding_view(n: int, r: ItemResult, date: dt.date | None) -> dict[str, Any]:
+    """A finding as the report shows it, citing the texts in force on the assessment ``date``."""
     item = r.item
+    lines = basis_lines(item.basis, date)
     return {
         "n": n,
         "id": item.id,
@@ -101,13 +103,19 @@ def _finding_view(n: int, r: ItemResult) -> dict[str, Any]:
         "verdict": VERDICT_LABELS.get(r.verdict or "", ""),
         "answer": _answer_view(r),
         "violation": item.violation,
-        "basis": [cite(c) for c in item.basis],
-        "liability": item.liability,
+        "basis": [line.citation for line in lines],
+        "basis_detail": [{"citation": line.citation, "quotes": list(line.quotes)} for line in lines],
+        "liability": item.liability_at(date),
         "remedy": item.remedy,
         "lenient": item.lenient,
         "evidence_hints": list(item.evidence),
         "deadline": _date(r.deadline),
     }
+
+
+def currency_warnings(a: Assessment) -> list[CurrencyWarning]:
+    """Texts that took effect by the assessment date but that the examined items do not cite yet."""
+    return law_currency_warnings([r.item for r in a.items if r.state == "scored"], a.assessment_date)
 
 
 def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[str, Any]:
@@ -120,7 +128,7 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
     if date and info.released and (date - info.released).days > 365:
         age_warning = f"本检查清单发布于 {info.released.isoformat()}，距评估日期已超过一年，法律可能已有修改，请更新 hegui-check。"
     counts = a.finding_counts()
-    findings = [_finding_view(n, r) for n, r in enumerate(a.findings, 1)]
+    findings = [_finding_view(n, r, date) for n, r in enumerate(a.findings, 1)]
     modules = [
         {
             "id": m.module.module,
@@ -155,7 +163,8 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
     laws: dict[str, dict[str, str]] = {}
     for r in a.findings:
         for c in r.item.basis:
-            laws.setdefault(c.law, {"title": law_title(c.law), "version": law_version(c.law)})
+            text = c.at(date).law  # the version actually cited on the assessment date
+            laws.setdefault(text, {"title": law_title(text), "version": law_version(text)})
     assessor = answers.assessor
     mode_label = MODES.get(assessor.mode, assessor.mode)
     return {
@@ -165,6 +174,7 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
         "laws_as_of": info.laws_as_of,
         "released": info.released.isoformat() if info.released else "—",
         "age_warning": age_warning,
+        "law_warnings": [w.message for w in currency_warnings(a)],
         "date": _date(date),
         "company": {
             "name": answers.company.get("company_name") or "（未填写企业名称）",

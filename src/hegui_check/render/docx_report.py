@@ -287,8 +287,8 @@ def _cover(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     _run(verdict, overall["light_label"], bold=True, color=LIGHT_COLORS.get(overall["light"]))
     _run(verdict, f"　总分 {overall['score']}")
 
-    if ctx["age_warning"]:
-        warning = _para(doc, ctx["age_warning"], bold=True, color=LIGHT_COLORS["yellow"])
+    for text in ([ctx["age_warning"]] if ctx["age_warning"] else []) + ctx["law_warnings"]:
+        warning = _para(doc, text, bold=True, color=LIGHT_COLORS["yellow"])
         warning.paragraph_format.space_before = Pt(12)
     doc.add_page_break()
 
@@ -373,11 +373,13 @@ def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
             _cell_line(reply, "查见材料：" + "；".join(answer["evidence"]), size=SMALL)
 
         basis = cells["法律依据"]
-        for i, cite in enumerate(f["basis"] or ["—"]):
-            if i == 0:
-                _run(basis.paragraphs[0], cite)
-            else:
-                _cell_line(basis, cite)
+        if not f["basis_detail"]:
+            _run(basis.paragraphs[0], "—")
+        for i, line in enumerate(f["basis_detail"]):
+            paragraph = basis.paragraphs[0] if i == 0 else _cell_line(basis, "")
+            _run(paragraph, line["citation"])
+            if line["quotes"]:
+                _run(paragraph, "：" + "；".join(f"“{q}”" for q in line["quotes"]), color=MUTED)
 
         if f["evidence_hints"]:
             _cell_line(cells["合规建议"], "佐证材料：" + "、".join(f["evidence_hints"]), size=SMALL, color=MUTED)
