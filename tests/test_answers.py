@@ -30,6 +30,9 @@ def mini():
     return load_questionnaire([FIXTURES / "mini"], builtin=False)
 
 
+PROFILE = {"company_name": "甲", "employees": 5, "industry": "retail"}  # every module-gating fact given
+
+
 def _write(tmp_path: Path, text: str, name: str = "answers.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -42,7 +45,7 @@ def _write(tmp_path: Path, text: str, name: str = "answers.yaml") -> Path:
      (False, "no"), ("不符合", "no"), ("否", "no"), ("不清楚", "unknown"), ("不适用", "na"), ("NA", "na")],
 )
 def test_status_aliases(mini, raw, value) -> None:
-    a = parse_answers({"answers": {"alpha.high": raw}}, mini, "f.yaml")
+    a = parse_answers({"company": PROFILE, "answers": {"alpha.high": raw}}, mini, "f.yaml")
     assert a.problems == []
     assert a.answers["alpha.high"].value == value
 
@@ -123,7 +126,7 @@ def test_json_answer_files_load(mini, tmp_path: Path) -> None:
 
 
 def test_renamed_ids_are_mapped_and_retired_ids_dropped_with_a_warning(mini) -> None:
-    a = parse_answers({"answers": {"alpha.old_mid": "no", "alpha.gone": "yes"}}, mini, "old.yaml")
+    a = parse_answers({"company": PROFILE, "answers": {"alpha.old_mid": "no", "alpha.gone": "yes"}}, mini, "old.yaml")
     assert a.answers["alpha.mid"].value == "no"
     assert "alpha.gone" not in a.answers
     assert [p.severity for p in a.problems] == ["warning", "warning"]
@@ -155,7 +158,7 @@ def test_bad_uscc_is_a_warning_and_entity_type_is_suggested(mini) -> None:
 
 
 def test_dump_and_load_round_trip(mini, tmp_path: Path) -> None:
-    raw = {"company": {"company_name": "瓯江<鞋业>", "employees": 3}, "facts": {"sells_online": True},
+    raw = {"company": {"company_name": "瓯江<鞋业>", "employees": 3, "industry": "retail"}, "facts": {"sells_online": True},
            "assessor": {"mode": "lawyer", "name": "李律师", "date": "2026-11-21"},
            "answers": {"alpha.high": {"answer": "no", "note": "备注：含冒号", "evidence": "台账"},
                        "alpha.red": "yes", "alpha.multi": ["a"], "alpha.num": 2.5, "alpha.text": "",

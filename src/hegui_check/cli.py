@@ -128,6 +128,17 @@ def _print_result(a: Any) -> None:
     out.print(light_reason(a), markup=False)
 
 
+def _parse_depth(value: Optional[str]) -> Any:
+    from .answers import normalize_depth
+
+    if value is None:
+        return None
+    depth, msg = normalize_depth(value)
+    if msg:
+        raise typer.BadParameter(msg, param_hint="--depth")
+    return depth
+
+
 def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
     if not value:
         return {}
@@ -477,21 +488,24 @@ def list_modules(
     """列出检查模块、题目数量、风险分布和版本。"""
     from rich.table import Table
 
+    from .scoring import quick_items
+
     q = _load(questionnaires, no_builtin)
     table = Table(title=f"检查清单 {q.version}（法规截至 {q.info.laws_as_of}）")
-    for col in ("模块", "名称", "类别", "题数", "红线", "高", "中", "低"):
-        table.add_column(col, justify="right" if col in ("题数", "红线", "高", "中", "低") else "left",
-                         no_wrap=True)
-    totals = {"红线": 0, "高": 0, "中": 0, "低": 0}
+    columns = ("模块", "名称", "类别", "快速", "深度", "红线", "高", "中", "低")
+    for col in columns:
+        table.add_column(col, justify="left" if col in columns[:3] else "right", no_wrap=True)
+    totals = [0] * 6
     for m in q.modules:
-        counts = {r: sum(1 for i in m.items if i.risk == r) for r in totals}
-        for r in totals:
-            totals[r] += counts[r]
+        counts = [sum(1 for i in quick_items(m) if i.scored), len(m.scored_items)]
+        counts += [sum(1 for i in m.items if i.risk == r) for r in ("红线", "高", "中", "低")]
+        totals = [t + c for t, c in zip(totals, counts)]
         kind = {"core": "通用", "industry": "行业", "extra": "自编"}[m.kind]
-        table.add_row(m.module, m.title, kind, str(len(m.scored_items)), *(str(counts[r]) for r in totals))
-    table.add_row("合计", "", "", str(len(q.scored_items)), *(str(v) for v in totals.values()))
+        table.add_row(m.module, m.title, kind, *map(str, counts))
+    table.add_row("合计", "", "", *map(str, totals))
     out = _console()
     out.print(table)
+    out.print("快速：快速体检的计分题（红线和重点题）；深度：深度体检的全部计分题。实际题数按企业画像减少。")
     out.print("适用条件：" + "；".join(f"{m.module}：{m.applies_when}" for m in q.modules if m.applies_when))
 
 
@@ -533,6 +547,7 @@ def template(
         "yaml", "--format", "-f", help="yaml（空白答题文件）、xlsx（一行一家企业，带下拉选项）、csv，可逗号分隔多种"
     ),
     industry: Optional[str] = typer.Option(None, "--industry", help="只包含适用于该行业的行业专项，如 footwear"),
+    depth: str = typer.Option("full", "--depth", help="quick（快速体检：只含红线和重点题，表格更短）或 full（深度体检，默认）"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
@@ -547,6 +562,7 @@ def template(
     bad = [f for f in formats if f not in makers]
     if bad or not formats:
         raise typer.BadParameter(f"不支持的格式“{'、'.join(bad)}”，可选：yaml, xlsx, csv", param_hint="--format")
+    chosen = _parse_depth(depth)
     q = _load(questionnaires, no_builtin)
     if industry is not None:
         allowed = [o.value for o in q.profile_by_id["industry"].options]
@@ -555,7 +571,7 @@ def template(
     outputs = _output_paths(output, formats, explicit=True)
     _check_free(list(outputs.values()), force)
     for fmt, path in outputs.items():
-        atomic_write(path, makers[fmt](q, industry))
+        atomic_write(path, makers[fmt](q, industry, chosen))
         follow = f"hegui-check report {path}" if fmt == "yaml" else f"hegui-check batch {path} -o 输出目录"
         _console().print(f"已生成：{path}（填写后运行 {follow}）")
 

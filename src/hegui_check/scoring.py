@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .answers import Answer, AnswerSet, Problem, to_document
-from .questionnaire import Item, ItemType, Module, Questionnaire
+from .questionnaire import Item, ItemType, Module, ProfileQuestion, Questionnaire
 from .vocabulary import (
     DEFAULT_DEADLINE_DAYS,
     GREEN_FROM,
@@ -25,7 +25,7 @@ from .vocabulary import (
 )
 
 __all__ = ["DEFAULT_DEADLINE_DAYS", "RISKS", "Applicability", "Assessment", "ItemResult", "LightRule",
-           "ModuleResult", "applicability", "assess", "item_value"]
+           "ModuleResult", "ReviewProgress", "applicability", "assess", "item_value", "profile_for_depth", "quick_items"]
 
 # scored: counts; na: answered 不适用; inapplicable: its condition is false; unscored: gate/text question;
 # not_examined: applies, but a quick check did not ask it (never called compliant).
@@ -52,13 +52,18 @@ class Applicability:
     ``items`` maps every item id to True/False (its module and item conditions over profile facts and
     earlier answers); ``asked`` is the subset a check of ``depth`` asks: all applicable items at full
     depth, at quick depth the applicable 红线 and key items plus the gate questions they depend on.
-    ``switched_off`` names the modules turned off only because a profile fact they need is missing.
+    ``profile`` lists the profile questions the check asks, in order: at quick depth a question marked
+    ``depth: full`` only when its answer can change whether a quick item applies.
+    ``switched_off`` names the modules turned off only because a profile fact they need is missing (or
+    did not parse); ``blocked`` holds the scored items those modules would have asked.
     """
 
     items: dict[str, bool]
     asked: frozenset[str]
     depth: Depth
     switched_off: dict[str, tuple[str, ...]]  # module id -> missing profile facts
+    profile: tuple[str, ...] = ()
+    blocked: frozenset[str] = frozenset()
 
     def applies(self, item_id: str) -> bool:
         return self.items.get(item_id, False)
@@ -68,6 +73,15 @@ def _in_quick(item: Item) -> bool:
     return item.key or item.risk == RED_LINE
 
 
+def quick_items(module: Module) -> list[Item]:
+    """The items a quick check asks of a module when they apply: 红线 and key items and their gates."""
+    needs: set[str] = set()
+    for item in module.items:
+        if _in_quick(item) and item.condition is not None:
+            needs.update(item.condition.names)
+    return [i for i in module.items if _in_quick(i) or i.id in needs]
+
+
 def _env_value(item: Item, value: Any) -> Any:
     """How an answer reads in conditions: a gate answered 不清楚/不适用 counts as not true."""
     if item.type is ItemType.boolean and not isinstance(value, bool):
@@ -75,34 +89,66 @@ def _env_value(item: Item, value: Any) -> Any:
     return value
 
 
+def _decides_quick_item(q: Questionnaire, pq: ProfileQuestion, env: Mapping[str, Any]) -> bool:
+    """Whether the answer to profile question ``pq`` can change whether some quick item applies."""
+    base = {k: v for k, v in env.items() if k != pq.id}
+    for module in q.modules:
+        for item in quick_items(module):
+            conditions = [c for c in (module.condition, item.condition) if c is not None]
+            if not any(pq.id in c.names for c in conditions):
+                continue
+            if pq.type != "boolean":
+                return True
+            outcomes = {all(c.evaluate({**base, pq.id: v}) for c in conditions) for v in (True, False)}
+            if len(outcomes) > 1:
+                return True
+    return False
+
+
+def profile_for_depth(q: Questionnaire, depth: Depth | str) -> list[ProfileQuestion]:
+    """Every profile question a check of ``depth`` may ask, whatever the answers (for blank templates)."""
+    if Depth(depth) is Depth.full:
+        return list(q.profile)
+    return [pq for pq in q.profile if pq.depth == "quick" or _decides_quick_item(q, pq, {})]
+
+
+def _profile_asked(q: Questionnaire, env: Mapping[str, Any], depth: Depth) -> tuple[str, ...]:
+    asked = []
+    for pq in q.profile:
+        if pq.condition is not None and not pq.condition.evaluate(env):
+            continue
+        if depth is Depth.full or pq.depth == "quick" or _decides_quick_item(q, pq, env):
+            asked.append(pq.id)
+    return tuple(asked)
+
+
 def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | None = None) -> Applicability:
     """Evaluate every condition in library order over profile facts and earlier answers."""
     depth = Depth(depth or answers.depth)
     env: dict[str, Any] = answers.profile_env()
-    profile_ids = {pq.id for pq in q.profile}
+    profile = _profile_asked(q, env, depth)
     items: dict[str, bool] = {}
     asked: set[str] = set()
+    blocked: set[str] = set()
     switched_off: dict[str, tuple[str, ...]] = {}
     for module in q.modules:
         module_on = module.condition is None or module.condition.evaluate(env)
+        in_depth = {i.id for i in (module.items if depth is Depth.full else quick_items(module))}
         if not module_on and module.condition is not None:
-            missing = tuple(n for n in module.condition.names if n in profile_ids and env.get(n) is None)
+            missing = tuple(n for n in module.condition.names if n in profile and env.get(n) is None)
             if missing:
                 switched_off[module.module] = missing
-        quick_needs: set[str] = set()
-        if depth is Depth.quick:
-            for item in module.items:
-                if _in_quick(item) and item.condition is not None:
-                    quick_needs.update(item.condition.names)
+                blocked.update(i.id for i in module.items if i.scored and i.id in in_depth
+                               and (i.condition is None or i.condition.evaluate(env)))
         for item in module.items:
             on = module_on and (item.condition is None or item.condition.evaluate(env))
             items[item.id] = on
-            if on and (depth is Depth.full or _in_quick(item) or item.id in quick_needs):
+            if on and item.id in in_depth:
                 asked.add(item.id)
             ans = answers.answers.get(item.id)
             if on and ans is not None and ans.value is not None:
                 env[item.id] = _env_value(item, ans.value)
-    return Applicability(items, frozenset(asked), depth, switched_off)
+    return Applicability(items, frozenset(asked), depth, switched_off, profile, frozenset(blocked))
 
 
 @dataclass(frozen=True)
@@ -155,6 +201,22 @@ class ModuleResult:
 
 
 @dataclass(frozen=True)
+class ReviewProgress:
+    """A lawyer's review of an owner's answers (SPEC §4), for "律师复核 N/M 项": ``reviewed`` of the
+    ``total`` applicable items asked; ``not_reviewed`` are the rest (owner's answer kept, or unanswered)."""
+
+    reviewed: int
+    total: int
+    not_reviewed: tuple[ItemResult, ...]
+
+
+def review_progress(results: list[ItemResult]) -> ReviewProgress:
+    applicable = [r for r in results if r.applicable]
+    pending = tuple(r for r in applicable if not r.answered or not r.answer or not r.answer.reviewed)
+    return ReviewProgress(len(applicable) - len(pending), len(applicable), pending)
+
+
+@dataclass(frozen=True)
 class Assessment:
     questionnaire: Questionnaire
     answers: AnswerSet
@@ -170,6 +232,7 @@ class Assessment:
     problems: tuple[Problem, ...] = field(default=())
     depth: Depth = Depth.full
     switched_off: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    review: ReviewProgress | None = None  # lawyer mode only: how far the review of the owner's answers got
 
     @property
     def not_examined(self) -> list[ItemResult]:
@@ -308,7 +371,9 @@ def assess(
     overall = weighted_score(results)
     scored = [r for r in results if r.state == "scored"]
     answered = sum(1 for r in scored if r.answered)
-    completeness = answered / len(scored) if scored else 1.0
+    # items of a module switched off by a missing/invalid profile value count as unanswered
+    expected = len(scored) + len(plan.blocked)
+    completeness = answered / expected if expected else 1.0
     light, rules = _light(overall, completeness, results)
     order = {m.module: n for n, m in enumerate(q.modules)}
     findings = sorted(
@@ -331,4 +396,5 @@ def assess(
         problems=tuple(problems),
         depth=plan.depth,
         switched_off=plan.switched_off,
+        review=review_progress(results) if answers.assessor.mode == "lawyer" else None,
     )
