@@ -193,7 +193,7 @@ def test_check_runs_the_interview_and_offers_the_report(tmp_path: Path, monkeypa
     with create_pipe_input() as inp:
         monkeypatch.setattr(cli, "make_asker", lambda: PipeAsker(inp, policy))
         out = tmp_path / "a.yaml"
-        result = invoke("check", "-o", str(out), "--modules", "alpha", *MINI)
+        result = invoke("check", "-o", str(out), "--modules", "alpha", "--depth", "full", *MINI)
     assert result.exit_code == 0, result.output
     assert "问卷已完成" in result.output and f"hegui-check report {out}" in result.output
     data = load_answers(out, cli._load([FIXTURES / "mini"], True))
@@ -211,7 +211,7 @@ def test_check_interrupted_says_how_to_resume(tmp_path: Path, monkeypatch) -> No
     out = tmp_path / "a.yaml"
     with create_pipe_input() as inp:
         monkeypatch.setattr(cli, "make_asker", lambda: PipeAsker(inp, policy, stop_after=9))
-        result = invoke("check", "-o", str(out), *MINI)
+        result = invoke("check", "-o", str(out), "--depth", "full", *MINI)
     assert result.exit_code == 130
     assert f"hegui-check check --resume {out}" in result.output
     assert load_answers(out, cli._load([FIXTURES / "mini"], True)).errors == []

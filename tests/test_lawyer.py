@@ -18,7 +18,7 @@ from hegui_check import cli
 from hegui_check.answers import load_answers, parse_answers, save_answers
 from hegui_check.compare import compare
 from hegui_check.errors import HeguiCheckError
-from hegui_check.interview import Interview, prepare_recheck, prepare_review
+from hegui_check.interview import EVIDENCE, Interview, prepare_recheck, prepare_review
 from hegui_check.letterhead import load_letterhead
 from hegui_check.questionnaire import load_questionnaire
 from hegui_check.render import Format, RenderOptions, render
@@ -72,7 +72,12 @@ def test_lawyer_review_records_evidence_overrides_and_signs(tmp_path: Path) -> N
     review = review.__class__(**{**review.__dict__, "assessor": review.assessor.__class__(
         mode="lawyer", name="李律师", org="浙江瓯越律师事务所", license_no="13303201510000000",
         date=dt.date(2026, 11, 21))})
-    policy = _policy({"高风险问题": "no"})  # the owner said yes; the lawyer finds otherwise
+    finding = _policy({"高风险问题": "no"})  # the owner said yes; the lawyer finds otherwise
+
+    def policy(message, choices):  # evidence is an optional step, offered beside the answers
+        values = [v for v, _ in choices]
+        return EVIDENCE if "高风险问题" in message and EVIDENCE in values else finding(message, choices)
+
     texts = {"改判理由": "现场抽查 5 份劳动合同，2 份未签", "其他查见材料": "考勤表；工资条", "备注": "人事主管在场"}
     result, asker = _run(review, policy, tmp_path / "lawyer.yaml", texts=texts)
     high = result.answers["alpha.high"]
