@@ -122,6 +122,19 @@ def _profile_asked(q: Questionnaire, env: Mapping[str, Any], depth: Depth) -> tu
     return tuple(asked)
 
 
+def _missing_facts(module: Module, env: Mapping[str, Any], profile: tuple[str, ...]) -> tuple[str, ...]:
+    """The asked profile facts without a value that a module's condition names."""
+    if module.condition is None:
+        return ()
+    return tuple(n for n in module.condition.names if n in profile and env.get(n) is None)
+
+
+def _learn(env: dict[str, Any], item: Item, ans: Answer | None) -> None:
+    """An answer to an applicable item becomes a name later conditions can use."""
+    if ans is not None and ans.value is not None:
+        env[item.id] = _env_value(item, ans.value)
+
+
 def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | None = None) -> Applicability:
     """Evaluate every condition in library order over profile facts and earlier answers."""
     depth = Depth(depth or answers.depth)
@@ -134,20 +147,16 @@ def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | Non
     for module in q.modules:
         module_on = module.condition is None or module.condition.evaluate(env)
         in_depth = {i.id for i in (module.items if depth is Depth.full else quick_items(module))}
-        if not module_on and module.condition is not None:
-            missing = tuple(n for n in module.condition.names if n in profile and env.get(n) is None)
-            if missing:
-                switched_off[module.module] = missing
-                blocked.update(i.id for i in module.items if i.scored and i.id in in_depth
-                               and (i.condition is None or i.condition.evaluate(env)))
+        missing = () if module_on else _missing_facts(module, env, profile)
+        if missing:
+            switched_off[module.module] = missing
+            blocked.update(i.id for i in module.items if i.scored and i.id in in_depth
+                           and (i.condition is None or i.condition.evaluate(env)))
         for item in module.items:
-            on = module_on and (item.condition is None or item.condition.evaluate(env))
-            items[item.id] = on
+            items[item.id] = on = module_on and (item.condition is None or item.condition.evaluate(env))
             if on and item.id in in_depth:
                 asked.add(item.id)
-            ans = answers.answers.get(item.id)
-            if on and ans is not None and ans.value is not None:
-                env[item.id] = _env_value(item, ans.value)
+            _learn(env, item, answers.answers.get(item.id) if on else None)
     return Applicability(items, frozenset(asked), depth, switched_off, profile, frozenset(blocked))
 
 
