@@ -109,7 +109,8 @@ def profile_for_depth(q: Questionnaire, depth: Depth | str) -> list[ProfileQuest
     """Every profile question a check of ``depth`` may ask, whatever the answers (for blank templates)."""
     if Depth(depth) is Depth.full:
         return list(q.profile)
-    return [pq for pq in q.profile if pq.depth == "quick" or _decides_quick_item(q, pq, {})]
+    named = {n for m in q.modules for i in quick_items(m) for c in (m.condition, i.condition) if c for n in c.names}
+    return [pq for pq in q.profile if pq.depth == "quick" or pq.id in named]
 
 
 def _profile_asked(q: Questionnaire, env: Mapping[str, Any], depth: Depth) -> tuple[str, ...]:
