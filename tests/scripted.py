@@ -70,7 +70,7 @@ class ScriptedAsker:
             if verdict is True:
                 return reply
             self.rejected.append((message, reply, str(verdict)))
-            if not self.replies and self.fallback is keep_or_simple:
+            if not self.replies:
                 self.replies.append("1")  # e.g. a number question the fallback left blank
         raise AssertionError(f"“{message}” rejected every reply: {self.rejected[-5:]}")
 

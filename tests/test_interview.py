@@ -88,9 +88,24 @@ class PipeAsker:
         self.said.append(message)
 
 
-def run_interview(q, path: Path, policy: Policy, stop_after=None, answers=None, modules=None, texts=None):
+def scripted(policy: Policy, texts: dict[str, str] | None = None):
+    """The same policy through the Asker seam, without prompt_toolkit."""
+    from .scripted import ScriptedAsker, keep_or_simple
+
+    def reply(kind, message, values, default):
+        if kind == "select":
+            return policy(message, [(v, v) for v in values])
+        found = next((v for k, v in (texts or {}).items() if k in message), None)
+        return found if found is not None and kind == "text" else keep_or_simple(kind, message, values, default)
+
+    return ScriptedAsker(fallback=reply)
+
+
+def run_interview(q, path: Path, policy: Policy, stop_after=None, answers=None, modules=None, texts=None,
+                  real: bool = True):
+    """Drive an interview with ``policy``: through real prompts on pipe input, or scripted."""
     with create_pipe_input() as inp:
-        asker = PipeAsker(inp, policy, stop_after, texts)
+        asker = PipeAsker(inp, policy, stop_after, texts) if real else scripted(policy, texts)
         interview = Interview(q, asker, path, answers or start_answers(q), modules)
         try:
             interview.run()
@@ -151,7 +166,7 @@ def test_back_goes_to_the_previous_question_and_keeps_the_new_answer(q, tmp_path
         return "false" if "false" in values else ("yes" if "yes" in values else values[0])
 
     path = tmp_path / "b.yaml"
-    _, asker, _ = run_interview(q, path, policy, modules={"contract"})
+    _, asker, _ = run_interview(q, path, policy, modules={"contract"}, real=False)
     second_id = q.module("contract").items[1].id
     assert load_answers(path, q).answers[second_id].value == "no"
     assert sum(1 for p in seen if p.startswith("[2/")) == 2
@@ -170,7 +185,7 @@ def test_help_is_shown_on_request_and_the_question_asked_again(q, tmp_path: Path
             return HELP
         return "false" if "false" in values else ("yes" if "yes" in values else values[0])
 
-    _, asker, _ = run_interview(q, tmp_path / "h.yaml", policy, modules={"contract"})
+    _, asker, _ = run_interview(q, tmp_path / "h.yaml", policy, modules={"contract"}, real=False)
     assert any(item.help in s for s in asker.said)
     assert sum(1 for m in asker.messages if item.question in m) == 2
 
@@ -182,7 +197,7 @@ def test_notes_are_asked_for_partial_answers_and_saved(q, tmp_path: Path) -> Non
         return "false" if "false" in values else ("partial" if "partial" in values else values[0])
 
     path = tmp_path / "n.yaml"
-    run_interview(q, path, policy, modules={"contract"}, texts={"备注": "3 份合同未盖章"})
+    run_interview(q, path, policy, modules={"contract"}, texts={"备注": "3 份合同未盖章"}, real=False)
     data = load_answers(path, q)
     scored = [a for i, a in data.answers.items() if q.items[i].scored]
     assert scored and all(a.value == "partial" and a.note == "3 份合同未盖章" for a in scored)

@@ -401,10 +401,10 @@ def _profile_gaps(q: Questionnaire, result: AnswerSet, invalid: dict[str, tuple[
         off = modules_of.get(fact)
         suffix = f"；因此未检查：{'、'.join(off)}" if off else ""
         add("error", loc, f"{loc[0]}.{fact}", msg + suffix, "profile_invalid")
-    for fact, off in modules_of.items():
-        if fact not in invalid:
-            pq = q.profile_by_id[fact]
-            add("warning", (pq.group, fact), f"{pq.group}.{fact}",
+    for pq in q.profile:  # in the order of the questions
+        off = modules_of.get(pq.id)
+        if off and pq.id not in invalid:
+            add("warning", (pq.group, pq.id), f"{pq.group}.{pq.id}",
                 f"未填写（{pq.question}），以下模块因此未检查：{'、'.join(off)}", "profile_missing")
 def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
     if block is None:
