@@ -154,7 +154,8 @@ def conduct(interview: Interview, plan: CheckPlan, say: Callable[[str], None] | 
         interview.run()
         say(f"\n[green]问卷已完成[/green]，答案保存在 {interview.path}。")
         try:
-            return interview.asker.select("现在生成 PDF 报告吗？", [("yes", "是"), ("no", "否，以后再生成")],
+            pdf = interview.path.with_suffix(".pdf")
+            return interview.asker.select(f"现在生成 PDF 报告（{pdf}）吗？", [("yes", "是"), ("no", "否，以后再生成")],
                                           "yes") == "yes"
         except KeyboardInterrupt:
             return False
