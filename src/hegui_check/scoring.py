@@ -64,6 +64,8 @@ class Applicability:
     switched_off: dict[str, tuple[str, ...]]  # module id -> missing profile facts
     profile: tuple[str, ...] = ()
     blocked: frozenset[str] = frozenset()
+    # quick depth: items that may apply, but hang on a profile question the quick check did not ask
+    undetermined: frozenset[str] = frozenset()
 
     def applies(self, item_id: str) -> bool:
         return self.items.get(item_id, False)
@@ -130,6 +132,30 @@ def _missing_facts(module: Module, env: Mapping[str, Any], profile: tuple[str, .
     return tuple(n for n in module.condition.names if n in profile and env.get(n) is None)
 
 
+def _unasked_facts(q: Questionnaire, env: Mapping[str, Any], profile: tuple[str, ...]) -> set[str]:
+    """Deferred profile questions a quick check did not ask (their own condition holds, no answer)."""
+    return {pq.id for pq in q.profile if pq.id not in profile and env.get(pq.id) is None
+            and (pq.condition is None or pq.condition.evaluate(env))}
+
+
+def _hanging(module: Module, unasked: set[str], env: Mapping[str, Any]) -> list[str]:
+    """Items that do not apply now but would with some answer to a profile question not asked."""
+    if not unasked:
+        return []
+    hanging = []
+    for item in module.items:
+        conditions = [c for c in (module.condition, item.condition) if c is not None]
+        names = set().union(*(unasked & set(c.names) for c in conditions))
+        if not names:
+            continue
+        for value in (True, False):
+            trial = {**env, **dict.fromkeys(names, value)}
+            if all(c.evaluate(trial) for c in conditions):
+                hanging.append(item.id)
+                break
+    return hanging
+
+
 def _learn(env: dict[str, Any], item: Item, ans: Answer | None) -> None:
     """An answer to an applicable item becomes a name later conditions can use."""
     if ans is not None and ans.value is not None:
@@ -145,9 +171,12 @@ def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | Non
     asked: set[str] = set()
     blocked: set[str] = set()
     switched_off: dict[str, tuple[str, ...]] = {}
+    unasked = _unasked_facts(q, env, profile) if depth is Depth.quick else set()
+    undetermined: set[str] = set()
     for module in q.modules:
         module_on = module.condition is None or module.condition.evaluate(env)
         in_depth = {i.id for i in (module.items if depth is Depth.full else quick_items(module))}
+        undetermined.update(_hanging(module, unasked, env))
         missing = () if module_on else _missing_facts(module, env, profile)
         if missing:
             switched_off[module.module] = missing
@@ -158,7 +187,8 @@ def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | Non
             if on and item.id in in_depth:
                 asked.add(item.id)
             _learn(env, item, answers.answers.get(item.id) if on else None)
-    return Applicability(items, frozenset(asked), depth, switched_off, profile, frozenset(blocked))
+    return Applicability(items, frozenset(asked), depth, switched_off, profile, frozenset(blocked),
+                         frozenset(undetermined - asked))
 
 
 @dataclass(frozen=True)
@@ -337,6 +367,26 @@ def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
     return applicability(q, answers, Depth.full).items
 
 
+def _item_result(item: Item, module: Module, ans: Answer | None, plan: Applicability, date: dt.date | None,
+                 days: Mapping[str, int]) -> ItemResult:
+    """One item's state and value (SPEC §5)."""
+    answered = ans is not None and ans.value is not None
+    if not plan.applies(item.id):
+        hangs = item.scored and item.id in plan.undetermined and not answered
+        return ItemResult(item, module, "not_examined" if hangs else "inapplicable", ans)
+    if not item.scored:
+        return ItemResult(item, module, "unscored", ans)
+    if item.id not in plan.asked and not answered:
+        return ItemResult(item, module, "not_examined", ans)
+    value, verdict = item_value(item, ans.value if ans else None)
+    if value is None:
+        return ItemResult(item, module, "na", ans)
+    deadline = None
+    if value < 1 and date is not None and item.risk:
+        deadline = date + dt.timedelta(days=days[item.risk])
+    return ItemResult(item, module, "scored", ans, value, verdict, deadline)
+
+
 def assess(
     q: Questionnaire, answers: AnswerSet, deadline_days: Mapping[str, int] | None = None
 ) -> Assessment:
@@ -344,34 +394,15 @@ def assess(
     days = {**DEFAULT_DEADLINE_DAYS, **(deadline_days or {})}
     date = answers.assessment_date
     plan = applicability(q, answers)
-    applies = plan.items
     problems = list(answers.problems)
     not_applicable_answers = 0
     results: list[ItemResult] = []
     module_results: list[ModuleResult] = []
     for module in q.modules:
-        mod_items: list[ItemResult] = []
-        for item in module.items:
-            ans = answers.answers.get(item.id)
-            if not applies[item.id]:
-                if ans is not None and ans.value not in (None, "na"):
-                    not_applicable_answers += 1
-                mod_items.append(ItemResult(item, module, "inapplicable", ans))
-                continue
-            if not item.scored:
-                mod_items.append(ItemResult(item, module, "unscored", ans))
-                continue
-            if item.id not in plan.asked and (ans is None or ans.value is None):
-                mod_items.append(ItemResult(item, module, "not_examined", ans))
-                continue
-            value, verdict = item_value(item, ans.value if ans else None)
-            if value is None:
-                mod_items.append(ItemResult(item, module, "na", ans))
-                continue
-            deadline = None
-            if value < 1 and date is not None and item.risk:
-                deadline = date + dt.timedelta(days=days[item.risk])
-            mod_items.append(ItemResult(item, module, "scored", ans, value, verdict, deadline))
+        mod_items = [_item_result(item, module, answers.answers.get(item.id), plan, date, days)
+                     for item in module.items]
+        not_applicable_answers += sum(1 for r in mod_items if r.state == "inapplicable" and r.answer is not None
+                                      and r.answer.value not in (None, "na"))
         module_results.append(ModuleResult(module, tuple(mod_items), weighted_score(mod_items)))
         results.extend(mod_items)
 
