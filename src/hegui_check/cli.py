@@ -204,7 +204,7 @@ def check(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="答题文件保存位置（默认 hegui-answers.yaml）"),
     resume: Optional[Path] = typer.Option(None, "--resume", help="继续填写已有的答题文件；已完成的文件可修改答案或复查"),
     depth: Optional[str] = typer.Option(
-        None, "--depth", help="quick（快速体检，约 20 分钟）或 full（深度体检）；自评时不给则开始时询问，--resume 时给 full 可把快速体检补全为深度体检"
+        None, "--depth", help="quick（快速体检，约 20 分钟）或 full（深度体检）；不给时自评开始前询问；--resume 加 full 补成深度体检"
     ),
     modules: Optional[str] = typer.Option(None, "--modules", help="只检查这些模块，逗号分隔，如 labor,tax"),
     mode: Optional[str] = typer.Option(
