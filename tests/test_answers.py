@@ -30,6 +30,9 @@ def mini():
     return load_questionnaire([FIXTURES / "mini"], builtin=False)
 
 
+PROFILE = {"company_name": "甲", "employees": 5, "industry": "retail"}  # every module-gating fact given
+
+
 def _write(tmp_path: Path, text: str, name: str = "answers.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -42,7 +45,7 @@ def _write(tmp_path: Path, text: str, name: str = "answers.yaml") -> Path:
      (False, "no"), ("不符合", "no"), ("否", "no"), ("不清楚", "unknown"), ("不适用", "na"), ("NA", "na")],
 )
 def test_status_aliases(mini, raw, value) -> None:
-    a = parse_answers({"answers": {"alpha.high": raw}}, mini, "f.yaml")
+    a = parse_answers({"company": PROFILE, "answers": {"alpha.high": raw}}, mini, "f.yaml")
     assert a.problems == []
     assert a.answers["alpha.high"].value == value
 
@@ -123,7 +126,7 @@ def test_json_answer_files_load(mini, tmp_path: Path) -> None:
 
 
 def test_renamed_ids_are_mapped_and_retired_ids_dropped_with_a_warning(mini) -> None:
-    a = parse_answers({"answers": {"alpha.old_mid": "no", "alpha.gone": "yes"}}, mini, "old.yaml")
+    a = parse_answers({"company": PROFILE, "answers": {"alpha.old_mid": "no", "alpha.gone": "yes"}}, mini, "old.yaml")
     assert a.answers["alpha.mid"].value == "no"
     assert "alpha.gone" not in a.answers
     assert [p.severity for p in a.problems] == ["warning", "warning"]
@@ -155,7 +158,7 @@ def test_bad_uscc_is_a_warning_and_entity_type_is_suggested(mini) -> None:
 
 
 def test_dump_and_load_round_trip(mini, tmp_path: Path) -> None:
-    raw = {"company": {"company_name": "瓯江<鞋业>", "employees": 3}, "facts": {"sells_online": True},
+    raw = {"company": {"company_name": "瓯江<鞋业>", "employees": 3, "industry": "retail"}, "facts": {"sells_online": True},
            "assessor": {"mode": "lawyer", "name": "李律师", "date": "2026-11-21"},
            "answers": {"alpha.high": {"answer": "no", "note": "备注：含冒号", "evidence": "台账"},
                        "alpha.red": "yes", "alpha.multi": ["a"], "alpha.num": 2.5, "alpha.text": "",
@@ -194,3 +197,47 @@ def test_evidence_and_overrides_are_kept(mini) -> None:
                                       "override_reason": "现场抽查 3 份未签"}}}
     ans = parse_answers(raw, mini, "f").answers["alpha.high"]
     assert ans == Answer("no", None, ("合同台账", "花名册"), "yes", "现场抽查 3 份未签")
+
+
+def test_depth_is_read_validated_and_written(mini, tmp_path: Path) -> None:
+    from hegui_check.vocabulary import Depth
+
+    assert parse_answers({"company": PROFILE}, mini, "f.yaml").depth is Depth.full  # absent: a full check
+    for raw, depth in (("quick", Depth.quick), ("快速体检", Depth.quick), ("full", Depth.full)):
+        assert parse_answers({"company": PROFILE, "depth": raw}, mini, "f.yaml").depth is depth
+    path = _write(tmp_path, "hegui_check: 1\ndepth: deep\ncompany: {company_name: 甲, employees: 5, industry: retail}\n")
+    a = load_answers(path, mini)
+    assert [str(p) for p in a.errors] == [f"{path}:2: depth: 错误：取值“deep”不允许，可选：quick（快速体检）、full（深度体检）"]
+    save_answers(tmp_path / "out.yaml", a, mini)
+    assert "depth: full" in (tmp_path / "out.yaml").read_text(encoding="utf-8")
+
+
+def test_a_profile_value_that_does_not_parse_names_the_modules_it_switches_off(mini, tmp_path: Path) -> None:
+    path = _write(tmp_path, "hegui_check: 1\ncompany: {company_name: 甲, industry: retail, employees: 三十}\n")
+    a = load_answers(path, mini)
+    (error,) = a.errors
+    assert error.where == f"{path}:2" and error.field == "company.employees" and error.code == "profile_invalid"
+    assert "三十" in error.message and "阿拉伯数字" in error.message and "乙模块" in error.message
+
+
+def test_a_missing_profile_value_that_gates_a_module_is_a_warning(mini) -> None:
+    from hegui_check.scoring import assess
+
+    a = parse_answers({"company": {"company_name": "甲", "industry": "retail"},
+                       "answers": {"alpha.red": "yes"}}, mini, "f.yaml")
+    assert a.errors == []
+    (warning,) = [p for p in a.problems if p.code == "profile_missing"]
+    assert warning.field == "company.employees" and "乙模块" in warning.message
+    result = assess(mini, a)
+    assert result.switched_off == {"beta": ("employees",)}
+    answered = sum(1 for r in result.items if r.state == "scored" and r.answered)
+    scored = sum(1 for r in result.items if r.state == "scored")
+    assert result.completeness == answered / (scored + 1)  # beta.one would have been asked
+
+
+def test_month_or_date_profile_answers(q) -> None:
+    base = {"company": {"company_name": "甲", "industry": "retail", "employees": 3}}
+    ok = parse_answers({**base, "facts": {"credit_record": True, "penalty_date": "2025年3月"}}, q, "f")
+    assert ok.facts["penalty_date"] == "2025-03" and ok.errors == []
+    bad = parse_answers({**base, "facts": {"credit_record": True, "penalty_date": "去年"}}, q, "f")
+    assert [p.field for p in bad.errors] == ["facts.penalty_date"] and "2025-03" in bad.errors[0].message

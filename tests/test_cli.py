@@ -193,7 +193,7 @@ def test_check_runs_the_interview_and_offers_the_report(tmp_path: Path, monkeypa
     with create_pipe_input() as inp:
         monkeypatch.setattr(cli, "make_asker", lambda: PipeAsker(inp, policy))
         out = tmp_path / "a.yaml"
-        result = invoke("check", "-o", str(out), "--modules", "alpha", *MINI)
+        result = invoke("check", "-o", str(out), "--modules", "alpha", "--depth", "full", *MINI)
     assert result.exit_code == 0, result.output
     assert "问卷已完成" in result.output and f"hegui-check report {out}" in result.output
     data = load_answers(out, cli._load([FIXTURES / "mini"], True))
@@ -211,7 +211,7 @@ def test_check_interrupted_says_how_to_resume(tmp_path: Path, monkeypatch) -> No
     out = tmp_path / "a.yaml"
     with create_pipe_input() as inp:
         monkeypatch.setattr(cli, "make_asker", lambda: PipeAsker(inp, policy, stop_after=9))
-        result = invoke("check", "-o", str(out), *MINI)
+        result = invoke("check", "-o", str(out), "--depth", "full", *MINI)
     assert result.exit_code == 130
     assert f"hegui-check check --resume {out}" in result.output
     assert load_answers(out, cli._load([FIXTURES / "mini"], True)).errors == []
@@ -289,3 +289,83 @@ def test_help_as_a_real_process_does_not_import_weasyprint(tmp_path: Path) -> No
     proc = subprocess.run([*_real_cli(), "--help"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert "企业合规体检" in proc.stdout and "report" in proc.stdout
+
+
+def test_resume_of_a_complete_file_edits_one_answer_and_rerenders_after_asking(tmp_path: Path, monkeypatch) -> None:
+    from .scripted import ScriptedAsker
+
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    q = cli._load([FIXTURES / "mini"], True)
+    path = tmp_path / "a.yaml"
+    path.write_text(GOOD_COMPLETE, encoding="utf-8")
+    assert invoke("report", str(path), *MINI).exit_code == 0
+    old_pdf = (tmp_path / "a.pdf").read_bytes()
+    asker = ScriptedAsker(["edit", "alpha", "alpha.high", "no", "两人未签", "report", "yes"])
+    monkeypatch.setattr(cli, "make_asker", lambda: asker)
+    result = invoke("check", "--resume", str(path), *MINI)
+    assert result.exit_code == 0, result.output
+    assert asker.replies == []  # exactly: menu, module, question, answer, note, menu, replace?
+    assert "已存在，要替换吗" in asker.messages[-1]
+    high = load_answers(path, q).answers["alpha.high"]
+    assert (high.value, high.note) == ("no", "两人未签")
+    assert (tmp_path / "a.pdf").read_bytes() != old_pdf and "已生成" in result.output
+
+
+def test_regenerating_keeps_an_existing_report_when_told_not_to_replace(tmp_path: Path, monkeypatch) -> None:
+    from .scripted import ScriptedAsker
+
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    path = tmp_path / "a.yaml"
+    path.write_text(GOOD_COMPLETE, encoding="utf-8")
+    (tmp_path / "a.pdf").write_bytes(b"old")
+    monkeypatch.setattr(cli, "make_asker", lambda: ScriptedAsker(["report", "no"]))
+    result = invoke("check", "--resume", str(path), *MINI)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "a.pdf").read_bytes() == b"old" and "未替换" in result.output
+
+
+def test_check_asks_the_owner_quick_or_full_and_records_it(tmp_path: Path, monkeypatch) -> None:
+    from .scripted import CTRL_C, ScriptedAsker
+
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    asker = ScriptedAsker(["quick", "甲公司", "company", "footwear", "12", CTRL_C])
+    monkeypatch.setattr(cli, "make_asker", lambda: asker)
+    out = tmp_path / "a.yaml"
+    result = invoke("check", "-o", str(out), *MINI)
+    assert result.exit_code == 130
+    assert asker.prompts[0][2] == ["quick", "full"]
+    assert load_answers(out, cli._load([FIXTURES / "mini"], True)).depth == "quick"
+    assert "(4/" in result.output.replace("（", "(")
+
+
+def test_check_depth_must_be_quick_or_full(tmp_path: Path) -> None:
+    result = invoke("check", "--depth", "deep", "-o", str(tmp_path / "a.yaml"), *MINI)
+    assert result.exit_code == 2 and "quick（快速体检）" in result.output
+
+
+def test_list_shows_counts_by_depth() -> None:
+    result = invoke("list", *MINI)
+    assert result.exit_code == 0
+    row = next(line for line in result.output.splitlines() if "alpha" in line)
+    cells = [c.strip() for c in row.split("│") if c.strip()]
+    assert cells[3:5] == ["3", "8"]  # quick: alpha.red, and the key items alpha.high, alpha.gated; full: all
+    assert "快速" in result.output and "深度" in result.output
+
+
+GOOD_COMPLETE = """hegui_check: 1
+company: {company_name: 甲公司, uscc: "", entity_type: company, industry: footwear, employees: 12}
+facts: {sells_online: false}
+assessor: {date: 2026-11-21}
+answers:
+  alpha.red: 'yes'
+  alpha.high: 'yes'
+  alpha.mid: partial
+  alpha.low: 'no'
+  alpha.choice: all
+  alpha.multi: [a, b]
+  alpha.num: 0
+  alpha.gate: false
+  alpha.text: ''
+  beta.one: 'yes'
+  pack.glue: 'yes'
+"""

@@ -18,7 +18,7 @@ from hegui_check import cli
 from hegui_check.answers import load_answers, parse_answers, save_answers
 from hegui_check.compare import compare
 from hegui_check.errors import HeguiCheckError
-from hegui_check.interview import Interview, prepare_recheck, prepare_review
+from hegui_check.interview import EVIDENCE, Interview, prepare_recheck, prepare_review
 from hegui_check.letterhead import load_letterhead
 from hegui_check.questionnaire import load_questionnaire
 from hegui_check.render import Format, RenderOptions, render
@@ -72,7 +72,12 @@ def test_lawyer_review_records_evidence_overrides_and_signs(tmp_path: Path) -> N
     review = review.__class__(**{**review.__dict__, "assessor": review.assessor.__class__(
         mode="lawyer", name="李律师", org="浙江瓯越律师事务所", license_no="13303201510000000",
         date=dt.date(2026, 11, 21))})
-    policy = _policy({"高风险问题": "no"})  # the owner said yes; the lawyer finds otherwise
+    finding = _policy({"高风险问题": "no"})  # the owner said yes; the lawyer finds otherwise
+
+    def policy(message, choices):  # evidence is an optional step, offered beside the answers
+        values = [v for v, _ in choices]
+        return EVIDENCE if "高风险问题" in message and EVIDENCE in values else finding(message, choices)
+
     texts = {"改判理由": "现场抽查 5 份劳动合同，2 份未签", "其他查见材料": "考勤表；工资条", "备注": "人事主管在场"}
     result, asker = _run(review, policy, tmp_path / "lawyer.yaml", texts=texts)
     high = result.answers["alpha.high"]
@@ -256,3 +261,110 @@ def test_check_recheck_and_lawyer_review_from_the_cli(tmp_path: Path, monkeypatc
     assert result.exit_code == 0, result.output
     assert "hegui-check diff" in result.output
     assert assess(MINI, load_answers(tmp_path / "self-复检.yaml", MINI)).light == "green"
+
+
+# ---------------------------------------------------------------------------------------------
+# review state: a lawyer's review keeps the owner's answers until each is confirmed or corrected
+
+from .scripted import CTRL_C as INTERRUPT  # noqa: E402
+from .scripted import ENTER as KEEP  # noqa: E402
+from .scripted import ScriptedAsker  # noqa: E402
+
+
+def _signed(a):
+    return a.__class__(**{**a.__dict__, "assessor": a.assessor.__class__(
+        mode="lawyer", name="李律师", date=dt.date(2026, 11, 21))})
+
+
+def test_reviewing_one_module_scores_like_the_owner_except_the_reviewed_items(tmp_path: Path) -> None:
+    owner = _answers(SELF, name="陈经理")
+    review = _signed(prepare_review(owner, today=dt.date(2026, 11, 21)))
+    assert assess(MINI, review).overall == assess(MINI, owner).overall  # nothing reviewed yet
+    path = tmp_path / "lawyer.yaml"
+
+    def reply(kind, message, values, default):
+        if "高风险问题" in message:
+            return "no"
+        return "两名员工未签合同" if "改判理由" in message else KEEP
+
+    asker = ScriptedAsker(fallback=reply)
+    Interview(MINI, asker, path, review, modules={"alpha"}).run()
+    alpha = [i for i in MINI.module("alpha").items if i.id != "alpha.gated"]  # its gate is 否
+    assert len(asker.prompts) == len(alpha) + 1  # one keystroke per confirmed item, plus the reason
+    saved = load_answers(path, MINI)
+    assert saved.errors == []
+    assert "reviewed: false" in path.read_text(encoding="utf-8")
+    before, after = assess(MINI, owner), assess(MINI, saved)
+    changed = {r.item.id for r, s in zip(before.items, after.items) if (r.state, r.value) != (s.state, s.value)}
+    assert changed == {"alpha.high"}
+    assert saved.answers["alpha.high"].self_answer == "yes" and saved.answers["beta.one"].value == "yes"
+    progress = after.review
+    assert progress is not None and progress.total == progress.reviewed + len(progress.not_reviewed)
+    assert {r.item.id for r in progress.not_reviewed} == {"beta.one", "pack.glue"}
+    assert progress.reviewed == len(alpha)
+    assert set(saved.not_reviewed_ids) == {"beta.one", "pack.glue"}
+    assert assess(MINI, owner).review is None  # a self-assessment has no review
+
+
+def test_old_files_without_review_marks_load_as_reviewed(tmp_path: Path) -> None:
+    path = tmp_path / "old.yaml"
+    save_answers(path, _answers(SELF), MINI)
+    text = path.read_text(encoding="utf-8")
+    assert "reviewed" not in text
+    data = load_answers(path, MINI)
+    assert all(a.reviewed for a in data.answers.values()) and data.errors == []
+    bad = parse_answers({"company": COMPANY, "facts": {"sells_online": False},
+                         "answers": {"alpha.red": {"answer": "yes", "reviewed": "也许"}}}, MINI, "x.yaml")
+    assert [p.field for p in bad.errors] == ["alpha.red.reviewed"]
+
+
+def test_the_lawyer_may_correct_the_profile_and_reopen_one_item(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    before = tmp_path / "self.yaml"
+    save_answers(before, _answers(SELF), MINI)
+
+    def reply(kind, message, values, default):
+        if "企业画像是否需要修改" in message:
+            return "edit"
+        if "用工人数" in message:
+            return "30"
+        return "no" if "生成 PDF" in message else KEEP
+
+    asker = ScriptedAsker(["李律师", "瓯越律师事务所", ""], fallback=reply)
+    monkeypatch.setattr(cli, "make_asker", lambda: asker)
+    result = CliRunner().invoke(cli.app, ["check", "--resume", str(before), "--mode", "lawyer",
+                                          "--date", "2026-11-20", *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    reviewed_path = tmp_path / "self-律师体检.yaml"
+    data = load_answers(reviewed_path, MINI)
+    assert data.company["employees"] == 30 and data.assessor.date == dt.date(2026, 11, 20)
+    assert data.not_reviewed_ids == [] and assess(MINI, data).review.reviewed == assess(MINI, data).review.total
+
+    # months later: reopen the finished review at one item; the same edit menu as a self-assessment
+    asker = ScriptedAsker(["edit", "alpha", "alpha.mid", "no", "quit"])
+    monkeypatch.setattr(cli, "make_asker", lambda: asker)
+    result = CliRunner().invoke(cli.app, ["check", "--resume", str(reviewed_path), "--mode", "lawyer", *MINI_ARGS])
+    assert result.exit_code == 0, result.output
+    mid = load_answers(reviewed_path, MINI).answers["alpha.mid"]
+    assert (mid.value, mid.reviewed) == ("no", True)
+    assert asker.replies == []
+
+
+def test_lawyer_ctrl_c_at_the_first_prompt_writes_nothing(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    before = tmp_path / "self.yaml"
+    save_answers(before, _answers(SELF), MINI)
+    text = before.read_text(encoding="utf-8")
+    monkeypatch.setattr(cli, "make_asker", lambda: ScriptedAsker([INTERRUPT]))
+    result = CliRunner().invoke(cli.app, ["check", "--resume", str(before), "--mode", "lawyer", *MINI_ARGS])
+    assert result.exit_code == 130
+    assert "没有保存" in result.output and "已保存" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["self.yaml"]
+    assert before.read_text(encoding="utf-8") == text
+
+
+def test_lawyer_date_must_be_a_date(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli.app, ["check", "--mode", "lawyer", "--date", "2026-13-01",
+                                          "-o", str(tmp_path / "a.yaml"), *MINI_ARGS])
+    assert result.exit_code == 2
+    assert "无法识别" in result.output and "YYYY-MM-DD" in result.output

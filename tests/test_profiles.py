@@ -65,3 +65,31 @@ def test_each_profile_renders_a_report(q, path: Path) -> None:
 def test_smallest_profile_renders_a_pdf(q) -> None:
     a, _ = worst_case_steps(q, FIXTURES / "profiles" / "online-shop-3.yaml")
     assert render(assess(q, a), Format.pdf).startswith(b"%PDF")
+
+
+CREDIT = ("credit_record", "penalty_authority", "penalty_date", "penalty_kind", "penalty_fine_wan", "abnormal_list",
+          "serious_list", "tax_credit_d")
+
+
+def test_credit_record_questions_sit_behind_one_gate_asked_of_every_firm(q) -> None:
+    from hegui_check.answers import parse_answers
+    from hegui_check.scoring import applicability
+
+    profile = q.profile_by_id
+    assert all(fact in profile for fact in CREDIT)
+    assert profile["credit_record"].when is None and profile["credit_record"].depth == "quick"
+    assert all(profile[f].when and "credit_record" in profile[f].when for f in CREDIT[1:])
+    assert [o.value for o in profile["penalty_authority"].options] == [
+        "market", "tax", "environment", "safety", "fire", "labor", "other"]
+    assert [o.value for o in profile["penalty_kind"].options] == ["warning", "small_fine", "fine", "serious"]
+    firm = {"company": {"company_name": "甲", "industry": "retail", "employees": 3}}
+    asked = applicability(q, parse_answers(firm, q, "f"), "quick").profile
+    assert "credit_record" in asked and "penalty_kind" not in asked
+    fined = {**firm, "facts": {"credit_record": True, "penalty_kind": "fine"}}
+    assert set(CREDIT) <= set(applicability(q, parse_answers(fined, q, "f"), "quick").profile)
+
+
+def test_a_shop_or_stockroom_is_not_a_production_site(q) -> None:
+    pq = q.profile_by_id["has_production_site"]
+    assert "仓库" in pq.question and "否" in pq.question
+    assert "门店" in (pq.help or "") and "车间" in (pq.help or "")

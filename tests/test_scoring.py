@@ -225,3 +225,40 @@ def test_every_bundled_item_scores_100_and_green_with_its_best_answer(q) -> None
     a = parse_answers({"company": a.company, "facts": facts, "answers": best}, q, "best")
     r = assess(q, a)
     assert r.overall == 100 and r.light == "green"
+
+
+def test_quick_check_never_calls_an_item_inapplicable_because_of_a_question_it_did_not_ask() -> None:
+    from hegui_check.answers import parse_answers
+    from hegui_check.questionnaire import load_questionnaire
+    from hegui_check.scoring import applicability, assess
+
+    from .conftest import FIXTURES
+
+    mini = load_questionnaire([FIXTURES / "mini"], builtin=False)
+    company = {"company_name": "甲", "entity_type": "company", "industry": "retail"}
+
+    def states(employees: int, depth: str) -> dict[str, str]:
+        a = parse_answers({"depth": depth, "company": {**company, "employees": employees},
+                           "answers": {"alpha.red": "yes"}}, mini, "f")
+        return {r.item.id: r.state for r in assess(mini, a).items}
+
+    # sells_online is deferred; with 12 employees beta.online (key) needs it, so the quick check asks it
+    plan = applicability(mini, parse_answers({"company": {**company, "employees": 12}}, mini, "f"), "quick")
+    assert "sells_online" in plan.profile
+    # with 5 employees no answer to it could make beta.online apply: it is not asked, and rightly 不适用
+    assert states(5, "quick")["beta.online"] == "inapplicable"
+
+    # the bundled library: sells_to_consumers is deferred and no quick item needs it, so a quick check does
+    # not ask it; the items that hang on it are 未检查, not 不适用
+    bundled = load_questionnaire()
+    firm = {"depth": "quick", "company": {"company_name": "乙", "entity_type": "individual", "industry": "retail",
+                                          "employees": 3},
+            "facts": {"sells_online": True, "live_streaming": False, "handles_personal_info": True,
+                      "exports": False, "has_production_site": False}}
+    plan = applicability(bundled, parse_answers(firm, bundled, "f"))
+    assert "sells_to_consumers" not in plan.profile
+    result = {r.item.id: r.state for r in assess(bundled, parse_answers(firm, bundled, "f")).items}
+    assert result["product_quality.repair_return"] == "not_examined"
+    firm["facts"]["sells_to_consumers"] = False  # answered: now it is known not to apply
+    result = {r.item.id: r.state for r in assess(bundled, parse_answers(firm, bundled, "f")).items}
+    assert result["product_quality.repair_return"] == "inapplicable"

@@ -166,3 +166,26 @@ def test_bundled_library_template_round_trip(q: Questionnaire, tmp_path: Path) -
     assert answers.facts["sells_online"] is True
     assert answers.assessor.mode == "association" and answers.assessor.date == dt.date(2026, 11, 21)
     assert [answers.answers[i].value for i in status_items[:5]] == ["yes", "partial", "no", "unknown", "na"]
+
+
+def test_quick_templates_hold_only_what_a_quick_check_asks(mq: Questionnaire, tmp_path) -> None:
+    from hegui_check.answers import load_answers
+    from hegui_check.scoring import assess
+    from hegui_check.template import DEPTH_COLUMN, yaml_template
+
+    ids = [c.id for c in template_columns(mq, depth="quick")]
+    assert ids == ["company_name", "entity_type", "industry", "employees", "sells_online", ASSESSMENT_DATE,
+                   DEPTH_COLUMN, "alpha.red", "alpha.high", "alpha.gate", "alpha.gated", "beta.one", "beta.online"]
+    text = yaml_template(mq, depth="quick")
+    assert "depth: quick" in text and "alpha.mid" not in text and "uscc" not in text
+    path = tmp_path / "quick.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = assess(mq, load_answers(path, mq))
+    assert result.depth == "quick"
+
+    sheet = tmp_path / "quick.csv"
+    rows = csv_template(mq, depth="quick") + "乙公司,company,footwear,12,否,2026-11-21,,是,否,否,,是,\r\n"
+    sheet.write_text(rows, encoding="utf-8")
+    [(_, answers)] = list(read_table(sheet, mq).answer_sets())
+    assert answers.depth == "quick" and answers.errors == []
+    assert answers.answers["alpha.high"].value == "no"

@@ -14,6 +14,7 @@ import yaml
 
 from .errors import AnswersError
 from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
+from .vocabulary import DEPTH_LABELS, UNANSWERED_LABEL, Depth
 from .vocabulary import MODES as MODES
 from .vocabulary import STATUS_LABELS as STATUS_LABELS
 from .yamlio import atomic_write, read_document, read_error
@@ -37,12 +38,14 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class Problem:
-    """One problem found in an answer file or row; ``where`` is "file:line" or "file 第N行" etc."""
+    """One problem found in an answer file or row; ``where`` is "file:line" or "file 第N行" etc.
+    ``code`` lets code decide by kind (e.g. ``profile_missing``) without reading the message."""
 
     severity: Severity
     where: str
     field: str
     message: str
+    code: str = ""
 
     def __str__(self) -> str:
         kind = "错误" if self.severity == "error" else "警告"
@@ -61,6 +64,7 @@ class Answer:
     evidence: tuple[str, ...] = ()
     self_answer: Any = None
     override_reason: str | None = None
+    reviewed: bool = True  # False: a lawyer's review has not reached this owner's answer yet (未复核)
 
 
 @dataclass(frozen=True)
@@ -84,11 +88,16 @@ class AnswerSet:
     source: str = ""
     problems: list[Problem] = field(default_factory=list)
     file_date: dt.date | None = None  # fallback assessment date (the file's modification date)
-    depth: str = "full"  # quick | full (SPEC §4); a file without `depth:` is a full check
+    depth: Depth = Depth.full  # quick | full (SPEC §4); a file without `depth:` is a full check
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def not_reviewed_ids(self) -> list[str]:
+        """Items whose owner's answer a lawyer's review has not confirmed or corrected yet (未复核)."""
+        return [item_id for item_id, ans in self.answers.items() if not ans.reviewed]
 
     @property
     def assessment_date(self) -> dt.date | None:
@@ -183,7 +192,7 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
             try:
                 num = float(_text(raw).replace(",", "").replace("，", ""))
             except ValueError:
-                return None, f"“{_text(raw)}”不是数字"
+                return None, f"“{_text(raw)}”不是数字，请用阿拉伯数字填写，如 30"
         if isinstance(num, float) and (math.isnan(num) or math.isinf(num)):
             return None, "应为有限的数字"
         if num < 0:
@@ -193,7 +202,47 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
         return normalize_bool(raw)
     if isinstance(raw, (dict, list)):
         return None, "应为一段文字"
+    if isinstance(question, ProfileQuestion) and question.format == "month_or_date" and _text(raw):
+        return _month_or_date(raw)
     return _text(raw), None
+
+
+_MONTH_OR_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?)?$")
+
+
+def _month_or_date(raw: Any) -> tuple[str | None, str | None]:
+    """YYYY-MM or YYYY-MM-DD (also 2025年3月, 2025/3/8), normalised to ISO text."""
+    if isinstance(raw, dt.date):
+        return raw.isoformat()[:10], None
+    m = _MONTH_OR_DATE.match(_text(raw))
+    hint = f"日期“{_text(raw)}”无法识别，应为年-月或年-月-日，如 2025-03 或 2025-03-18"
+    if not m:
+        return None, hint
+    year, month = int(m.group(1)), int(m.group(2))
+    try:
+        day = dt.date(year, month, int(m.group(3) or 1))
+    except ValueError:
+        return None, hint
+    if not 1949 < year <= dt.date.today().year + 1:
+        return None, hint
+    return (day.isoformat() if m.group(3) else day.isoformat()[:7]), None
+
+
+def answer_label(item: Item, value: Any) -> str:
+    """How an answer value reads to a person (interview, report)."""
+    if value is None:
+        return UNANSWERED_LABEL
+    if value in ("unknown", "na"):
+        return STATUS_LABELS[value]
+    if item.type is ItemType.status:
+        return STATUS_LABELS.get(value, str(value))
+    if item.type in (ItemType.choice, ItemType.multi):
+        labels = {o.value: o.label for o in item.options}
+        values = value if isinstance(value, list) else [value]
+        return "、".join(labels.get(v, str(v)) for v in values) or "（未选择）"
+    if item.type is ItemType.boolean:
+        return "是" if value else "否"
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -235,8 +284,8 @@ def entity_type_from_uscc(code: str) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # parsing a whole answer document
 
-_TOP_KEYS = {"hegui_check", "questionnaire_version", "company", "facts", "assessor", "answers"}
-_ANSWER_KEYS = {"answer", "note", "evidence", "self_answer", "override_reason"}
+_TOP_KEYS = {"hegui_check", "questionnaire_version", "depth", "company", "facts", "assessor", "answers"}
+_ANSWER_KEYS = {"answer", "note", "evidence", "self_answer", "override_reason", "reviewed"}
 _ASSESSOR_KEYS = {"mode", "name", "org", "license_no", "date"}
 Locate = Callable[[list[Any]], "int | str | None"]
 
@@ -267,8 +316,8 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
             return line
         return f"{source}:{line}" if line else source
 
-    def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str) -> None:
-        problems.append(Problem(severity, where(*loc), fld, msg))
+    def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str, code: str = "") -> None:
+        problems.append(Problem(severity, where(*loc), fld, msg, code))
 
     if not isinstance(raw, dict):
         add("error", (), "", "答题文件应为键值映射（hegui_check、company、answers 等），内容为空或格式不对")
@@ -281,7 +330,33 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
         add("error", ("hegui_check",), "hegui_check", f"答题文件格式版本“{fmt}”不支持，本程序读取版本 {FORMAT_VERSION}")
     qv = raw.get("questionnaire_version")
     result.questionnaire_version = _text(qv) if qv is not None else None
+    if raw.get("depth") is not None:
+        depth, msg = normalize_depth(raw["depth"])
+        if msg:
+            add("error", ("depth",), "depth", msg)
+        result.depth = depth or Depth.full
 
+    invalid = _parse_profile(raw, q, result, add)
+    result.assessor = _parse_assessor(raw.get("assessor"), add)
+    _parse_answer_map(raw.get("answers"), q, result, add)
+    _profile_gaps(q, result, invalid, add)
+    return result
+
+
+def normalize_depth(raw: Any) -> tuple[Depth | None, str | None]:
+    """quick/full, or their labels 快速体检/深度体检 (also 快速/深度)."""
+    key = _text(raw).lower()
+    for depth in Depth:
+        if key in (depth.value, DEPTH_LABELS[depth], DEPTH_LABELS[depth][:2]):
+            return depth, None
+    allowed = "、".join(f"{d.value}（{DEPTH_LABELS[d]}）" for d in Depth)
+    return None, f"取值“{_text(raw)}”不允许，可选：{allowed}"
+
+
+def _parse_profile(raw: dict[Any, Any], q: Questionnaire, result: AnswerSet,
+                   add: Callable[..., None]) -> dict[str, tuple[tuple[Any, ...], str]]:
+    """Read company/facts; returns the profile values that did not parse: id -> (location, message)."""
+    invalid: dict[str, tuple[tuple[Any, ...], str]] = {}
     profile = q.profile_by_id
     for group in ("company", "facts"):
         block = raw.get(group)
@@ -299,7 +374,7 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
                 continue  # unanswered (an empty text answer is kept: the question was asked)
             norm, msg = normalize_value(pq, value)
             if msg:
-                add("error", (group, key), f"{group}.{key}", msg)
+                invalid[pq.id] = ((group, key), msg)
             else:
                 (result.company if pq.group == "company" else result.facts)[pq.id] = norm
     code = result.company.get("uscc")
@@ -309,12 +384,28 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
             add("warning", ("company", "uscc"), "company.uscc", msg)
         elif "entity_type" not in result.company and entity_type_from_uscc(str(code)):
             result.company["entity_type"] = entity_type_from_uscc(str(code))
-
-    result.assessor = _parse_assessor(raw.get("assessor"), add)
-    _parse_answer_map(raw.get("answers"), q, result, add)
-    return result
+    return invalid
 
 
+def _profile_gaps(q: Questionnaire, result: AnswerSet, invalid: dict[str, tuple[tuple[Any, ...], str]],
+                  add: Callable[..., None]) -> None:
+    """A profile value that does not parse is an error; a missing one that switches modules off is a
+    warning; both name the modules that are therefore not examined."""
+    from .scoring import applicability  # scoring builds on this module
+
+    modules_of: dict[str, list[str]] = {}
+    for module_id, facts in applicability(q, result).switched_off.items():
+        for fact in facts:
+            modules_of.setdefault(fact, []).append(q.module(module_id).title)
+    for fact, (loc, msg) in invalid.items():
+        off = modules_of.get(fact)
+        suffix = f"；因此未检查：{'、'.join(off)}" if off else ""
+        add("error", loc, f"{loc[0]}.{fact}", msg + suffix, "profile_invalid")
+    for pq in q.profile:  # in the order of the questions
+        off = modules_of.get(pq.id)
+        if off and pq.id not in invalid:
+            add("warning", (pq.group, pq.id), f"{pq.group}.{pq.id}",
+                f"未填写（{pq.question}），以下模块因此未检查：{'、'.join(off)}", "profile_missing")
 def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
     if block is None:
         return Assessor()
@@ -375,8 +466,12 @@ def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[...
         evidence = entry.get("evidence")
         self_raw = entry.get("self_answer")
         reason = entry.get("override_reason")
+        reviewed = entry.get("reviewed", True)
+        if not isinstance(reviewed, bool):
+            add("error", (*loc, "reviewed"), f"{item.id}.reviewed", "应为 true 或 false（律师是否已复核）")
+            reviewed = True
     else:
-        value_raw, note, evidence, self_raw, reason = entry, None, None, None, None
+        value_raw, note, evidence, self_raw, reason, reviewed = entry, None, None, None, None, True
     value = None
     if value_raw == "" and item.type is ItemType.text:
         return Answer(value="", note=None)
@@ -406,6 +501,7 @@ def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[...
         evidence=tuple(_text(e) for e in evidence or ()),
         self_answer=self_value,
         override_reason=_text(reason) if reason not in (None, "") else None,
+        reviewed=reviewed,
     )
 
 
@@ -448,11 +544,14 @@ def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
                          ("override_reason", ans.override_reason))
             if v not in (None, (), [])
         }
+        if not ans.reviewed:
+            extra["reviewed"] = False
         answers[item_id] = {"answer": _plain(ans.value), **extra} if extra else _plain(ans.value)
     assessor = a.assessor
     return {
         "hegui_check": FORMAT_VERSION,
         "questionnaire_version": q.version,
+        "depth": Depth(a.depth).value,
         "company": dict(a.company),
         "facts": dict(a.facts),
         "assessor": {"mode": assessor.mode, "name": assessor.name, "org": assessor.org,

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional, TypeVar
 
@@ -148,6 +149,17 @@ def _parse_date(value: str, option: str) -> dt.date:
         raise typer.BadParameter(f"“{value}”不是有效日期，应写成 YYYY-MM-DD，如 2027-01-05", param_hint=option) from None
 
 
+def _parse_depth(value: Optional[str]) -> Any:
+    from .answers import normalize_depth
+
+    if value is None:
+        return None
+    depth, msg = normalize_depth(value)
+    if msg:
+        raise typer.BadParameter(msg, param_hint="--depth")
+    return depth
+
+
 def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
     if not value:
         return {}
@@ -210,113 +222,92 @@ def report(
 @handle_errors
 def check(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="答题文件保存位置（默认 hegui-answers.yaml）"),
-    resume: Optional[Path] = typer.Option(None, "--resume", help="继续填写已有的答题文件"),
+    resume: Optional[Path] = typer.Option(None, "--resume", help="继续填写已有的答题文件；已完成的文件可修改答案或复查"),
+    depth: Optional[str] = typer.Option(
+        None, "--depth", help="quick（快速体检，约 20 分钟）或 full（深度体检）；不给时自评开始前询问；--resume 加 full 补成深度体检"
+    ),
     modules: Optional[str] = typer.Option(None, "--modules", help="只检查这些模块，逗号分隔，如 labor,tax"),
     mode: Optional[str] = typer.Option(
-        None, "--mode", help="self（自评，默认）、lawyer（律师体检：逐题记录查见材料，可复核企业自评）或 association"
+        None, "--mode", help="self（自评，默认）、lawyer（律师体检：逐题复核企业自评，可记录查见材料）或 association"
     ),
+    date: Optional[str] = typer.Option(None, "--date", help="评估日期（如律师上门体检的日期），格式 YYYY-MM-DD；默认今天", metavar="日期"),
     recheck: Optional[Path] = typer.Option(None, "--recheck", help="复检：只重新询问上次体检的问题项，其余沿用", metavar="上次答题文件"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
 ) -> None:
     """交互式问卷：先填企业画像，再逐个模块回答；每答一题自动保存，可随时 Ctrl-C 中断、--resume 继续。"""
-    from .answers import MODES, load_answers
-    from .interview import (
-        Interview,
-        prepare_recheck,
-        prepare_review,
-        progress_summary,
-        set_assessor,
-        start_answers,
-    )
+    from .answers import MODES
+    from .session import CheckOptions, conduct, interrupted_message, plan_check, start_interview
 
     if mode is not None and mode not in MODES:
         raise typer.BadParameter("可选：self、lawyer、association", param_hint="--mode")
     if resume is not None and recheck is not None:
         raise typer.BadParameter("--resume 和 --recheck 只能用一个", param_hint="--recheck")
+    opts = CheckOptions(output=output, resume=resume, recheck=recheck, mode=mode, depth=_parse_depth(depth),
+                        date=_parse_date_option(date), force=force)
     if not _stdin_is_tty():
         raise HeguiCheckError(
             "问卷需要在终端中交互运行（当前输入不是终端）。没有终端时可以：用 hegui-check template 生成空白答题文件，"
             "填写后用 hegui-check report 生成报告"
         )
     q = _load(questionnaires, no_builtin)
-    selected = None
-    if modules:
-        selected = {m.strip() for m in modules.split(",") if m.strip()}
-        unknown = selected - {m.module for m in q.modules}
-        if unknown:
-            raise typer.BadParameter(f"没有模块 {'、'.join(sorted(unknown))}；hegui-check list 可查看全部模块",
-                                     param_hint="--modules")
-    out = _console()
-    defaults: dict[str, Any] = {}
-    if recheck is not None:
-        before = load_answers(recheck, q)
-        _print_problems(before.problems)
-        data, defaults = prepare_recheck(q, before)
-        path = output or recheck.with_name(recheck.stem + "-复检.yaml")
-        _check_free([path], force)
-        if mode is not None:
-            data = set_assessor(data, mode=mode)
-        out.print(f"复检 {recheck}：上次的 {len(defaults)} 个问题项将重新询问，其余 {len(data.answers)} 个答案沿用；"
-                  f"结果保存到 {path}。之后可用 hegui-check diff {recheck} {path} 生成对比报告。")
-    elif resume is not None:
-        data = load_answers(resume, q)
-        _print_problems(data.problems)
-        path = output or resume
-        if mode == "lawyer" and data.assessor.mode != "lawyer":
-            data = prepare_review(data)
-            path = output or resume.with_name(resume.stem + "-律师体检.yaml")
-            _check_free([path], force)
-            out.print(f"律师复核企业自评：逐题确认企业的答案（默认显示企业自评），改判须写明理由；保存到 {path}")
-        elif path != resume:
-            _check_free([path], force)
-        done, total = progress_summary(q, data, selected)
-        out.print(f"继续填写 {resume}：已回答 {done} 题（按目前的画像共 {total} 题）")
-    else:
-        path = output or Path("hegui-answers.yaml")
-        if path.exists() and not force:
-            raise OutputExistsError(
-                f"{path} 已存在。继续填写请用 hegui-check check --resume {path}；重新开始请加 --force 或换 -o 文件名"
-            )
-        data = start_answers(q, mode=mode or "self")
+    opts = replace(opts, modules=_parse_modules(q, modules))
+    plan = plan_check(q, opts)
+    _print_problems(plan.problems)
+    for message in plan.messages:
+        _console().print(message, markup=False)
     asker = make_asker()
-    interview = None
+    interview = start_interview(q, plan, asker)
     try:
-        if data.assessor.mode == "lawyer" and not data.assessor.name:
-            data = set_assessor(
-                data,
-                name=asker.text("评估律师姓名", validate=lambda t: bool(t.strip()) or "此项必填").strip(),
-                org=asker.text("律师事务所").strip() or None,
-                license_no=asker.text("律师执业证号").strip() or None,
-            )
-        interview = Interview(q, asker, path, data, selected, defaults)
-        data = interview.run()
+        wants_report = conduct(interview, plan, _console().print)
     except KeyboardInterrupt:
-        saved = interview.answers if interview is not None else data
-        done, total = progress_summary(q, saved, selected)
-        _console(stderr=True).print(
-            f"\n已中断。已保存的答案（{done}/{total} 题）在 {path}。\n继续填写：hegui-check check --resume {path}"
-        )
+        _console(stderr=True).print(interrupted_message(interview, plan, q), markup=False)
         raise typer.Exit(130) from None
-    out.print(f"\n[green]问卷已完成[/green]，答案保存在 {path}。")
-    pdf = path.with_suffix(".pdf")
+    if wants_report:
+        _report_after_check(q, interview.answers, plan.path, asker, force)
+    else:
+        _console().print(f"以后可以运行：hegui-check report {plan.path}")
+
+
+def _parse_modules(q: Any, value: Optional[str]) -> Optional[set[str]]:
+    if not value:
+        return None
+    selected = {m.strip() for m in value.split(",") if m.strip()}
+    unknown = selected - {m.module for m in q.modules}
+    if unknown:
+        raise typer.BadParameter(f"没有模块 {'、'.join(sorted(unknown))}；hegui-check list 可查看全部模块",
+                                 param_hint="--modules")
+    return selected
+
+
+def _parse_date_option(value: Optional[str]) -> Any:
+    import datetime as dt
+
+    if value is None:
+        return None
     try:
-        make_now = asker.select(f"现在生成 PDF 报告（{pdf}）吗？", [("yes", "是"), ("no", "否，以后再生成")], "yes")
-    except KeyboardInterrupt:
-        make_now = "no"
-    if make_now != "yes":
-        out.print(f"以后可以运行：hegui-check report {path}")
-        return
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"日期“{value}”无法识别，应为 YYYY-MM-DD，如 2026-11-21", param_hint="--date") from None
+
+
+def _report_after_check(q: Any, answers: Any, path: Path, asker: Any, force: bool) -> None:
     from .render import Format
     from .scoring import assess
+    from .session import confirm_replace
 
-    if pdf.exists() and not force:
-        raise OutputExistsError(f"{pdf} 已存在，未覆盖；可以运行 hegui-check report {path} -o 新文件名.pdf")
-    assessment = assess(q, data)
+    pdf = path.with_suffix(".pdf")
+    try:
+        if pdf.exists() and not force and not confirm_replace(asker, pdf):
+            _console().print(f"未替换 {pdf}；可以运行 hegui-check report {path} -o 新文件名.pdf")
+            return
+    except KeyboardInterrupt:
+        return
+    assessment = assess(q, answers)
     _write_reports(assessment, {Format.pdf: pdf})
     _print_result(assessment)
-    out.print(f"已生成：{pdf}")
+    _console().print(f"已生成：{pdf}")
 
 
 def _stdin_is_tty() -> bool:
@@ -510,21 +501,24 @@ def list_modules(
     """列出检查模块、题目数量、风险分布和版本。"""
     from rich.table import Table
 
+    from .scoring import quick_items
+
     q = _load(questionnaires, no_builtin)
     table = Table(title=f"检查清单 {q.version}（法规截至 {q.info.laws_as_of}）")
-    for col in ("模块", "名称", "类别", "题数", "红线", "高", "中", "低"):
-        table.add_column(col, justify="right" if col in ("题数", "红线", "高", "中", "低") else "left",
-                         no_wrap=True)
-    totals = {"红线": 0, "高": 0, "中": 0, "低": 0}
+    columns = ("模块", "名称", "类别", "快速", "深度", "红线", "高", "中", "低")
+    for col in columns:
+        table.add_column(col, justify="left" if col in columns[:3] else "right", no_wrap=True)
+    totals = [0] * 6
     for m in q.modules:
-        counts = {r: sum(1 for i in m.items if i.risk == r) for r in totals}
-        for r in totals:
-            totals[r] += counts[r]
+        counts = [sum(1 for i in quick_items(m) if i.scored), len(m.scored_items)]
+        counts += [sum(1 for i in m.items if i.risk == r) for r in ("红线", "高", "中", "低")]
+        totals = [t + c for t, c in zip(totals, counts)]
         kind = {"core": "通用", "industry": "行业", "extra": "自编"}[m.kind]
-        table.add_row(m.module, m.title, kind, str(len(m.scored_items)), *(str(counts[r]) for r in totals))
-    table.add_row("合计", "", "", str(len(q.scored_items)), *(str(v) for v in totals.values()))
+        table.add_row(m.module, m.title, kind, *map(str, counts))
+    table.add_row("合计", "", "", *map(str, totals))
     out = _console()
     out.print(table)
+    out.print("快速：快速体检的计分题（红线和重点题）；深度：深度体检的全部计分题。实际题数按企业画像减少。")
     out.print("适用条件：" + "；".join(f"{m.module}：{m.applies_when}" for m in q.modules if m.applies_when))
 
 
@@ -566,6 +560,7 @@ def template(
         "yaml", "--format", "-f", help="yaml（空白答题文件）、xlsx（一行一家企业，带下拉选项）、csv，可逗号分隔多种"
     ),
     industry: Optional[str] = typer.Option(None, "--industry", help="只包含适用于该行业的行业专项，如 footwear"),
+    depth: str = typer.Option("full", "--depth", help="quick（快速体检：只含红线和重点题，表格更短）或 full（深度体检，默认）"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
@@ -580,6 +575,7 @@ def template(
     bad = [f for f in formats if f not in makers]
     if bad or not formats:
         raise typer.BadParameter(f"不支持的格式“{'、'.join(bad)}”，可选：yaml, xlsx, csv", param_hint="--format")
+    chosen = _parse_depth(depth)
     q = _load(questionnaires, no_builtin)
     if industry is not None:
         allowed = [o.value for o in q.profile_by_id["industry"].options]
@@ -588,7 +584,7 @@ def template(
     outputs = _output_paths(output, formats, explicit=True)
     _check_free(list(outputs.values()), force)
     for fmt, path in outputs.items():
-        atomic_write(path, makers[fmt](q, industry))
+        atomic_write(path, makers[fmt](q, industry, chosen))
         follow = f"hegui-check report {path}" if fmt == "yaml" else f"hegui-check batch {path} -o 输出目录"
         _console().print(f"已生成：{path}（填写后运行 {follow}）")
 

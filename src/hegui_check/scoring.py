@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .answers import Answer, AnswerSet, Problem, to_document
-from .questionnaire import Item, ItemType, Module, Questionnaire
+from .questionnaire import Item, ItemType, Module, ProfileQuestion, Questionnaire
 from .vocabulary import (
     DEFAULT_DEADLINE_DAYS,
     GREEN_FROM,
@@ -25,7 +25,7 @@ from .vocabulary import (
 )
 
 __all__ = ["DEFAULT_DEADLINE_DAYS", "RISKS", "Applicability", "Assessment", "ItemResult", "LightRule",
-           "ModuleResult", "applicability", "assess", "item_value"]
+           "ModuleResult", "ReviewProgress", "applicability", "assess", "item_value", "profile_for_depth", "quick_items"]
 
 # scored: counts; na: answered 不适用; inapplicable: its condition is false; unscored: gate/text question;
 # not_examined: applies, but a quick check did not ask it (never called compliant).
@@ -52,13 +52,20 @@ class Applicability:
     ``items`` maps every item id to True/False (its module and item conditions over profile facts and
     earlier answers); ``asked`` is the subset a check of ``depth`` asks: all applicable items at full
     depth, at quick depth the applicable 红线 and key items plus the gate questions they depend on.
-    ``switched_off`` names the modules turned off only because a profile fact they need is missing.
+    ``profile`` lists the profile questions the check asks, in order: at quick depth a question marked
+    ``depth: full`` only when its answer can change whether a quick item applies.
+    ``switched_off`` names the modules turned off only because a profile fact they need is missing (or
+    did not parse); ``blocked`` holds the scored items those modules would have asked.
     """
 
     items: dict[str, bool]
     asked: frozenset[str]
     depth: Depth
     switched_off: dict[str, tuple[str, ...]]  # module id -> missing profile facts
+    profile: tuple[str, ...] = ()
+    blocked: frozenset[str] = frozenset()
+    # quick depth: items that may apply, but hang on a profile question the quick check did not ask
+    undetermined: frozenset[str] = frozenset()
 
     def applies(self, item_id: str) -> bool:
         return self.items.get(item_id, False)
@@ -68,6 +75,15 @@ def _in_quick(item: Item) -> bool:
     return item.key or item.risk == RED_LINE
 
 
+def quick_items(module: Module) -> list[Item]:
+    """The items a quick check asks of a module when they apply: 红线 and key items and their gates."""
+    needs: set[str] = set()
+    for item in module.items:
+        if _in_quick(item) and item.condition is not None:
+            needs.update(item.condition.names)
+    return [i for i in module.items if _in_quick(i) or i.id in needs]
+
+
 def _env_value(item: Item, value: Any) -> Any:
     """How an answer reads in conditions: a gate answered 不清楚/不适用 counts as not true."""
     if item.type is ItemType.boolean and not isinstance(value, bool):
@@ -75,34 +91,104 @@ def _env_value(item: Item, value: Any) -> Any:
     return value
 
 
+def _decides_quick_item(q: Questionnaire, pq: ProfileQuestion, env: Mapping[str, Any]) -> bool:
+    """Whether the answer to profile question ``pq`` can change whether some quick item applies."""
+    base = {k: v for k, v in env.items() if k != pq.id}
+    for module in q.modules:
+        for item in quick_items(module):
+            conditions = [c for c in (module.condition, item.condition) if c is not None]
+            if not any(pq.id in c.names for c in conditions):
+                continue
+            if pq.type != "boolean":
+                return True
+            outcomes = {all(c.evaluate({**base, pq.id: v}) for c in conditions) for v in (True, False)}
+            if len(outcomes) > 1:
+                return True
+    return False
+
+
+def profile_for_depth(q: Questionnaire, depth: Depth | str) -> list[ProfileQuestion]:
+    """Every profile question a check of ``depth`` may ask, whatever the answers (for blank templates)."""
+    if Depth(depth) is Depth.full:
+        return list(q.profile)
+    named = {n for m in q.modules for i in quick_items(m) for c in (m.condition, i.condition) if c for n in c.names}
+    return [pq for pq in q.profile if pq.depth == "quick" or pq.id in named]
+
+
+def _profile_asked(q: Questionnaire, env: Mapping[str, Any], depth: Depth) -> tuple[str, ...]:
+    asked = []
+    for pq in q.profile:
+        if pq.condition is not None and not pq.condition.evaluate(env):
+            continue
+        if depth is Depth.full or pq.depth == "quick" or _decides_quick_item(q, pq, env):
+            asked.append(pq.id)
+    return tuple(asked)
+
+
+def _missing_facts(module: Module, env: Mapping[str, Any], profile: tuple[str, ...]) -> tuple[str, ...]:
+    """The asked profile facts without a value that a module's condition names."""
+    if module.condition is None:
+        return ()
+    return tuple(n for n in module.condition.names if n in profile and env.get(n) is None)
+
+
+def _unasked_facts(q: Questionnaire, env: Mapping[str, Any], profile: tuple[str, ...]) -> set[str]:
+    """Deferred profile questions a quick check did not ask (their own condition holds, no answer)."""
+    return {pq.id for pq in q.profile if pq.id not in profile and env.get(pq.id) is None
+            and (pq.condition is None or pq.condition.evaluate(env))}
+
+
+def _hanging(module: Module, unasked: set[str], env: Mapping[str, Any]) -> list[str]:
+    """Items that do not apply now but would with some answer to a profile question not asked."""
+    if not unasked:
+        return []
+    hanging = []
+    for item in module.items:
+        conditions = [c for c in (module.condition, item.condition) if c is not None]
+        names = set().union(*(unasked & set(c.names) for c in conditions))
+        if not names:
+            continue
+        for value in (True, False):
+            trial = {**env, **dict.fromkeys(names, value)}
+            if all(c.evaluate(trial) for c in conditions):
+                hanging.append(item.id)
+                break
+    return hanging
+
+
+def _learn(env: dict[str, Any], item: Item, ans: Answer | None) -> None:
+    """An answer to an applicable item becomes a name later conditions can use."""
+    if ans is not None and ans.value is not None:
+        env[item.id] = _env_value(item, ans.value)
+
+
 def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | None = None) -> Applicability:
     """Evaluate every condition in library order over profile facts and earlier answers."""
     depth = Depth(depth or answers.depth)
     env: dict[str, Any] = answers.profile_env()
-    profile_ids = {pq.id for pq in q.profile}
+    profile = _profile_asked(q, env, depth)
     items: dict[str, bool] = {}
     asked: set[str] = set()
+    blocked: set[str] = set()
     switched_off: dict[str, tuple[str, ...]] = {}
+    unasked = _unasked_facts(q, env, profile) if depth is Depth.quick else set()
+    undetermined: set[str] = set()
     for module in q.modules:
         module_on = module.condition is None or module.condition.evaluate(env)
-        if not module_on and module.condition is not None:
-            missing = tuple(n for n in module.condition.names if n in profile_ids and env.get(n) is None)
-            if missing:
-                switched_off[module.module] = missing
-        quick_needs: set[str] = set()
-        if depth is Depth.quick:
-            for item in module.items:
-                if _in_quick(item) and item.condition is not None:
-                    quick_needs.update(item.condition.names)
+        in_depth = {i.id for i in (module.items if depth is Depth.full else quick_items(module))}
+        undetermined.update(_hanging(module, unasked, env))
+        missing = () if module_on else _missing_facts(module, env, profile)
+        if missing:
+            switched_off[module.module] = missing
+            blocked.update(i.id for i in module.items if i.scored and i.id in in_depth
+                           and (i.condition is None or i.condition.evaluate(env)))
         for item in module.items:
-            on = module_on and (item.condition is None or item.condition.evaluate(env))
-            items[item.id] = on
-            if on and (depth is Depth.full or _in_quick(item) or item.id in quick_needs):
+            items[item.id] = on = module_on and (item.condition is None or item.condition.evaluate(env))
+            if on and item.id in in_depth:
                 asked.add(item.id)
-            ans = answers.answers.get(item.id)
-            if on and ans is not None and ans.value is not None:
-                env[item.id] = _env_value(item, ans.value)
-    return Applicability(items, frozenset(asked), depth, switched_off)
+            _learn(env, item, answers.answers.get(item.id) if on else None)
+    return Applicability(items, frozenset(asked), depth, switched_off, profile, frozenset(blocked),
+                         frozenset(undetermined - asked))
 
 
 @dataclass(frozen=True)
@@ -155,6 +241,22 @@ class ModuleResult:
 
 
 @dataclass(frozen=True)
+class ReviewProgress:
+    """A lawyer's review of an owner's answers (SPEC §4), for "律师复核 N/M 项": ``reviewed`` of the
+    ``total`` applicable items asked; ``not_reviewed`` are the rest (owner's answer kept, or unanswered)."""
+
+    reviewed: int
+    total: int
+    not_reviewed: tuple[ItemResult, ...]
+
+
+def review_progress(results: list[ItemResult]) -> ReviewProgress:
+    applicable = [r for r in results if r.applicable]
+    pending = tuple(r for r in applicable if not r.answered or not r.answer or not r.answer.reviewed)
+    return ReviewProgress(len(applicable) - len(pending), len(applicable), pending)
+
+
+@dataclass(frozen=True)
 class Assessment:
     questionnaire: Questionnaire
     answers: AnswerSet
@@ -170,6 +272,7 @@ class Assessment:
     problems: tuple[Problem, ...] = field(default=())
     depth: Depth = Depth.full
     switched_off: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    review: ReviewProgress | None = None  # lawyer mode only: how far the review of the owner's answers got
 
     @property
     def not_examined(self) -> list[ItemResult]:
@@ -264,6 +367,26 @@ def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
     return applicability(q, answers, Depth.full).items
 
 
+def _item_result(item: Item, module: Module, ans: Answer | None, plan: Applicability, date: dt.date | None,
+                 days: Mapping[str, int]) -> ItemResult:
+    """One item's state and value (SPEC §5)."""
+    answered = ans is not None and ans.value is not None
+    if not plan.applies(item.id):
+        hangs = item.scored and item.id in plan.undetermined and not answered
+        return ItemResult(item, module, "not_examined" if hangs else "inapplicable", ans)
+    if not item.scored:
+        return ItemResult(item, module, "unscored", ans)
+    if item.id not in plan.asked and not answered:
+        return ItemResult(item, module, "not_examined", ans)
+    value, verdict = item_value(item, ans.value if ans else None)
+    if value is None:
+        return ItemResult(item, module, "na", ans)
+    deadline = None
+    if value < 1 and date is not None and item.risk:
+        deadline = date + dt.timedelta(days=days[item.risk])
+    return ItemResult(item, module, "scored", ans, value, verdict, deadline)
+
+
 def assess(
     q: Questionnaire, answers: AnswerSet, deadline_days: Mapping[str, int] | None = None
 ) -> Assessment:
@@ -271,34 +394,15 @@ def assess(
     days = {**DEFAULT_DEADLINE_DAYS, **(deadline_days or {})}
     date = answers.assessment_date
     plan = applicability(q, answers)
-    applies = plan.items
     problems = list(answers.problems)
     not_applicable_answers = 0
     results: list[ItemResult] = []
     module_results: list[ModuleResult] = []
     for module in q.modules:
-        mod_items: list[ItemResult] = []
-        for item in module.items:
-            ans = answers.answers.get(item.id)
-            if not applies[item.id]:
-                if ans is not None and ans.value not in (None, "na"):
-                    not_applicable_answers += 1
-                mod_items.append(ItemResult(item, module, "inapplicable", ans))
-                continue
-            if not item.scored:
-                mod_items.append(ItemResult(item, module, "unscored", ans))
-                continue
-            if item.id not in plan.asked and (ans is None or ans.value is None):
-                mod_items.append(ItemResult(item, module, "not_examined", ans))
-                continue
-            value, verdict = item_value(item, ans.value if ans else None)
-            if value is None:
-                mod_items.append(ItemResult(item, module, "na", ans))
-                continue
-            deadline = None
-            if value < 1 and date is not None and item.risk:
-                deadline = date + dt.timedelta(days=days[item.risk])
-            mod_items.append(ItemResult(item, module, "scored", ans, value, verdict, deadline))
+        mod_items = [_item_result(item, module, answers.answers.get(item.id), plan, date, days)
+                     for item in module.items]
+        not_applicable_answers += sum(1 for r in mod_items if r.state == "inapplicable" and r.answer is not None
+                                      and r.answer.value not in (None, "na"))
         module_results.append(ModuleResult(module, tuple(mod_items), weighted_score(mod_items)))
         results.extend(mod_items)
 
@@ -308,7 +412,9 @@ def assess(
     overall = weighted_score(results)
     scored = [r for r in results if r.state == "scored"]
     answered = sum(1 for r in scored if r.answered)
-    completeness = answered / len(scored) if scored else 1.0
+    # items of a module switched off by a missing/invalid profile value count as unanswered
+    expected = len(scored) + len(plan.blocked)
+    completeness = answered / expected if expected else 1.0
     light, rules = _light(overall, completeness, results)
     order = {m.module: n for n, m in enumerate(q.modules)}
     findings = sorted(
@@ -331,4 +437,5 @@ def assess(
         problems=tuple(problems),
         depth=plan.depth,
         switched_off=plan.switched_off,
+        review=review_progress(results) if answers.assessor.mode == "lawyer" else None,
     )

@@ -15,7 +15,7 @@ from typing import Any
 from .answers import AnswerSet, Problem, parse_answers
 from .errors import AnswersError
 from .questionnaire import Item, ItemType, Questionnaire
-from .template import ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL
+from .template import ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL, DEPTH_COLUMN, DEPTH_COLUMN_LABEL
 from .yamlio import read_error
 
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -222,6 +222,7 @@ class _Resolver:
         self.q = q
         self.group: dict[str, str] = {p.id: p.group for p in q.profile}
         self.group[ASSESSMENT_DATE] = "date"
+        self.group[DEPTH_COLUMN] = "depth"
         self.group.update((item_id, "item") for item_id in q.items)
         self.renamed = {old: new for old, new in q.info.renamed.items() if new in q.items}
         self.retired = dict(q.info.retired)
@@ -229,6 +230,7 @@ class _Resolver:
         secondary: dict[str, set[str]] = {}
         texts = [(p.id, p.question) for p in q.profile] + [(i.id, i.question) for i in q.items.values()]
         texts.append((ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL))
+        texts.append((DEPTH_COLUMN, DEPTH_COLUMN_LABEL))
         for key, question in texts:
             primary.setdefault(_norm(question), set()).add(key)
             short = _norm(_TRAILING_NOTE.sub("", question.strip()))
@@ -447,8 +449,13 @@ def row_answers(table: Table, row: TableRow) -> AnswerSet:
     answers: dict[str, Any] = {}
     assessor: dict[str, Any] = {"mode": "association"}
     by_loc: dict[tuple[str, str], TableColumn] = {}
+    depth: Any = None
     for c in table.columns:
         if c.key is None or c.group is None:
+            continue
+        if c.group == "depth":  # a quick sheet: a blank cell means 快速体检
+            by_loc["depth", ""] = c
+            depth = row.values.get(c.index) or "quick"
             continue
         if c.group == "date":
             by_loc["assessor", "date"] = c
@@ -468,10 +475,13 @@ def row_answers(table: Table, row: TableRow) -> AnswerSet:
             answers[c.key] = _multi_value(item, value) if item.type is ItemType.multi else value
 
     def locate(loc: list[Any]) -> str:
-        column = by_loc.get((str(loc[0]), str(loc[1]))) if len(loc) >= 2 else None
+        key = (str(loc[0]), str(loc[1]) if len(loc) >= 2 else "") if loc else None
+        column = by_loc.get(key) if key else None
         return f"{where_row} {column.letter}列（{column.key}）" if column else where_row
 
     raw = {"company": company, "facts": facts, "answers": answers, "assessor": assessor}
+    if depth is not None:
+        raw["depth"] = depth
     result = parse_answers(raw, q, where_row, locate)
     result.file_date = table.file_date
     if not result.company.get("company_name"):

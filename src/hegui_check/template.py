@@ -12,9 +12,12 @@ import yaml
 
 from .answers import STATUS_LABELS
 from .questionnaire import Item, ItemType, Module, ProfileQuestion, Questionnaire
+from .vocabulary import DEPTH_LABELS, Depth
 
 ASSESSMENT_DATE = "assessment_date"
 ASSESSMENT_DATE_LABEL = "评估日期"
+DEPTH_COLUMN = "depth"  # only in quick sheets: a blank cell there means 快速体检
+DEPTH_COLUMN_LABEL = "体检深度（不填按快速体检）"
 FIRST_DATA_ROW = 3
 VALIDATED_ROWS = 1000  # data rows 3..1002 get the drop-downs
 DATA_SHEET = "答题"
@@ -32,6 +35,8 @@ TYPE_NAMES = {
 
 
 def _kind(q: Item | ProfileQuestion) -> str:
+    if isinstance(q, ProfileQuestion) and q.format == "month_or_date":
+        return "date"
     return q.type.value if isinstance(q.type, ItemType) else q.type
 
 
@@ -47,11 +52,19 @@ def _allowed(q: Item | ProfileQuestion) -> str:
         return "数字"
     if kind == "boolean":
         return "true 是 / false 否"
+    if kind == "date":
+        return "年-月 或 年-月-日，如 2025-03"
     return "文字"
 
 
 def _comment(text: str, indent: str) -> str:
     return "".join(f"{indent}# {line}\n" for line in text.splitlines())
+
+
+def _items(module: Module, depth: Depth) -> list[Item]:
+    from .scoring import quick_items
+
+    return module.items if depth is Depth.full else quick_items(module)
 
 
 def modules_for_industry(q: Questionnaire, industry: str | None) -> list[Module]:
@@ -62,17 +75,23 @@ def modules_for_industry(q: Questionnaire, industry: str | None) -> list[Module]
     return [m for m in q.modules if m.kind != "industry" or m.condition is None or m.condition.evaluate(env)]
 
 
-def yaml_template(q: Questionnaire, industry: str | None = None) -> str:
-    """A valid answer file whose answers are all null, each preceded by its question and allowed values."""
+def yaml_template(q: Questionnaire, industry: str | None = None, depth: Depth | str = Depth.full) -> str:
+    """A valid answer file whose answers are all null, each preceded by its question and allowed values;
+    at quick depth only the questions a quick check asks."""
+    from .scoring import profile_for_depth
+
+    depth = Depth(depth)
     out = [
         "# hegui-check 空白答题文件。每道题填一个允许的值，不确定的可以不填（按“不清楚”计分）。\n",
         "# 完成后运行：hegui-check report 本文件\n",
         "hegui_check: 1\n",
         f"questionnaire_version: {yaml.safe_dump(q.version).strip().removesuffix('...').strip()}\n",
+        f"depth: {depth.value}  # quick 快速体检 / full 深度体检\n",
     ]
+    profile = profile_for_depth(q, depth)
     for group in ("company", "facts"):
         out.append(f"{group}:\n")
-        for pq in q.profile:
+        for pq in profile:
             if pq.group != group:
                 continue
             value = "null"
@@ -86,7 +105,7 @@ def yaml_template(q: Questionnaire, industry: str | None = None) -> str:
     for module in modules_for_industry(q, industry):
         cond = f"（适用条件：{module.applies_when}）" if module.applies_when else ""
         out.append(f"\n  # ==== {module.title}{cond} ====\n")
-        for item in module.items:
+        for item in _items(module, depth):
             when = f"（仅当 {item.when}）" if item.when else ""
             out.append(_comment(f"{item.question}{when}", "  "))
             out.append(_comment(f"[{_allowed(item)}]" + (f" 风险：{item.risk}" if item.risk else ""), "  "))
@@ -141,20 +160,30 @@ def _allowed_cn(q: Item | ProfileQuestion) -> str:
     return "文字"
 
 
-def template_columns(q: Questionnaire, industry: str | None = None) -> list[TemplateColumn]:
+def template_columns(q: Questionnaire, industry: str | None = None,
+                     depth: Depth | str = Depth.full) -> list[TemplateColumn]:
     """The template's columns: profile fields (company, then facts), assessment_date, then every item
-    of the modules that apply to ``industry`` (all modules when None)."""
+    of the modules that apply to ``industry`` (all modules when None); at quick depth only what a quick
+    check asks, plus a depth column."""
+    from .scoring import profile_for_depth
+
+    depth = Depth(depth)
     cols = []
+    profile = profile_for_depth(q, depth)
     for group in ("company", "facts"):
-        for pq in q.profile:
+        for pq in profile:
             if pq.group == group:
-                cols.append(TemplateColumn(pq.id, pq.question, pq.type, group, _choices(pq), _allowed_cn(pq),
+                cols.append(TemplateColumn(pq.id, pq.question, _kind(pq), group, _choices(pq), _allowed_cn(pq),
                                            applies_when=pq.when or "", help=pq.help or ""))
     cols.append(TemplateColumn(ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL, "date", "date", (),
                                "日期，如 2026-11-21、2026/11/21 或 2026年11月21日",
                                help="每行企业的评估日期；不填则按文件的修改日期。"))
+    if depth is Depth.quick:
+        labels = tuple(DEPTH_LABELS[d] for d in Depth)
+        cols.append(TemplateColumn(DEPTH_COLUMN, DEPTH_COLUMN_LABEL, "choice", "depth", labels, "、".join(labels),
+                                   help="快速体检只问红线和重点题；本表按快速体检收集，不填即为快速体检。"))
     for module in modules_for_industry(q, industry):
-        for item in module.items:
+        for item in _items(module, depth):
             when = [f"模块：{module.applies_when}"] if module.applies_when else []
             when += [f"本题：{item.when}"] if item.when else []
             cols.append(TemplateColumn(item.id, item.question, item.type.value, "item", _choices(item),
@@ -163,9 +192,9 @@ def template_columns(q: Questionnaire, industry: str | None = None) -> list[Temp
     return cols
 
 
-def csv_template(q: Questionnaire, industry: str | None = None) -> str:
+def csv_template(q: Questionnaire, industry: str | None = None, depth: Depth | str = Depth.full) -> str:
     """The template as CSV text starting with a BOM, so that Excel opens the UTF-8 Chinese correctly."""
-    cols = template_columns(q, industry)
+    cols = template_columns(q, industry, depth)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([c.id for c in cols])
@@ -189,7 +218,7 @@ def _inline_list(choices: tuple[str, ...]) -> str | None:
     return f'"{text}"'
 
 
-def xlsx_template(q: Questionnaire, industry: str | None = None) -> bytes:
+def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | str = Depth.full) -> bytes:
     """The template as an Excel workbook: the answer sheet with drop-downs, a 说明 sheet, and a hidden
     "lists" sheet holding drop-down lists too long for Excel's inline limit."""
     from openpyxl import Workbook
@@ -197,13 +226,14 @@ def xlsx_template(q: Questionnaire, industry: str | None = None) -> bytes:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    cols = template_columns(q, industry)
+    cols = template_columns(q, industry, depth)
     thin = Side(style="thin", color="A6A6A6")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     fills = {
         "company": PatternFill("solid", fgColor="D9E1F2"),
         "facts": PatternFill("solid", fgColor="DDEBF7"),
         "date": PatternFill("solid", fgColor="FFF2CC"),
+        "depth": PatternFill("solid", fgColor="FFF2CC"),
         "item": PatternFill("solid", fgColor="E2EFDA"),
     }
     id_fill = PatternFill("solid", fgColor="F2F2F2")

@@ -307,6 +307,10 @@ class ProfileQuestion(_Strict):
     required: bool = False
     when: Optional[str] = None
     options: list[Option] = Field(default_factory=list)
+    # full: a quick check asks it only when a quick item's condition depends on its answer
+    depth: Literal["quick", "full"] = "quick"
+    skippable: bool = False  # the interview offers 跳过 (the answer stays blank)
+    format: Optional[Literal["month_or_date"]] = None  # text answers: YYYY-MM or YYYY-MM-DD
 
     _when: Optional[Condition] = PrivateAttr(default=None)
 
@@ -314,6 +318,10 @@ class ProfileQuestion(_Strict):
     def _options(self) -> ProfileQuestion:
         if (self.type == "choice") != bool(self.options):
             raise ValueError("choice 题必须有 options，其他类型不能有 options")
+        if self.format and self.type != "text":
+            raise ValueError("format 只用于 text 题")
+        if self.required and (self.skippable or self.depth == "full"):
+            raise ValueError("必填题不能设为 skippable 或 depth: full")
         return self
 
     @property

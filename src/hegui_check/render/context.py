@@ -6,10 +6,11 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from ..answers import Answer
+from ..answers import answer_label as answer_label
 from ..legal import CurrencyWarning, basis_lines, law_currency_warnings, law_title, law_version
-from ..questionnaire import Item, ItemType
+from ..questionnaire import ItemType
 from ..scoring import Assessment, ItemResult
-from ..vocabulary import LIGHT_LABELS, MODES, RISKS, STATUS_LABELS, UNANSWERED_LABEL, VERDICT_LABELS
+from ..vocabulary import LIGHT_LABELS, MODES, RISKS, VERDICT_LABELS
 from .chart import module_chart_svg
 from .templating import letterhead_view
 from .wording import light_reason
@@ -38,23 +39,6 @@ SCORING_METHOD = [
     "或总分低于 85 分；其余为绿灯。判定使用未四舍五入的分数。",
     "问题项按风险等级、权重 ×（1 − 取值）、模块顺序排列。",
 ]
-
-
-def answer_label(item: Item, value: Any) -> str:
-    """How an answer value reads in the report."""
-    if value is None:
-        return UNANSWERED_LABEL
-    if value in ("unknown", "na"):
-        return STATUS_LABELS[value]
-    if item.type is ItemType.status:
-        return STATUS_LABELS.get(value, str(value))
-    if item.type in (ItemType.choice, ItemType.multi):
-        labels = {o.value: o.label for o in item.options}
-        values = value if isinstance(value, list) else [value]
-        return "、".join(labels.get(v, str(v)) for v in values) or "（未选择）"
-    if item.type is ItemType.boolean:
-        return "是" if value else "否"
-    return str(value)
 
 
 def _date(d: dt.date | None) -> str:
