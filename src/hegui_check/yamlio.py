@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,10 +13,53 @@ from typing import Any
 
 import yaml
 
-try:  # the C loader is several times faster; fall back to pure Python where libyaml is missing
-    _Loader: type = yaml.CSafeLoader
+from .limits import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_INT_DIGITS,
+    MAX_STRING_CHARS,
+    MAX_YAML_ALIASES,
+    MAX_YAML_EXPANDED,
+    limit_text,
+    shorten,
+)
+
+try:  # the C parser is several times faster; fall back to pure Python where libyaml is missing
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class DocumentError(ValueError):
+    """A document that breaks a rule before its content can be used (syntax, a limit, a duplicate key).
+
+    The message is Chinese and names the line; ``code`` is one of errors.CODES."""
+
+    def __init__(self, message: str, code: str = "malformed", line: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.line = line
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """safe_load's loader, except that values it cannot represent stay text for the caller to judge:
+    an impossible date such as 2026-02-30, or an integer with more digits than MAX_INT_DIGITS."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            return str(node.value)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 class Located:
@@ -63,17 +107,101 @@ def read_error(exc: BaseException, kind: str = "文件") -> str:
     return str(exc)
 
 
-def parse_yaml(text: str) -> Located:
-    """Parse one YAML document safely, keeping the node tree for line lookups.
+def _line(event: Any) -> int:
+    return int(event.start_mark.line) + 1
 
-    Raises ``yaml.YAMLError`` for malformed input (callers turn it into a located message).
-    """
-    loader = _Loader(text)
+
+def check_yaml_events(text: str) -> None:
+    """Walk the YAML event stream once and refuse, with the line, what would be dangerous or lossy to
+    build: nesting deeper than MAX_DEPTH, more than MAX_YAML_ALIASES aliases, an alias to itself, a
+    document larger than MAX_YAML_EXPANDED with aliases expanded, a text longer than MAX_STRING_CHARS,
+    and a key that appears twice in one mapping (YAML would keep only the last silently).
+
+    Memory is bounded by the nesting depth and the number of keys; nothing is expanded."""
+    parser = _Base(text)
+    anchors: dict[str, int] = {}  # anchor -> expanded size of its node
+    # open collections: [anchor, expanded size so far, keys seen (mapping) or None, child count]
+    stack: list[list[Any]] = []
+    aliases = 0
+    expanded = 0
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        while True:
+            event = parser.get_event()
+            if isinstance(event, (yaml.StreamEndEvent)):
+                return
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                anchor, size, _keys, _n = stack.pop()
+                if anchor is not None:
+                    anchors[anchor] = size
+                if stack:
+                    stack[-1][1] += size
+                    stack[-1][3] += 1
+                continue
+            is_key = bool(stack) and stack[-1][2] is not None and stack[-1][3] % 2 == 0
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_YAML_ALIASES:
+                    raise DocumentError(f"第 {_line(event)} 行：YAML 别名（*引用）的数量{limit_text('', MAX_YAML_ALIASES, ' 个')}",
+                                        "limit-exceeded", _line(event))
+                if any(frame[0] == event.anchor for frame in stack):
+                    raise DocumentError(f"第 {_line(event)} 行：YAML 别名 *{shorten(event.anchor, 40)} 引用了包含它自己的内容",
+                                        "malformed", _line(event))
+                size = anchors.get(event.anchor, 0)
+            elif isinstance(event, yaml.ScalarEvent):
+                value = event.value
+                if len(value) > MAX_STRING_CHARS:
+                    raise DocumentError(f"第 {_line(event)} 行：一段文字长 {len(value)} 个字符，"
+                                        f"{limit_text('单个取值的长度', MAX_STRING_CHARS, ' 个字符')}", "limit-exceeded", _line(event))
+                size = len(value) + 1
+                if is_key:
+                    seen = stack[-1][2]
+                    if value in seen:
+                        raise DocumentError(
+                            f"第 {_line(event)} 行：键“{shorten(value, 40)}”重复出现（第一次在第 {seen[value]} 行）；"
+                            "同一层级的键只能出现一次，否则前面的内容会被悄悄丢掉。请合并或删除其中一处",
+                            "duplicate-key", _line(event))
+                    seen[value] = _line(event)
+                if event.anchor is not None:
+                    anchors[event.anchor] = size
+            else:  # a mapping or sequence starts
+                if len(stack) >= MAX_DEPTH:
+                    raise DocumentError(f"第 {_line(event)} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}",
+                                        "limit-exceeded", _line(event))
+                expanded += 1
+                stack.append([event.anchor, 1, {} if isinstance(event, yaml.MappingStartEvent) else None, 0])
+                continue
+            expanded += size
+            if expanded > MAX_YAML_EXPANDED:
+                raise DocumentError(f"第 {_line(event)} 行：展开别名后的文档大小{limit_text('', MAX_YAML_EXPANDED, ' 个字符')}",
+                                    "limit-exceeded", _line(event))
+            if stack:
+                stack[-1][1] += size
+                stack[-1][3] += 1
     finally:
-        loader.dispose()
+        with contextlib.suppress(Exception):
+            parser.dispose()
+
+
+def parse_yaml(text: str) -> Located:
+    """Parse one YAML document safely within the limits, keeping the node tree for line lookups.
+
+    Raises ``DocumentError`` (syntax, a limit, a duplicate key), its message in Chinese with the line."""
+    try:
+        check_yaml_events(text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own cap, reached while scanning ahead
+            raise DocumentError(f"第 {line} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}", "limit-exceeded", line) from None
+        raise DocumentError(yaml_error_message(exc), "malformed", line) from None
     return Located(data, node)
 
 
@@ -82,22 +210,76 @@ def yaml_error_message(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else "未知位置"
-    return f"YAML 格式错误（{where}）：{problem}"
+    return f"YAML 格式错误（{where}）：{shorten(problem)}"
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _json_int(text: str) -> Any:
+    return text if len(text.lstrip("-")) > MAX_INT_DIGITS else int(text)
+
+
+def parse_json(text: str) -> Located:
+    """Parse JSON within the limits: nesting depth checked before parsing, a key twice in one object is an
+    error naming both lines, integers longer than MAX_INT_DIGITS stay text for the caller to judge."""
+    skeleton = _JSON_STRING.sub(lambda m: '""' + "\n" * m.group(0).count("\n"), text)
+    depth = 0
+    for m in _JSON_BRACKET.finditer(skeleton):
+        depth += 1 if m.group(0) in "[{" else -1
+        if depth > MAX_DEPTH:
+            line = skeleton.count("\n", 0, m.start()) + 1
+            raise DocumentError(f"第 {line} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}", "limit-exceeded", line)
+    try:
+        data = json.loads(text, object_pairs_hook=_json_pairs, parse_int=_json_int)
+    except _DuplicateKey as exc:
+        try:  # JSON is YAML: the event walk names both lines
+            check_yaml_events(text)
+        except DocumentError as located:
+            if located.code == "duplicate-key":
+                raise located from None
+        except yaml.YAMLError:
+            pass
+        raise DocumentError(f"键“{shorten(exc.key, 40)}”在同一个对象中重复出现；同一层级的键只能出现一次，"
+                            "否则前面的内容会被悄悄丢掉", "duplicate-key") from None
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}", "malformed", exc.lineno) from None
+    except (ValueError, RecursionError) as exc:
+        raise DocumentError(f"JSON 格式错误：{shorten(str(exc))}", "malformed") from None
+    for m in _JSON_STRING.finditer(text):
+        if len(m.group(0)) > MAX_STRING_CHARS + 2:
+            line = text.count("\n", 0, m.start()) + 1
+            raise DocumentError(f"第 {line} 行：一段文字长 {len(m.group(0)) - 2} 个字符，"
+                                f"{limit_text('单个取值的长度', MAX_STRING_CHARS, ' 个字符')}", "limit-exceeded", line)
+    return Located(data, None)
 
 
 def read_document(path: Path) -> Located:
-    """Read a .yaml/.yml/.json file. Raises OSError, UnicodeDecodeError, ValueError with a message."""
-    raw = path.read_bytes()
+    """Read a .yaml/.yml/.json file within the limits. Raises OSError, UnicodeDecodeError, or
+    DocumentError (a ValueError) whose Chinese message names the line."""
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise DocumentError(f"文件{limit_text('大小', MAX_FILE_BYTES // (1024 * 1024), ' MB')}", "limit-exceeded")
     text = raw.decode("utf-8-sig")
     if path.suffix.lower() == ".json":
-        try:
-            return Located(json.loads(text), None)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}") from None
-    try:
-        return parse_yaml(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(yaml_error_message(exc)) from None
+        return parse_json(text)
+    return parse_yaml(text)
 
 
 def _target_mode(path: Path) -> int:
