@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import glob
 import hashlib
 import io
 import json
@@ -23,8 +24,10 @@ from typing import Any
 
 from . import __version__
 from .answers import AnswerSet, Problem, load_answers
-from .errors import AnswersError, HeguiCheckError
+from .cells import append_row, csv_row
+from .errors import HeguiCheckError, OutputExistsError
 from .industry import IndustryAccumulator
+from .limits import shorten
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
 from .scoring import RISKS, Assessment, assess
@@ -33,6 +36,13 @@ from .yamlio import atomic_write
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
 MANIFEST = ".hegui-batch.jsonl"
+SUMMARY_CSV = "summary.csv"
+SUMMARY_XLSX = "summary.xlsx"
+INDUSTRY_STEM = "industry-report"
+BATCH_OUTPUTS = (SUMMARY_XLSX, SUMMARY_CSV, f"{INDUSTRY_STEM}.html", f"{INDUSTRY_STEM}.json", f"{INDUSTRY_STEM}.pdf")
+# company file names never take these stems, so no company's report replaces the batch's own files
+RESERVED_STEMS = {"summary", INDUSTRY_STEM}
+NAME_BYTES = 120  # a company's file name stem in UTF-8 bytes: with suffix and temp-file prefix well under 255
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -83,6 +93,7 @@ class BatchResult:
     written: int
     skipped: int
     industry: IndustryAccumulator
+    manifest: Manifest = field(default_factory=lambda: Manifest())
 
     @property
     def has_errors(self) -> bool:
@@ -119,12 +130,27 @@ def iter_inputs(paths: Sequence[Path], q: Questionnaire, file_problems: list[Pro
         if suffix in ANSWER_SUFFIXES:
             try:
                 answers = load_answers(path, q)
-            except AnswersError as exc:
-                yield CompanyInput(str(path), None, None, [Problem("error", str(path), "", str(exc).split(": ", 1)[-1])])
+            except Exception as exc:  # noqa: BLE001 - one unreadable file never ends the batch
+                yield CompanyInput(str(path), None, None, [failure_problem(str(path), exc, "读取失败")])
                 continue
             yield CompanyInput(str(path), None, answers, list(answers.problems))
         else:
             yield from _table_inputs(path, q, file_problems)
+
+
+def failure_problem(where: str, exc: BaseException, what: str) -> Problem:
+    """One input's failure as its error row; ``what`` says which step failed (读取失败, 报告生成失败 …)."""
+    if isinstance(exc, HeguiCheckError):
+        message = str(exc)
+        for prefix in (f"{where}: ", f"{where.split(' ')[0]}: "):
+            message = message.removeprefix(prefix)
+        return Problem("error", where, "", message, exc.code)
+    if isinstance(exc, OSError):
+        target = f" {exc.filename}" if exc.filename else ""
+        return Problem("error", where, "", f"{what}：无法写入{target}（{exc.strerror or type(exc).__name__}）", "write-failed")
+    return Problem("error", where, "", f"{what}（程序内部错误 {type(exc).__name__}: {shorten(str(exc))}；"
+                   "其他企业不受影响。请设置 HEGUI_DEBUG=1 对这一家单独运行 hegui-check report 并报告此问题）",
+                   "render-failed")
 
 
 def _table_inputs(path: Path, q: Questionnaire, file_problems: list[Problem]) -> Iterator[CompanyInput]:
@@ -132,12 +158,18 @@ def _table_inputs(path: Path, q: Questionnaire, file_problems: list[Problem]) ->
 
     try:
         table = read_table(path, q)
-    except HeguiCheckError as exc:
-        file_problems.append(Problem("error", str(path), "", str(exc).removeprefix(f"{path}: ")))
+    except Exception as exc:  # noqa: BLE001 - one unreadable spreadsheet never ends the batch
+        file_problems.append(failure_problem(str(path), exc, "读取失败"))
         return
     file_problems.extend(table.warnings)
-    for row_number, answers in table.answer_sets():
-        yield CompanyInput(str(path), row_number, answers, list(answers.problems))
+    for row in table.rows:
+        try:
+            answers = table.answer_set(row)
+        except Exception as exc:  # noqa: BLE001 - one bad row never ends the batch
+            where = f"{path} 第{row.row_number}行"
+            yield CompanyInput(str(path), row.row_number, None, [failure_problem(where, exc, "读取失败")])
+            continue
+        yield CompanyInput(str(path), row.row_number, answers, list(answers.problems))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -153,20 +185,23 @@ def safe_name(name: str, limit: int = 60) -> str:
     text = text.replace("..", "_")
     if not text or text.upper().split(".")[0] in _WINDOWS_RESERVED:
         text = f"企业_{text}" if text else "未命名企业"
-    return text[:limit].rstrip(" .")
+    text = text[:limit]
+    while len(text.encode("utf-8")) > NAME_BYTES:
+        text = text[:-1]
+    return text.rstrip(" .")
 
 
 class NameAssigner:
     """Unique, stable names in input order: the first keeps the plain name, later clashes get a suffix."""
 
     def __init__(self) -> None:
-        self.used: set[str] = set()
+        self.used: set[str] = set(RESERVED_STEMS)
 
     def name_for(self, item: CompanyInput) -> str:
         company = item.answers.company if item.answers else {}
         base = safe_name(str(company.get("company_name") or Path(item.source).stem))
         name = base
-        if name.lower() in self.used:
+        if name.lower() in self.used or name.lower().rsplit(".", 1)[0] in RESERVED_STEMS:
             uscc = str(company.get("uscc") or "")
             hint = uscc[-6:] if len(uscc) >= 6 else (f"第{item.row}行" if item.row else safe_name(Path(item.source).stem))
             name = f"{base}-{hint}"
@@ -193,30 +228,64 @@ def _fingerprint(a: Assessment, formats: Sequence[Format], options_key: str) -> 
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
-def _read_manifest(outdir: Path) -> dict[str, str]:
-    done: dict[str, str] = {}
+@dataclass
+class Manifest:
+    """What earlier runs of the batch into this folder wrote: finished companies and every file name."""
+
+    exists: bool = False
+    done: dict[str, str] = field(default_factory=dict)  # company name -> fingerprint
+    files: set[str] = field(default_factory=set)  # file names the batch wrote here
+
+    def owns(self, path: Path) -> bool:
+        return path.name in self.files
+
+
+_OLD_FORMATS = ("pdf", "html", "json", "md", "xlsx", "docx")
+
+
+def _read_manifest(outdir: Path) -> Manifest:
     path = outdir / MANIFEST
     if not path.exists():
-        return done
+        return Manifest()
+    manifest = Manifest(exists=True, files=set(BATCH_OUTPUTS))
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
-            done[entry["name"]] = entry["fingerprint"]
-        except (ValueError, KeyError, TypeError):
+            if "files" in entry:  # batch outputs, or the formats written before a company failed
+                manifest.files.update(str(f) for f in entry["files"])
+                continue
+            name = str(entry["name"])
+            manifest.done[name] = str(entry["fingerprint"])
+            outputs = entry.get("outputs") or [f"{name}.{ext}" for ext in _OLD_FORMATS]  # written before outputs were listed
+            manifest.files.update(str(o) for o in outputs)
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue  # a line cut short by an interrupt
-    return done
+    return manifest
 
 
-def _record_done(outdir: str, name: str, fingerprint: str) -> None:
-    """Append one finished company to the manifest, right after its reports are written.
-
-    Workers call this themselves, so a batch killed at any moment has recorded every report already on
-    disk (one short line per append, so concurrent workers do not interleave)."""
-    line = json.dumps({"name": name, "fingerprint": fingerprint}, ensure_ascii=False) + "\n"
+def _append_manifest(outdir: str | Path, entry: dict[str, Any]) -> None:
+    line = json.dumps(entry, ensure_ascii=False) + "\n"
     with open(Path(outdir) / MANIFEST, "a", encoding="utf-8") as fh:
         fh.write(line)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _record_done(outdir: str, name: str, fingerprint: str, outputs: Sequence[str] = ()) -> None:
+    """Append one finished company to the manifest, right after its reports are written.
+
+    Workers call this themselves, so a batch killed at any moment has recorded every report already on
+    disk (one short line per append, so concurrent workers do not interleave)."""
+    _append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]})
+
+
+def _remove_stale_temp(outdir: Path, names: Iterable[str]) -> None:
+    """Remove the half-written temp files a killed run left for the files this run is about to write —
+    only those: the folder's other files are not the batch's to delete."""
+    for name in names:
+        for stale in outdir.glob(f".{glob.escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 _WORKER: dict[str, Any] = {}
@@ -236,9 +305,16 @@ def _render_job(job: AnswerSet | str, outputs: dict[str, str], options: RenderOp
     q: Questionnaire = _WORKER["q"]
     answers = load_answers(Path(job), q) if isinstance(job, str) else job
     a = assess(q, answers, deadline_days)
-    for fmt, path in outputs.items():
-        atomic_write(Path(path), render(a, Format(fmt), options))
-    _record_done(*done)
+    written: list[str] = []
+    try:
+        for fmt, path in outputs.items():
+            atomic_write(Path(path), render(a, Format(fmt), options))
+            written.append(Path(path).name)
+    except BaseException:
+        if written:  # so that a later run may replace them
+            _append_manifest(done[0], {"files": written})
+        raise
+    _record_done(*done, outputs=list(outputs.values()))
     return list(outputs.values())
 
 
@@ -283,14 +359,23 @@ def run_batch(
 
     First every company is scored (milliseconds each) into a small record and the industry totals; only
     what must be rendered is queued, answer files by path, so memory stays flat as the batch grows.
+    Any failure of one company — reading, scoring, rendering, writing — becomes that company's error and
+    the others go on, whatever ``jobs`` is. Without ``force`` no file the batch did not write itself (in
+    this or an earlier run into the same folder, as its manifest records) is replaced.
     """
     options = options or RenderOptions()
-    outdir.mkdir(parents=True, exist_ok=True)
-    for stale in outdir.glob(".*.tmp"):  # half-written files of a batch that was killed
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HeguiCheckError(f"{outdir}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed") from None
+    manifest = _read_manifest(outdir)
+    if not force:
+        foreign = [n for n in BATCH_OUTPUTS if (outdir / n).exists() and n not in manifest.files]
+        if foreign:
+            raise OutputExistsError(f"{outdir}: 输出目录中已有不是本批处理生成的 {'、'.join(foreign)}，未覆盖；"
+                                    "请换一个输出目录，或加 --force 覆盖")
     file_problems: list[Problem] = []
-    done = {} if force else _read_manifest(outdir)
+    done = {} if force else manifest.done
     options_key = options.letterhead.model_dump_json() if options.letterhead else ""
     names = NameAssigner()
     industry = IndustryAccumulator(q)
@@ -299,22 +384,37 @@ def run_batch(
     skipped = 0
     for item in iter_inputs(paths, q, file_problems):
         name = names.name_for(item)
-        a = assess(q, item.answers, deadline_days) if item.answers is not None else None
-        record = _record(name, item, a)
+        where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
+        try:
+            a = assess(q, item.answers, deadline_days) if item.answers is not None else None
+            record = _record(name, item, a)
+        except Exception as exc:  # noqa: BLE001 - one company that cannot be scored never ends the batch
+            a = None
+            record = _record(name, CompanyInput(item.source, item.row, None,
+                                                [*item.problems, failure_problem(where, exc, "评分失败")]), None)
         records.append(record)
         if a is None:
             industry.add_unreadable()
             continue
         industry.add(a)
         outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
-        record.outputs = list(outputs.values())
         fingerprint = _fingerprint(a, formats, options_key)
         if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
+            record.outputs = list(outputs.values())
             record.status = "已是最新"
             skipped += 1
             continue
+        taken = [Path(p) for p in outputs.values() if not force and Path(p).exists() and not manifest.owns(Path(p))]
+        if taken:
+            record.status = "未覆盖"
+            record.problems.append(Problem(
+                "error", where, "", f"输出文件 {'、'.join(p.name for p in taken)} 已存在且不是本批处理生成的，"
+                "未覆盖；请换一个输出目录，或加 --force 覆盖", "output-exists"))
+            continue
+        record.outputs = list(outputs.values())
         job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
         todo.append((len(records) - 1, name, job, outputs, fingerprint))
+    _remove_stale_temp(outdir, manifest.files | {Path(p).name for job in todo for p in job[3].values()})
 
     total = len(todo)
     finished = 0
@@ -327,7 +427,8 @@ def run_batch(
             record.status = "已生成"
         else:
             record.status = "生成失败"
-            record.problems.append(Problem("error", record.source, "", f"报告生成失败：{error}"))
+            record.outputs = [p for p in record.outputs if Path(p).exists() and manifest.owns(Path(p))]
+            record.problems.append(failure_problem(record.where, error, "报告生成失败"))
         if progress:
             progress(finished, total, name)
 
@@ -337,14 +438,15 @@ def run_batch(
         for index, name, job, outputs, fingerprint in todo:
             try:
                 _render_job(job, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint))
-                complete(index, name, fingerprint, None)
-            except HeguiCheckError as exc:
+            except Exception as exc:  # noqa: BLE001 - the same isolation as in a worker process
                 complete(index, name, fingerprint, exc)
+            else:
+                complete(index, name, fingerprint, None)
     else:
         _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin,
                       Format.pdf in formats, str(outdir), complete)
     written = sum(1 for r in records if r.status == "已生成")
-    return BatchResult(records, file_problems, written, skipped, industry)
+    return BatchResult(records, file_problems, written, skipped, industry, manifest)
 
 
 def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_days: dict[str, int],
@@ -411,9 +513,9 @@ def write_summary(records: list[CompanyRecord], q: Questionnaire, outdir: Path) 
     header, rows = summary_rows(records, q)
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow(header)
-    writer.writerows(rows)
-    csv_path = outdir / "summary.csv"
+    writer.writerow(csv_row(header))
+    writer.writerows(csv_row(row) for row in rows)
+    csv_path = outdir / SUMMARY_CSV
     atomic_write(csv_path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
 
     from openpyxl import Workbook
@@ -422,12 +524,9 @@ def write_summary(records: list[CompanyRecord], q: Questionnaire, outdir: Path) 
     wb = Workbook()
     ws = wb.active
     ws.title = "汇总"
-    ws.append(header)
+    append_row(ws, header)
     for row in rows:
-        ws.append([_cell(v) for v in row])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # user text is never a formula
+        append_row(ws, row)
     for cell in ws[1]:
         cell.font = Font(bold=True, color="0D47A1")
         cell.fill = PatternFill("solid", fgColor="E3F2FD")
@@ -435,14 +534,47 @@ def write_summary(records: list[CompanyRecord], q: Questionnaire, outdir: Path) 
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = ws.dimensions
     ws.column_dimensions["A"].width = 30
-    xlsx_path = outdir / "summary.xlsx"
+    xlsx_path = outdir / SUMMARY_XLSX
     out = io.BytesIO()
     wb.save(out)
     atomic_write(xlsx_path, out.getvalue())
     return [xlsx_path, csv_path]
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")[:32000]
-    return value
+def write_batch_outputs(result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format], *,
+                        anonymize: bool = False) -> list[Path]:
+    """The summary (XLSX, CSV) and the industry report (HTML, JSON, and PDF when PDFs were asked for).
+
+    Each file is written on its own: one that fails becomes a file problem of ``result`` and the others
+    are still written. Every file written is recorded in the manifest, so a later run may replace it."""
+    from .render.industry_report import render_industry_html, render_industry_json
+
+    written: list[Path] = []
+
+    def attempt(names: Sequence[str], make: Callable[[], list[Path] | None], severity: str = "error") -> None:
+        try:
+            paths = make() or [outdir / n for n in names]
+        except Exception as exc:  # noqa: BLE001 - one output that fails never costs the others
+            problem = failure_problem(str(outdir / names[0]), exc, "写入失败")
+            result.file_problems.append(Problem("warning", problem.where, problem.field, problem.message, problem.code)
+                                        if severity == "warning" else problem)
+            return
+        written.extend(paths)
+        with contextlib.suppress(OSError):
+            _append_manifest(outdir, {"files": [p.name for p in paths]})
+
+    _remove_stale_temp(outdir, BATCH_OUTPUTS)
+    attempt([SUMMARY_XLSX, SUMMARY_CSV], lambda: write_summary(result.records, q, outdir))
+    summary = result.industry.summary(anonymize=anonymize)
+    html = render_industry_html(summary, "行业合规体检画像报告")
+    attempt([f"{INDUSTRY_STEM}.html"], lambda: atomic_write(outdir / f"{INDUSTRY_STEM}.html", html))
+    attempt([f"{INDUSTRY_STEM}.json"],
+            lambda: atomic_write(outdir / f"{INDUSTRY_STEM}.json", render_industry_json(summary)))
+    if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
+        def pdf() -> None:
+            from .render.pdf import html_to_pdf
+
+            atomic_write(outdir / f"{INDUSTRY_STEM}.pdf", html_to_pdf(html))
+
+        attempt([f"{INDUSTRY_STEM}.pdf"], pdf, "warning")  # e.g. WeasyPrint's system libraries missing
+    return written

@@ -16,6 +16,7 @@ from typing import Any, Optional, TypeVar
 import typer
 
 from .errors import HeguiCheckError, OutputExistsError
+from .terminal import safe_text
 
 app = typer.Typer(
     name="hegui-check",
@@ -42,14 +43,21 @@ def _console(stderr: bool = False) -> Any:
 
 
 def handle_errors(fn: F) -> F:
-    """Turn library errors into a one-line 错误 message and exit code 1 (never a traceback)."""
+    """Turn library errors — and the OS refusing a file the user named — into a one-line 错误 message
+    and exit code 1 (never a traceback)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except HeguiCheckError as exc:
-            _console(stderr=True).print(f"[red]错误：[/red]{exc}", markup=True)
+            _console(stderr=True).print(f"[red]错误：[/red]{safe_text(exc)}", markup=True)
+            raise typer.Exit(1) from None
+        except OSError as exc:  # an output path that cannot be written: a folder, no permission, disk full
+            target = f"{exc.filename}: " if exc.filename else ""
+            _console(stderr=True).print(
+                f"[red]错误：[/red]{safe_text(target)}无法写入或读取（{safe_text(exc.strerror or type(exc).__name__)}）；"
+                "请检查路径、权限和磁盘空间，或用 -o 换一个位置", markup=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -112,7 +120,7 @@ def _print_problems(problems: list[Any]) -> None:
     err = _console(stderr=True)
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
-        err.print(f"[{colour}]{p}[/{colour}]", markup=True)
+        err.print(f"[{colour}]{safe_text(p)}[/{colour}]", markup=True)
 
 
 def _print_result(a: Any) -> None:
@@ -124,7 +132,7 @@ def _print_result(a: Any) -> None:
     out = _console()
     out.print(f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
               f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）")
-    out.print(a.light_reason)
+    out.print(safe_text(a.light_reason))
 
 
 def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
@@ -180,7 +188,7 @@ def report(
     _print_problems(list(assessment.problems))
     _print_result(assessment)
     for path in written:
-        _console().print(f"已生成：{path}")
+        _console().print(f"已生成：{safe_text(path)}")
     if data.errors:
         raise typer.Exit(1)
 
@@ -237,8 +245,8 @@ def check(
         _check_free([path], force)
         if mode is not None:
             data = set_assessor(data, mode=mode)
-        out.print(f"复检 {recheck}：上次的 {len(defaults)} 个问题项将重新询问，其余 {len(data.answers)} 个答案沿用；"
-                  f"结果保存到 {path}。之后可用 hegui-check diff {recheck} {path} 生成对比报告。")
+        out.print(f"复检 {safe_text(recheck)}：上次的 {len(defaults)} 个问题项将重新询问，其余 {len(data.answers)} 个答案沿用；"
+                  f"结果保存到 {safe_text(path)}。之后可用 hegui-check diff {safe_text(recheck)} {safe_text(path)} 生成对比报告。")
     elif resume is not None:
         data = load_answers(resume, q)
         _print_problems(data.problems)
@@ -247,11 +255,11 @@ def check(
             data = prepare_review(data)
             path = output or resume.with_name(resume.stem + "-律师体检.yaml")
             _check_free([path], force)
-            out.print(f"律师复核企业自评：逐题确认企业的答案（默认显示企业自评），改判须写明理由；保存到 {path}")
+            out.print(f"律师复核企业自评：逐题确认企业的答案（默认显示企业自评），改判须写明理由；保存到 {safe_text(path)}")
         elif path != resume:
             _check_free([path], force)
         done, total = progress_summary(q, data, selected)
-        out.print(f"继续填写 {resume}：已回答 {done} 题（按目前的画像共 {total} 题）")
+        out.print(f"继续填写 {safe_text(resume)}：已回答 {done} 题（按目前的画像共 {total} 题）")
     else:
         path = output or Path("hegui-answers.yaml")
         if path.exists() and not force:
@@ -278,14 +286,14 @@ def check(
             f"\n已中断。已保存的答案（{done}/{total} 题）在 {path}。\n继续填写：hegui-check check --resume {path}"
         )
         raise typer.Exit(130) from None
-    out.print(f"\n[green]问卷已完成[/green]，答案保存在 {path}。")
+    out.print(f"\n[green]问卷已完成[/green]，答案保存在 {safe_text(path)}。")
     pdf = path.with_suffix(".pdf")
     try:
         make_now = asker.select(f"现在生成 PDF 报告（{pdf}）吗？", [("yes", "是"), ("no", "否，以后再生成")], "yes")
     except KeyboardInterrupt:
         make_now = "no"
     if make_now != "yes":
-        out.print(f"以后可以运行：hegui-check report {path}")
+        out.print(f"以后可以运行：hegui-check report {safe_text(path)}")
         return
     from .render import Format
     from .scoring import assess
@@ -295,7 +303,7 @@ def check(
     assessment = assess(q, data)
     _write_reports(assessment, {Format.pdf: pdf})
     _print_result(assessment)
-    out.print(f"已生成：{pdf}")
+    out.print(f"已生成：{safe_text(pdf)}")
 
 
 def _stdin_is_tty() -> bool:
@@ -330,10 +338,10 @@ def validate(
         q = load_questionnaire([*(questionnaires or []), *dirs], builtin=not no_builtin, extra_files=modules)
     except QuestionnaireError as exc:
         for line in exc.problems:
-            _console(stderr=True).print(f"[red]{line}[/red]", markup=True)
+            _console(stderr=True).print(f"[red]{safe_text(line)}[/red]", markup=True)
         raise HeguiCheckError(f"检查清单有 {len(exc.problems)} 个问题") from None
     n_items = sum(len(m.items) for m in q.modules)
-    out.print(f"检查清单 {q.version}：{len(q.modules)} 个模块，{n_items} 道题，格式和条件检查通过")
+    out.print(f"检查清单 {safe_text(q.version)}：{len(q.modules)} 个模块，{n_items} 道题，格式和条件检查通过")
     if laws is not None:
         from .questionnaire.citations import check_citations, load_laws
 
@@ -343,14 +351,14 @@ def validate(
             raise HeguiCheckError(f"{laws}: 无法读取法规目录（需要 INDEX.tsv）：{exc.strerror or exc}") from None
         problems, count = check_citations(q, library)
         for line in problems:
-            _console(stderr=True).print(f"[red]{line}[/red]", markup=True)
+            _console(stderr=True).print(f"[red]{safe_text(line)}[/red]", markup=True)
         out.print(f"法律依据：{count} 条引用，{len(problems)} 个问题")
         failed |= bool(problems)
     for path in answer_files:
         data = load_answers(path, q)
         _print_problems(data.problems)
         errors = len(data.errors)
-        out.print(f"{path}: {len(data.answers)} 个答案，{errors} 个错误，{len(data.problems) - errors} 个警告")
+        out.print(f"{safe_text(path)}: {len(data.answers)} 个答案，{errors} 个错误，{len(data.problems) - errors} 个警告")
         failed |= bool(errors)
     if failed:
         raise typer.Exit(1)
@@ -375,11 +383,9 @@ def batch(
     单个文件或单行出错不会中断批处理；重新运行时跳过报告已是最新的企业。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import run_batch, usable_cores, write_summary
+    from .batch import run_batch, usable_cores, write_batch_outputs
     from .letterhead import load_letterhead
-    from .render import Format, RenderOptions
-    from .render.industry_report import render_industry_html, render_industry_json
-    from .yamlio import atomic_write
+    from .render import RenderOptions
 
     formats = _parse_formats(format)
     days = _parse_deadlines(deadline_days)
@@ -392,39 +398,25 @@ def batch(
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name[:30])
+            bar.update(task, completed=done, total=total, description=safe_text(name[:30]))
 
         result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
                            progress=progress)
-    written = write_summary(result.records, q, output)
-    summary = result.industry.summary(anonymize=anonymize)
-    title = "行业合规体检画像报告"
-    html = render_industry_html(summary, title)
-    atomic_write(output / "industry-report.html", html)
-    atomic_write(output / "industry-report.json", render_industry_json(summary))
-    written += [output / "industry-report.html", output / "industry-report.json"]
-    if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
-        try:
-            from .render.pdf import html_to_pdf
-
-            atomic_write(output / "industry-report.pdf", html_to_pdf(html))
-            written.append(output / "industry-report.pdf")
-        except HeguiCheckError as exc:
-            err.print(f"[yellow]行业报告 PDF 未生成：{exc}[/yellow]")
+    written = write_batch_outputs(result, q, output, formats, anonymize=anonymize)
     _print_problems(result.file_problems)
     for record in result.records:  # errors here; warnings too would drown them in a large batch
         if record.has_error:
-            err.print(f"[bold]{record.where}（{record.name}）[/bold]")
+            err.print(f"[bold]{safe_text(record.where)}（{safe_text(record.name)}）[/bold]")
             for line in record.problem_lines("error"):
-                err.print(f"  [red]{line}[/red]")
+                err.print(f"  [red]{safe_text(line)}[/red]")
     warnings = sum(len(r.problem_lines("warning")) for r in result.records)
     if warnings:
         err.print(f"[yellow]另有 {warnings} 条警告，见 summary.xlsx 的“问题”列。[/yellow]")
     out = _console()
     errors = sum(1 for r in result.records if r.has_error)
     out.print(f"共 {len(result.records)} 家企业：新生成 {result.written}，已是最新 {result.skipped}，"
-              f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {output}）")
+              f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）")
     if result.has_errors:
         raise typer.Exit(1)
 
@@ -462,7 +454,7 @@ def diff(
               f"总分 {comparison.before.overall_rounded} → {comparison.after.overall_rounded}")
     for fmt, path in outputs.items():
         atomic_write(path, render_diff(comparison, fmt))
-        out.print(f"已生成：{path}")
+        out.print(f"已生成：{safe_text(path)}")
     if old.errors or new.errors:
         raise typer.Exit(1)
 
@@ -521,7 +513,7 @@ def demo(
     written = _write_reports(assessment, outputs)
     _print_result(assessment)
     for path in [answers_copy, *written]:
-        _console().print(f"已生成：{path}")
+        _console().print(f"已生成：{safe_text(path)}")
 
 
 @app.command()
@@ -556,7 +548,7 @@ def template(
     for fmt, path in outputs.items():
         atomic_write(path, makers[fmt](q, industry))
         follow = f"hegui-check report {path}" if fmt == "yaml" else f"hegui-check batch {path} -o 输出目录"
-        _console().print(f"已生成：{path}（填写后运行 {follow}）")
+        _console().print(f"已生成：{safe_text(path)}（填写后运行 {safe_text(follow)}）")
 
 
 @app.command()
@@ -586,5 +578,10 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the CLI boundary
         if os.environ.get("HEGUI_DEBUG"):
             raise
-        sys.stderr.write(f"内部错误：{type(exc).__name__}: {exc}\n请设置环境变量 HEGUI_DEBUG=1 重新运行以查看详情，并报告此问题。\n")
+        from .limits import shorten
+        from .terminal import strip_control
+
+        sys.stderr.write(f"内部错误：{type(exc).__name__}: {strip_control(shorten(str(exc), 200))}\n"
+                         "这是 hegui-check 自身的问题，不是您的输入有误。请设置环境变量 HEGUI_DEBUG=1 重新运行，"
+                         "把显示的详情（可删去企业名称等敏感内容）连同所用的命令报告给维护者。\n")
         sys.exit(1)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .answers import AnswerSet, Problem, parse_answers
+from .cells import unguard_text
 from .errors import AnswersError
 from .questionnaire import Item, ItemType, Questionnaire
 from .template import ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL
@@ -301,7 +302,7 @@ def _clean(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.strip()
+        text = unguard_text(value.strip())  # a cell guarded by our own summary or template
         return None if not text or text in _SKIPPED else text
     if isinstance(value, bool):
         return value

@@ -148,7 +148,7 @@ def check_yaml_events(text: str) -> None:
                 if any(frame[0] == event.anchor for frame in stack):
                     raise DocumentError(f"第 {_line(event)} 行：YAML 别名 *{shorten(event.anchor, 40)} 引用了包含它自己的内容",
                                         "malformed", _line(event))
-                size = anchors.get(event.anchor, 0)
+                size = anchors.get(event.anchor or "", 0)
             elif isinstance(event, yaml.ScalarEvent):
                 value = event.value
                 if len(value) > MAX_STRING_CHARS:
