@@ -8,7 +8,8 @@ from __future__ import annotations
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # an answer file, letterhead or checklist file (YAML/JSON)
 MAX_TABLE_BYTES = 50 * 1024 * 1024  # a CSV file, or an XLSX archive on disk
-MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024  # the XML inside an XLSX archive, as the archive declares it
+MAX_XLSX_UNPACKED_BYTES = 200 * 1024 * 1024  # everything inside an XLSX archive, as the archive declares it
+MAX_XLSX_PART_BYTES = 20 * 1024 * 1024  # one part other than a sheet (shared strings, styles …), unpacked
 MAX_YAML_ALIASES = 100  # alias uses (*name) in one YAML document
 MAX_YAML_EXPANDED = 10_000_000  # characters plus nodes of a YAML document with every alias expanded
 MAX_DEPTH = 20  # nesting of mappings and lists in a YAML or JSON document
