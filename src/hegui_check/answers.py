@@ -464,7 +464,7 @@ def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
     if isinstance(doc.data, dict) and "hegui_check" not in doc.data:
         result.problems.insert(0, Problem(
             "warning", f"{path}:1", "hegui_check",
-            f"缺少答题文件格式版本，按版本 {FORMAT_VERSION} 读取；请在文件开头写 hegui_check: {FORMAT_VERSION}", "version-mismatch"))
+            f"缺少答题文件格式版本，按版本 {FORMAT_VERSION} 读取；请在文件开头写 hegui_check: {FORMAT_VERSION}", "missing-version"))
     if result.questionnaire_version and result.questionnaire_version != q.version:
         result.problems.append(
             Problem("warning", str(path), "questionnaire_version",

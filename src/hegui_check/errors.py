@@ -18,6 +18,7 @@ CODES = {
     "renamed-id": "题目已改名，按新 id 读取",
     "retired-id": "题目已删除，答案不计分",
     "version-mismatch": "答题文件与检查清单版本不同",
+    "missing-version": "答题文件缺少格式版本",
     "not-applicable": "回答了不适用的题目",
     "bad-uscc": "统一社会信用代码有误",
     "missing-name": "缺少企业名称",
@@ -59,16 +60,6 @@ class AnswersError(HeguiCheckError):
     """An answer file could not be read at all, or has errors under --strict."""
 
     code = "unreadable"
-
-
-class InputError(HeguiCheckError):
-    """A user file broke a rule before its content could be used: a limit, a duplicate key, its syntax.
-
-    ``line`` is 1-based when known; the message already names it."""
-
-    def __init__(self, message: str, *, code: str, line: int | None = None):
-        super().__init__(message, code=code)
-        self.line = line
 
 
 class ReportError(HeguiCheckError):

@@ -201,7 +201,7 @@ def assess(
             if not applies[item.id]:
                 if ans is not None and ans.value not in (None, "na"):
                     problems.append(Problem("warning", answers.source, item.id,
-                                            "按企业画像本题不适用，答案未计分"))
+                                            "按企业画像本题不适用，答案未计分", "not-applicable"))
                 mod_items.append(ItemResult(item, module, "inapplicable", ans))
                 continue
             if not item.scored:
