@@ -201,11 +201,11 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
                 num = float(_text(raw).replace(",", "").replace("，", ""))
             except ValueError:
                 return None, f"“{_shown(raw)}”不是数字"
-        if isinstance(num, float) and (math.isnan(num) or math.isinf(num)):
+        if isinstance(num, float) and math.isnan(num):
             return None, "应为有限的数字"
         if num < 0:
             return None, f"“{_shown(raw)}”不应为负数"
-        if num >= 10**MAX_INT_DIGITS:
+        if num >= 10**MAX_INT_DIGITS:  # infinity included
             return None, f"数值“{_shown(raw)}”过大，{limit_text('', 10**MAX_INT_DIGITS - 1)}"
         return (int(num) if float(num).is_integer() else num), None
     if kind == "boolean":

@@ -355,7 +355,12 @@ def validate(
         out.print(f"法律依据：{count} 条引用，{len(problems)} 个问题")
         failed |= bool(problems)
     for path in answer_files:
-        data = load_answers(path, q)
+        try:
+            data = load_answers(path, q)
+        except HeguiCheckError as exc:  # one unreadable file: say so and check the others
+            _console(stderr=True).print(f"[red]错误：[/red]{safe_text(exc)}", markup=True)
+            failed = True
+            continue
         _print_problems(data.problems)
         errors = len(data.errors)
         out.print(f"{safe_text(path)}: {len(data.answers)} 个答案，{errors} 个错误，{len(data.problems) - errors} 个警告")

@@ -9,7 +9,6 @@ from .answers import AnswerSet, Problem
 from .questionnaire import Questionnaire
 from .scoring import Assessment, ItemResult, assess
 
-
 # problems of loading BEFORE that say how the library changed since (decided by code, never by wording)
 LIBRARY_CHANGE_CODES = frozenset({"renamed-id", "retired-id", "version-mismatch"})
 

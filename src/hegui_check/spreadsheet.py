@@ -283,6 +283,15 @@ def _decode(data: bytes, path: Path) -> str:
                                "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx") from None
 
 
+def _swallowed(values: list[str], width: int, delimiter: str) -> bool:
+    """Whether a record spanning several lines looks like rows merged by a stray quote: its width is
+    off, or a line inside one cell holds a whole row's worth of delimiters."""
+    if len(values) != width:
+        return True
+    need = max(1, width - 1)
+    return any(line.count(delimiter) >= need for v in values if "\n" in v for line in v.split("\n")[1:])
+
+
 def _csv_rows(path: Path) -> Iterator[list[str]]:
     """CSV records; a quote that is never closed, or that swallows the line ends of following rows, is an
     error naming the row where it opened (csv would silently merge those rows into one cell)."""
@@ -307,7 +316,7 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
         record += 1
         if width is None and any(v.strip() for v in values):
             width = len(values)
-        elif width is not None and reader.line_num > start and len(values) != width:
+        elif width is not None and reader.line_num > start and _swallowed(values, width, delimiter):
             raise SpreadsheetError(f"{path}: 第 {record} 行（文本第 {start} 行）：引号没有闭合，直到文本第 {reader.line_num} 行"
                                    f"才结束，中间的行被并入了一格；请补上或删掉这个引号", code="malformed")
         yield values
