@@ -537,3 +537,77 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
     with pytest.raises(HeguiCheckError) as info:
         load_answers(path, MINI)
     assert info.value.code == "limit-exceeded" and os.fspath(path) in str(info.value)
+
+
+# ---------------------------------------------------------------------------------------------
+# end to end: an association's sheet of 200 members, 20 of them hostile
+
+
+E2E_ROWS = 200
+E2E_COLUMNS = ["company_name", "industry", "employees", "region", "alpha.red", "alpha.high", "alpha.mid", "alpha.text",
+               "beta.one"]
+USER_FORMULAS = ["=HYPERLINK(\"http://x\",\"点我\")", "+86 公司", "-减号公司", "@SUM(A1)"]
+
+
+def _e2e_row(n: int) -> tuple[list[str], str | None]:
+    """Sheet row n (1-based among data rows): its cells, and the column of the limit it breaks, if any."""
+    row = [f"第{n}号鞋业有限公司", "footwear", str(n % 90 + 1), "浙江省温州市", "yes", "partial", "no", "", "yes"]
+    if n % 7 == 0:  # good companies with names and regions that look like formulas
+        row[0] = USER_FORMULAS[n % 4] + str(n)
+        row[3] = USER_FORMULAS[(n + 1) % 4]
+    if n % 11 == 0:
+        row[0] = f"[/red]\x1b[2J第{n}号[bold]公司"
+    if n % 10 != 0:
+        return row, None
+    kind = (n // 10) % 4
+    row[0] = USER_FORMULAS[kind] + f"[/red]坏{n}"
+    if kind == 0:
+        row[2] = "9" * 40  # a huge integer
+        return row, "C"
+    if kind == 1:
+        row[0] = "=" + "长" * 250  # a name far too long for a file name
+        return row, "A"
+    if kind == 2:
+        row[7] = "@" + "x" * 20_000  # one enormous cell
+        return row, "H"
+    row[4] = "yes" * 4000  # an enormous status value
+    return row, "E"
+
+
+@pytest.fixture(scope="module")
+def hostile_sheet(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[int, str]]:
+    path = tmp_path_factory.mktemp("sheet") / "members.csv"
+    bad: dict[int, str] = {}
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(E2E_COLUMNS)
+        for n in range(1, E2E_ROWS + 1):
+            row, column = _e2e_row(n)
+            writer.writerow(row)
+            if column:
+                bad[n + 1] = column  # sheet row: the header is row 1
+    return path, bad
+
+
+@pytest.mark.timeout(300)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_hundred_rows_with_twenty_hostile_ones(hostile_sheet, tmp_path: Path, jobs: str) -> None:
+    sheet, bad = hostile_sheet
+    assert len(bad) == 20
+    out = tmp_path / "out"
+    result = _run("batch", str(sheet), "-o", str(out), "-f", "json", "--jobs", jobs, *MINI_ARGS)
+    assert result.exit_code == 1
+    reports = [p for p in out.glob("*.json") if p.name != "industry-report.json"]
+    assert len(reports) == E2E_ROWS - 20
+    text = (out / "summary.csv").read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert len(rows) == E2E_ROWS
+    errors = {int(r["行号"]): r["问题"] for r in rows if "错误" in r["问题"]}
+    assert set(errors) == set(bad)
+    for row_number, column in bad.items():
+        assert f"第{row_number}行 {column}列" in errors[row_number] and "上限" in errors[row_number]
+        assert f"第{row_number}行" in result.output
+    cells = [c for r in csv.reader(io.StringIO(text, newline="")) for c in r]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    assert "[/red]" in result.output and "\x1b" not in result.output

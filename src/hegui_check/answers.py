@@ -118,6 +118,16 @@ def _text(raw: Any) -> str:
     return str(raw).strip()
 
 
+class Rejection(str):
+    """Why a value was refused (a str, as normalize_value has always returned), with its problem code."""
+
+    code = "bad-value"
+
+
+class LimitRejection(Rejection):
+    code = "limit-exceeded"
+
+
 def _shown(raw: Any) -> str:
     """A value quoted in a message: never longer than MAX_SHOWN_CHARS."""
     return shorten(_text(raw))
@@ -173,6 +183,8 @@ def _options_hint(options: list[Any]) -> str:
 def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, str | None]:
     """(normalised value, None) or (None, message saying what is allowed). ``raw`` is not None."""
     kind = question.type.value if isinstance(question.type, ItemType) else question.type
+    if isinstance(raw, str) and len(raw) > MAX_STRING_CHARS:
+        return None, LimitRejection(f"文字长 {len(raw)} 个字符，{limit_text('', MAX_STRING_CHARS, ' 个字符')}")
     if kind == "status":
         return normalize_status(raw)
     if kind in ("choice", "multi", "number") and isinstance(question, Item) and _special(raw):
@@ -206,7 +218,7 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
         if num < 0:
             return None, f"“{_shown(raw)}”不应为负数"
         if num >= 10**MAX_INT_DIGITS:  # infinity included
-            return None, f"数值“{_shown(raw)}”过大，{limit_text('', 10**MAX_INT_DIGITS - 1)}"
+            return None, LimitRejection(f"数值“{_shown(raw)}”过大，{limit_text('', 10**MAX_INT_DIGITS - 1)}")
         return (int(num) if float(num).is_integer() else num), None
     if kind == "boolean":
         return normalize_bool(raw)
@@ -215,7 +227,7 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
     text = _text(raw)
     limit = MAX_NAME_CHARS if question.id in SHORT_TEXT_FIELDS else MAX_STRING_CHARS
     if len(text) > limit:
-        return None, f"文字长 {len(text)} 个字符，{limit_text('', limit, ' 个字符')}"
+        return None, LimitRejection(f"文字长 {len(text)} 个字符，{limit_text('', limit, ' 个字符')}")
     return text, None
 
 
@@ -290,8 +302,9 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
             return line
         return f"{source}:{line}" if line else source
 
-    def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str, code: str = "bad-value") -> None:
-        problems.append(Problem(severity, where(*loc), shorten(fld, 60), msg, code))
+    def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str, code: str | None = None) -> None:
+        code = code or getattr(msg, "code", "bad-value")
+        problems.append(Problem(severity, where(*loc), shorten(fld, 60), str(msg), code))
 
     if not isinstance(raw, dict):
         add("error", (), "", "答题文件应为键值映射（hegui_check、company、answers 等），内容为空或格式不对", "malformed")
@@ -369,7 +382,8 @@ def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
         if isinstance(value, (dict, list)):
             add("error", ("assessor", key), f"assessor.{key}", "应为一段文字")
         elif len(_text(value)) > MAX_NAME_CHARS:
-            add("error", ("assessor", key), f"assessor.{key}", f"文字长 {len(_text(value))} 个字符，{limit_text('', MAX_NAME_CHARS, ' 个字符')}")
+            add("error", ("assessor", key), f"assessor.{key}",
+                f"文字长 {len(_text(value))} 个字符，{limit_text('', MAX_NAME_CHARS, ' 个字符')}", "limit-exceeded")
         else:
             names[key] = _text(value)
     return Assessor(mode=mode, date=date, **names)

@@ -54,6 +54,7 @@ class CompanyInput:
     row: int | None
     answers: AnswerSet | None
     problems: list[Problem] = field(default_factory=list)
+    company: dict[str, Any] = field(default_factory=dict)  # what was valid of a refused input, for its row
 
 
 @dataclass
@@ -133,7 +134,7 @@ def iter_inputs(paths: Sequence[Path], q: Questionnaire, file_problems: list[Pro
             except Exception as exc:  # noqa: BLE001 - one unreadable file never ends the batch
                 yield CompanyInput(str(path), None, None, [failure_problem(str(path), exc, "读取失败")])
                 continue
-            yield CompanyInput(str(path), None, answers, list(answers.problems))
+            yield _refuse_past_limits(CompanyInput(str(path), None, answers, list(answers.problems)))
         else:
             yield from _table_inputs(path, q, file_problems)
 
@@ -169,7 +170,15 @@ def _table_inputs(path: Path, q: Questionnaire, file_problems: list[Problem]) ->
             where = f"{path} 第{row.row_number}行"
             yield CompanyInput(str(path), row.row_number, None, [failure_problem(where, exc, "读取失败")])
             continue
-        yield CompanyInput(str(path), row.row_number, answers, list(answers.problems))
+        yield _refuse_past_limits(CompanyInput(str(path), row.row_number, answers, list(answers.problems)))
+
+
+def _refuse_past_limits(item: CompanyInput) -> CompanyInput:
+    """A company whose input breaks one of the input limits gets no report, only its error row — as a
+    file past the limits is refused as a whole."""
+    if any(p.code == "limit-exceeded" and p.severity == "error" for p in item.problems):
+        return CompanyInput(item.source, item.row, None, item.problems, dict(item.answers.company) if item.answers else {})
+    return item
 
 
 # ---------------------------------------------------------------------------------------------
@@ -198,7 +207,7 @@ class NameAssigner:
         self.used: set[str] = set(RESERVED_STEMS)
 
     def name_for(self, item: CompanyInput) -> str:
-        company = item.answers.company if item.answers else {}
+        company = item.answers.company if item.answers else item.company
         base = safe_name(str(company.get("company_name") or Path(item.source).stem))
         name = base
         if name.lower() in self.used or name.lower().rsplit(".", 1)[0] in RESERVED_STEMS:
@@ -320,7 +329,8 @@ def _render_job(job: AnswerSet | str, outputs: dict[str, str], options: RenderOp
 
 def _record(name: str, item: CompanyInput, a: Assessment | None) -> CompanyRecord:
     if a is None:
-        return CompanyRecord(name, item.source, item.row, "无法读取", problems=list(item.problems))
+        return CompanyRecord(name, item.source, item.row, "无法读取", company=dict(item.company),
+                             problems=list(item.problems))
     answers = a.answers
     return CompanyRecord(
         name=name,

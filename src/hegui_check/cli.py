@@ -412,7 +412,8 @@ def batch(
     _print_problems(result.file_problems)
     for record in result.records:  # errors here; warnings too would drown them in a large batch
         if record.has_error:
-            err.print(f"[bold]{safe_text(record.where)}（{safe_text(record.name)}）[/bold]")
+            name = str(record.company.get("company_name") or record.name)[:60]
+            err.print(f"[bold]{safe_text(record.where)}（{safe_text(name)}）[/bold]")
             for line in record.problem_lines("error"):
                 err.print(f"  [red]{safe_text(line)}[/red]")
     warnings = sum(len(r.problem_lines("warning")) for r in result.records)

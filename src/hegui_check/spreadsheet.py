@@ -596,7 +596,7 @@ def row_answers(table: Table, row: TableRow) -> AnswerSet:
     raw = {"company": company, "facts": facts, "answers": answers, "assessor": assessor}
     result = parse_answers(raw, q, where_row, locate)
     result.file_date = table.file_date
-    if not result.company.get("company_name"):
+    if not result.company.get("company_name") and not any(p.field == "company.company_name" for p in result.problems):
         name_col = by_loc.get(("company", "company_name"))
         where = f"{where_row} {name_col.letter}列（company_name）" if name_col else where_row
         message = "企业名称为空：每行应填写一家企业的名称" if name_col else "表格中没有企业名称（company_name）列"
