@@ -303,7 +303,7 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
         return f"{source}:{line}" if line else source
 
     def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str, code: str | None = None) -> None:
-        problems.append(Problem(severity, where(*loc), shorten(fld, 60), str(msg), code or getattr(msg, "code", "bad-value")))
+        problems.append(Problem(severity, where(*loc), shorten(fld, 60), str(msg), str(code or getattr(msg, "code", "bad-value"))))
 
     if not isinstance(raw, dict):
         add("error", (), "", "答题文件应为键值映射（hegui_check、company、answers 等），内容为空或格式不对", "malformed")
