@@ -611,3 +611,11 @@ def test_two_hundred_rows_with_twenty_hostile_ones(hostile_sheet, tmp_path: Path
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@")]
     assert any(c.startswith("'=HYPERLINK") for c in cells)
     assert "[/red]" in result.output and "\x1b" not in result.output
+
+
+def test_every_limit_is_documented_in_the_readme() -> None:
+    from hegui_check import limits
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    names = [n for n in dir(limits) if n.startswith("MAX_")]
+    assert names and [n for n in names if f"`{n}`" not in readme] == []

@@ -221,8 +221,6 @@ def _check_xlsx_archive(path: Path) -> None:
 def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
     import zipfile
 
-    from openpyxl import load_workbook
-
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:
@@ -236,6 +234,8 @@ def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
         raise SpreadsheetError(f"{path}: .xlsx 文件已损坏，无法读取（{type(exc).__name__}），"
                                "请用 Excel 或 WPS 打开后重新“另存为” .xlsx") from None
+    from openpyxl import load_workbook  # imported only for a workbook that passed the checks above
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
