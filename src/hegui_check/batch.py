@@ -113,12 +113,12 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES | TABLE_SUFFIXES
                            and not p.name.startswith("."))
             if not found:
-                problems.append(Problem("warning", str(path), "", "目录中没有答题文件或表格"))
+                problems.append(Problem("warning", str(path), "", "目录中没有答题文件或表格", "empty"))
             files += found
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem("error", str(path), "", "文件或目录不存在"))
+            problems.append(Problem("error", str(path), "", "文件或目录不存在", "unreadable"))
     return list(dict.fromkeys(files)), problems
 
 

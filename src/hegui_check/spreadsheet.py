@@ -22,6 +22,7 @@ from .limits import (
     MAX_XLSX_PART_BYTES,
     MAX_XLSX_UNPACKED_BYTES,
     limit_text,
+    shorten,
 )
 from .questionnaire import Item, ItemType, Questionnaire
 from .template import ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL
@@ -37,6 +38,7 @@ _RESAVE = {
     ".ods": "OpenDocument 表格（.ods）",
     ".numbers": "Numbers 表格（.numbers）",
 }
+MAX_LISTED = 30  # columns named in one warning; the rest are counted
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is skipped
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .et and password-protected .xlsx
 
@@ -456,7 +458,7 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
             break
     if header is None:
         if not seen_data:
-            return Table(source, q, [], warnings=[Problem("warning", source, "", "表格是空的，没有企业数据")],
+            return Table(source, q, [], warnings=[Problem("warning", source, "", "表格是空的，没有企业数据", "empty")],
                          file_date=file_date)
         raise SpreadsheetError(
             f"{source}: 找不到表头：第 1 行应为列名（company_name、uscc、labor.written_contract 等题目 id）"
@@ -474,11 +476,11 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
             continue
         key, why = resolver.resolve(text)
         if key is not None and key in used:
-            notes.append(f"{letter}列“{text}”与{used[key]}列重复（{key}），只读取{used[key]}列")
+            notes.append(f"{letter}列“{shorten(text, 40)}”与{used[key]}列重复（{key}），只读取{used[key]}列")
             key = None
         elif key is None:
             reason = {"retired": "（该题已从检查清单中删除）", "ambiguous": "（与多道题的文字相同，请改用题目 id）"}
-            ignored.append(f"{letter}列“{text}”{reason.get(why, '')}")
+            ignored.append(f"{letter}列“{shorten(text, 40)}”{reason.get(why, '')}")
         elif why.startswith("renamed:"):
             notes.append(f"{letter}列 {why.split(':', 1)[1]} 已改名为 {key}，已按新 id 读取")
         if key is not None:
@@ -514,9 +516,10 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
     if ignored:
         table.warnings.append(Problem(
             "warning", source, "",
-            f"以下 {len(ignored)} 列无法对应到企业画像字段或题目，已忽略：{'、'.join(ignored)}"))
-    for note in notes:
-        table.warnings.append(Problem("warning", source, "", note))
+            f"以下 {len(ignored)} 列无法对应到企业画像字段或题目，已忽略：{'、'.join(ignored[:MAX_LISTED])}"
+            + (f" 等（共 {len(ignored)} 列）" if len(ignored) > MAX_LISTED else ""), "unknown-column"))
+    for note in notes[:MAX_LISTED]:
+        table.warnings.append(Problem("warning", source, "", note, "unknown-column"))
     return table
 
 
@@ -600,5 +603,5 @@ def row_answers(table: Table, row: TableRow) -> AnswerSet:
         name_col = by_loc.get(("company", "company_name"))
         where = f"{where_row} {name_col.letter}列（company_name）" if name_col else where_row
         message = "企业名称为空：每行应填写一家企业的名称" if name_col else "表格中没有企业名称（company_name）列"
-        result.problems.append(Problem("error", where, "company_name", message))
+        result.problems.append(Problem("error", where, "company_name", message, "missing-name"))
     return result

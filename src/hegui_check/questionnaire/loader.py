@@ -86,7 +86,7 @@ def _translate(err: Any, fld: str) -> str:
     if kind == "extra_forbidden":
         return "不认识的字段（拼写错误？允许的字段见 docs/questionnaire-format.md）"
     if kind in ("literal_error", "enum"):
-        return f"取值“{err.get('input')}”不允许，应为 {ctx.get('expected', '')}"
+        return f"取值“{shorten(err.get('input'))}”不允许，应为 {ctx.get('expected', '')}"
     if kind == "string_type":
         return f"应为文本，实际是 {type(err.get('input')).__name__}（版本号等请加引号）"
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -106,8 +106,8 @@ def _translate(err: Any, fld: str) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"超出允许范围：{err.get('msg')}"
     if kind == "value_error":
-        return str(err.get("msg", "")).removeprefix("Value error, ")
-    return str(err.get("msg"))
+        return shorten(str(err.get("msg", "")).removeprefix("Value error, "), 300)
+    return shorten(str(err.get("msg")), 300)
 
 
 def _load_model(path: Path, model: type[BaseModel], problems: list[str]) -> tuple[Any, Located] | None:
