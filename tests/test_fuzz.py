@@ -158,7 +158,7 @@ RAW_YAML = st.one_of(
     st.text(max_size=300),
     st.lists(st.sampled_from(["answers:", "  alpha.red: yes", "a: &a [1, 2]", "b: [*a, *a, *a]", "- x", "{", "]",
                               "company: {company_name: 甲}", "hegui_check: true", "date: 2026-02-30", "  - *a",
-                              "? [a]", ": x", "!!binary AAAA", "\t", "'", "%YAML 1.1", "---", "...", "a: " + "[" * 30]),
+                              "? [a]", ": x", "!!binary AAAA", '{"a": "\\ud800"}', '"\\udfff"', "\t", "'", "%YAML 1.1", "---", "...", "a: " + "[" * 30]),
              max_size=20).map("\n".join),
 )
 

@@ -619,3 +619,11 @@ def test_every_limit_is_documented_in_the_readme() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     names = [n for n in dir(limits) if n.startswith("MAX_")]
     assert names and [n for n in names if f"`{n}`" not in readme] == []
+
+
+def test_a_lone_surrogate_escape_in_json_is_a_located_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text('{"hegui_check": 1,\n "company": {"company_name": "\\ud800"}}', encoding="utf-8")
+    with pytest.raises(HeguiCheckError) as info:
+        load_answers(path, MINI)
+    assert "第 2 行" in str(info.value) and info.value.code == "bad-value"

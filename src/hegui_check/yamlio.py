@@ -235,6 +235,24 @@ def _json_int(text: str) -> Any:
     return text if len(text.lstrip("-")) > MAX_INT_DIGITS else int(text)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
 def parse_json(text: str) -> Located:
     """Parse JSON within the limits: nesting depth checked before parsing, a key twice in one object is an
     error naming both lines, integers longer than MAX_INT_DIGITS stay text for the caller to judge."""
@@ -261,6 +279,11 @@ def parse_json(text: str) -> Located:
         raise DocumentError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}", "malformed", exc.lineno) from None
     except (ValueError, RecursionError) as exc:
         raise DocumentError(f"JSON 格式错误：{shorten(str(exc))}", "malformed") from None
+    if _has_surrogate(data):  # "\ud800" is valid JSON but no text: nothing could write it out again
+        m = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+        line = text.count("\n", 0, m.start()) + 1 if m else None
+        raise DocumentError(f"第 {line or 1} 行：文字中有不成对的 UTF-16 代理字符（\\ud800–\\udfff），不是有效的文字",
+                            "bad-value", line)
     for m in _JSON_STRING.finditer(text):
         if len(m.group(0)) > MAX_STRING_CHARS + 2:
             line = text.count("\n", 0, m.start()) + 1
