@@ -281,9 +281,9 @@ def parse_json(text: str) -> Located:
         raise DocumentError(f"JSON 格式错误：{shorten(str(exc))}", "malformed") from None
     if _has_surrogate(data):  # "\ud800" is valid JSON but no text: nothing could write it out again
         found = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
-        line = text.count("\n", 0, found.start()) + 1 if found else None
-        raise DocumentError(f"第 {line or 1} 行：文字中有不成对的 UTF-16 代理字符（\\ud800–\\udfff），不是有效的文字",
-                            "bad-value", line)
+        at = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise DocumentError(f"第 {at} 行：文字中有不成对的 UTF-16 代理字符（\\ud800–\\udfff），不是有效的文字",
+                            "bad-value", at)
     for m in _JSON_STRING.finditer(text):
         if len(m.group(0)) > MAX_STRING_CHARS + 2:
             line = text.count("\n", 0, m.start()) + 1
