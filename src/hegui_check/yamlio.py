@@ -68,6 +68,16 @@ class Located:
     def __init__(self, data: Any, root: yaml.Node | None):
         self.data = data
         self._root = root
+        self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}  # per mapping: key -> (key, value)
+
+    def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        entries = self._keys.get(id(node))
+        if entries is None:  # built once per mapping, so thousands of problems stay linear
+            entries = {}
+            for k, v in node.value:
+                entries.setdefault(str(k.value), (k, v))
+            self._keys[id(node)] = entries
+        return entries
 
     def line(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node reachable along ``loc`` (keys and list indexes)."""
@@ -75,13 +85,10 @@ class Located:
         best = node.start_mark.line + 1 if node is not None else None
         for key in loc:
             if isinstance(node, yaml.MappingNode):
-                nxt = None
-                for k, v in node.value:
-                    if str(k.value) == str(key):
-                        nxt = v
-                        best = k.start_mark.line + 1
-                        break
-                node = nxt
+                found = self._entries(node).get(str(key))
+                if found is not None:
+                    best = found[0].start_mark.line + 1
+                node = found[1] if found is not None else None
             elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
                 node = node.value[key]
                 best = node.start_mark.line + 1
