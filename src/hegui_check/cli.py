@@ -283,7 +283,7 @@ def check(
         saved = interview.answers if interview is not None else data
         done, total = progress_summary(q, saved, selected)
         _console(stderr=True).print(
-            f"\n已中断。已保存的答案（{done}/{total} 题）在 {path}。\n继续填写：hegui-check check --resume {path}"
+            f"\n已中断。已保存的答案（{done}/{total} 题）在 {safe_text(path)}。\n继续填写：hegui-check check --resume {safe_text(path)}"
         )
         raise typer.Exit(130) from None
     out.print(f"\n[green]问卷已完成[/green]，答案保存在 {safe_text(path)}。")
