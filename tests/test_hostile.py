@@ -114,7 +114,7 @@ def test_a_duplicate_key_is_an_error_naming_both_lines(tmp_path: Path, text: str
     path.write_text(text, encoding="utf-8")
     with pytest.raises(HeguiCheckError) as info:
         load_answers(path, MINI)
-    assert info.value.code == "duplicate-key"
+    assert info.value.code == "duplicate-key" and info.value.where == f"{path}:{lines[1]}"
     assert f"第 {lines[1]} 行" in str(info.value) and f"第 {lines[0]} 行" in str(info.value)
 
 
@@ -262,7 +262,7 @@ def test_an_unclosed_csv_quote_names_the_row_where_it_opened(tmp_path: Path) -> 
     path.write_text('company_name,alpha.red\n甲,yes\n"乙,no\n丙,yes\n丁,no\n', encoding="utf-8")
     with pytest.raises(SpreadsheetError) as info:
         read_table(path, MINI)
-    assert "第 3 行" in str(info.value) and "引号" in str(info.value)
+    assert "第 3 行" in str(info.value) and "引号" in str(info.value) and info.value.where == str(path)
 
 
 def test_a_quote_that_swallows_rows_names_the_row_where_it_opened(tmp_path: Path) -> None:

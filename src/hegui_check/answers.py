@@ -471,7 +471,9 @@ def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
         mtime = dt.date.fromtimestamp(path.stat().st_mtime)
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         code = exc.code if isinstance(exc, DocumentError) else "unreadable"
-        raise AnswersError(f"{path}: {read_error(exc, '答题文件')}", code=code) from None
+        line = exc.line if isinstance(exc, DocumentError) else None
+        raise AnswersError(f"{path}: {read_error(exc, '答题文件')}", code=code,
+                           where=f"{path}:{line}" if line else str(path)) from None
     result = parse_answers(doc.data, q, str(path), doc.line)
     result.file_date = mtime
     if isinstance(doc.data, dict) and "hegui_check" not in doc.data:

@@ -36,14 +36,18 @@ CODES = {
 
 
 class HeguiCheckError(Exception):
-    """Base class: a problem the user can fix, with a one-line message in Chinese and a stable code."""
+    """Base class: a problem the user can fix, with a one-line message in Chinese (the reason, naming the
+    place), a stable ``code`` and, where known, the place alone in ``where`` ("file:line", "file 第N行")."""
 
     code = "failed"
+    where: str | None = None
 
-    def __init__(self, message: str, *, code: str | None = None):
+    def __init__(self, message: str, *, code: str | None = None, where: str | None = None):
         super().__init__(message)
         if code is not None:
             self.code = code
+        if where is not None:
+            self.where = where
 
 
 class QuestionnaireError(HeguiCheckError):

@@ -135,9 +135,19 @@ def read_table(path: Path, q: Questionnaire) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in _RESAVE:
-        raise SpreadsheetError(f"{path}: 不支持{_RESAVE[suffix]}，请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试")
+        raise SpreadsheetError(f"{path}: 不支持{_RESAVE[suffix]}，请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试",
+                               code="unsupported-format", where=str(path))
     if suffix not in SPREADSHEET_SUFFIXES:
-        raise SpreadsheetError(f"{path}: 不认识的表格格式“{path.suffix or '无扩展名'}”，请使用 .xlsx 或 .csv 文件")
+        raise SpreadsheetError(f"{path}: 不认识的表格格式“{path.suffix or '无扩展名'}”，请使用 .xlsx 或 .csv 文件",
+                               code="unsupported-format", where=str(path))
+    try:
+        return _read(path, q, suffix)
+    except SpreadsheetError as exc:
+        exc.where = exc.where or str(path)
+        raise
+
+
+def _read(path: Path, q: Questionnaire, suffix: str) -> Table:
     try:
         file_date = dt.date.fromtimestamp(path.stat().st_mtime)
         if path.stat().st_size > MAX_TABLE_BYTES:
