@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import docx
@@ -158,17 +155,3 @@ def test_docx_lawyer_mode(lawyer_assessment) -> None:
     blocks = list(doc.element.body.iterchildren())
     (declaration,) = [p for p in doc.paragraphs if p.text == "声明"]
     assert blocks.index(signature._tbl) > blocks.index(declaration._p)
-
-
-@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")),
-                    reason="LibreOffice (soffice) is not installed")
-def test_docx_converts_to_pdf_with_libreoffice(demo_assessment, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice
-    src = tmp_path / "report.docx"
-    src.write_bytes(render_docx(demo_assessment))
-    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
-                   check=True, timeout=180, capture_output=True)
-    pdf = tmp_path / "report.pdf"
-    assert pdf.exists() and pdf.stat().st_size > 10_000

@@ -32,7 +32,8 @@ def worst_case_steps(q, path: Path):
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_interview_length_is_reasonable(q, path: Path) -> None:
     _, steps = worst_case_steps(q, path)
-    assert 60 <= len(steps) <= 140
+    checklist = [s for s in steps if s.item is not None]
+    assert 40 <= len(checklist) <= 220  # a full check stays within a half-day on-site review
     modules = {s.key.split(".")[0] for s in steps if s.item is not None}
     assert {"contract", "tax", "labor"} <= modules
 
@@ -56,8 +57,8 @@ def test_each_profile_renders_a_report(q, path: Path) -> None:
     result = assess(q, a)
     html = render(result, Format.html).decode("utf-8")
     assert a.company["company_name"] in html and "整改台账" in html
-    # nothing answered yet: every item is 待核实, so the score is 0 and the light says why
-    assert result.light == "red" and "低于 60 分" in result.light_reason and result.completeness == 0
+    # nothing answered yet: too little to judge (灰灯), and the report says so
+    assert result.light == "grey" and result.completeness == 0 and "暂不评定" in html
 
 
 @pytest.mark.timeout(120)

@@ -15,12 +15,12 @@ import yaml
 from .errors import AnswersError
 from .limits import MAX_INT_DIGITS, MAX_NAME_CHARS, MAX_STRING_CHARS, limit_text, shorten
 from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
+from .vocabulary import MODES as MODES
+from .vocabulary import STATUS_LABELS as STATUS_LABELS
 from .yamlio import DocumentError, atomic_write, read_document, read_error
 
 FORMAT_VERSION = 1
-MODES = {"self": "自评", "lawyer": "律师体检", "association": "协会批量体检"}
 
-STATUS_LABELS = {"yes": "符合", "partial": "部分符合", "no": "不符合", "unknown": "不清楚", "na": "不适用"}
 _STATUS_ALIASES = {
     "yes": "yes", "y": "yes", "符合": "yes", "是": "yes", "true": "yes", "合规": "yes",
     "partial": "partial", "部分符合": "partial", "部分": "partial", "基本符合": "partial",
@@ -90,6 +90,7 @@ class AnswerSet:
     source: str = ""
     problems: list[Problem] = field(default_factory=list)
     file_date: dt.date | None = None  # fallback assessment date (the file's modification date)
+    depth: str = "full"  # quick | full (SPEC §4); a file without `depth:` is a full check
 
     @property
     def errors(self) -> list[Problem]:

@@ -8,10 +8,8 @@ of which loads the questionnaire and imports WeasyPrint once.
 from __future__ import annotations
 
 import contextlib
-import csv
 import glob
 import hashlib
-import io
 import json
 import os
 import re
@@ -24,24 +22,23 @@ from typing import Any
 
 from . import __version__
 from .answers import AnswerSet, Problem, load_answers
-from .cells import append_row, csv_row
+from .batch_outputs import BATCH_STEMS, SUMMARY_STEM
 from .errors import HeguiCheckError, OutputExistsError
 from .industry import IndustryAccumulator
 from .limits import shorten
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
-from .scoring import RISKS, Assessment, assess
+from .scoring import Assessment, assess
 from .yamlio import atomic_write
 
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
 MANIFEST = ".hegui-batch.jsonl"
-SUMMARY_CSV = "summary.csv"
-SUMMARY_XLSX = "summary.xlsx"
-INDUSTRY_STEM = "industry-report"
-BATCH_OUTPUTS = (SUMMARY_XLSX, SUMMARY_CSV, f"{INDUSTRY_STEM}.html", f"{INDUSTRY_STEM}.json", f"{INDUSTRY_STEM}.pdf")
+# the batch's own files: the summary and the (named or anonymised) industry report
+BATCH_OUTPUTS = tuple(f"{stem}.{ext}" for stem in BATCH_STEMS
+                      for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf")))
 # company file names never take these stems, so no company's report replaces the batch's own files
-RESERVED_STEMS = {"summary", INDUSTRY_STEM}
+RESERVED_STEMS = set(BATCH_STEMS)
 NAME_BYTES = 120  # a company's file name stem in UTF-8 bytes: with suffix and temp-file prefix well under 255
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -272,7 +269,7 @@ def _read_manifest(outdir: Path) -> Manifest:
     return manifest
 
 
-def _append_manifest(outdir: str | Path, entry: dict[str, Any]) -> None:
+def append_manifest(outdir: str | Path, entry: dict[str, Any]) -> None:
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     with open(Path(outdir) / MANIFEST, "a", encoding="utf-8") as fh:
         fh.write(line)
@@ -285,10 +282,10 @@ def _record_done(outdir: str, name: str, fingerprint: str, outputs: Sequence[str
 
     Workers call this themselves, so a batch killed at any moment has recorded every report already on
     disk (one short line per append, so concurrent workers do not interleave)."""
-    _append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]})
+    append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]})
 
 
-def _remove_stale_temp(outdir: Path, names: Iterable[str]) -> None:
+def remove_stale_temp(outdir: Path, names: Iterable[str]) -> None:
     """Remove the half-written temp files a killed run left for the files this run is about to write —
     only those: the folder's other files are not the batch's to delete."""
     for name in names:
@@ -321,7 +318,7 @@ def _render_job(job: AnswerSet | str, outputs: dict[str, str], options: RenderOp
             written.append(Path(path).name)
     except BaseException:
         if written:  # so that a later run may replace them
-            _append_manifest(done[0], {"files": written})
+            append_manifest(done[0], {"files": written})
         raise
     _record_done(*done, outputs=list(outputs.values()))
     return list(outputs.values())
@@ -424,7 +421,7 @@ def run_batch(
         record.outputs = list(outputs.values())
         job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
         todo.append((len(records) - 1, name, job, outputs, fingerprint))
-    _remove_stale_temp(outdir, manifest.files | {Path(p).name for job in todo for p in job[3].values()})
+    remove_stale_temp(outdir, manifest.files | {Path(p).name for job in todo for p in job[3].values()})
 
     total = len(todo)
     finished = 0
@@ -490,101 +487,3 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
     except AttributeError:  # macOS, Windows
         return max(1, os.cpu_count() or 1)
-
-
-# ---------------------------------------------------------------------------------------------
-# summary
-
-
-def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[list[str], list[list[Any]]]:
-    modules = [m for m in q.modules if m.scored_items]
-    header = ["企业名称", "统一社会信用代码", "行业", "地区", "用工人数", "总分", "灯色", "完整度",
-              *(f"问题项_{r}" for r in RISKS), "红线问题", *(f"{m.title}得分" for m in modules),
-              "来源文件", "行号", "状态", "问题", "报告文件"]
-    labels = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
-    industries: dict[Any, str] = (
-        {o.value: o.label for o in q.profile_by_id["industry"].options} if "industry" in q.profile_by_id else {}
-    )
-    rows = []
-    for r in records:
-        c = r.company
-        rows.append([
-            c.get("company_name") or r.name, c.get("uscc") or "", industries.get(c.get("industry"), c.get("industry") or ""),
-            c.get("region") or "", c.get("employees", ""), r.score if r.score is not None else "",
-            labels.get(r.light or "", ""), r.completeness if r.completeness is not None else "",
-            *(r.counts.get(risk, 0) if r.counts else "" for risk in RISKS), "、".join(r.red_lines),
-            *(("" if r.module_scores.get(m.module) is None else r.module_scores[m.module]) for m in modules),
-            r.source, r.row or "", r.status, "\n".join(map(str, r.problems)), "\n".join(Path(p).name for p in r.outputs),
-        ])
-    return header, rows
-
-
-def write_summary(records: list[CompanyRecord], q: Questionnaire, outdir: Path) -> list[Path]:
-    header, rows = summary_rows(records, q)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(csv_row(header))
-    writer.writerows(csv_row(row) for row in rows)
-    csv_path = outdir / SUMMARY_CSV
-    atomic_write(csv_path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    append_row(ws, header)
-    for row in rows:
-        append_row(ws, row)
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="0D47A1")
-        cell.fill = PatternFill("solid", fgColor="E3F2FD")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = ws.dimensions
-    ws.column_dimensions["A"].width = 30
-    xlsx_path = outdir / SUMMARY_XLSX
-    out = io.BytesIO()
-    wb.save(out)
-    atomic_write(xlsx_path, out.getvalue())
-    return [xlsx_path, csv_path]
-
-
-def write_batch_outputs(result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format], *,
-                        anonymize: bool = False) -> list[Path]:
-    """The summary (XLSX, CSV) and the industry report (HTML, JSON, and PDF when PDFs were asked for).
-
-    Each file is written on its own: one that fails becomes a file problem of ``result`` and the others
-    are still written. Every file written is recorded in the manifest, so a later run may replace it."""
-    from .render.industry_report import render_industry_html, render_industry_json
-
-    written: list[Path] = []
-
-    def attempt(names: Sequence[str], make: Callable[[], list[Path] | None], severity: str = "error") -> None:
-        try:
-            paths = make() or [outdir / n for n in names]
-        except Exception as exc:  # noqa: BLE001 - one output that fails never costs the others
-            problem = failure_problem(str(outdir / names[0]), exc, "写入失败")
-            result.file_problems.append(Problem("warning", problem.where, problem.field, problem.message, problem.code)
-                                        if severity == "warning" else problem)
-            return
-        written.extend(paths)
-        with contextlib.suppress(OSError):
-            _append_manifest(outdir, {"files": [p.name for p in paths]})
-
-    _remove_stale_temp(outdir, BATCH_OUTPUTS)
-    attempt([SUMMARY_XLSX, SUMMARY_CSV], lambda: write_summary(result.records, q, outdir))
-    summary = result.industry.summary(anonymize=anonymize)
-    html = render_industry_html(summary, "行业合规体检画像报告")
-    attempt([f"{INDUSTRY_STEM}.html"], lambda: atomic_write(outdir / f"{INDUSTRY_STEM}.html", html))
-    attempt([f"{INDUSTRY_STEM}.json"],
-            lambda: atomic_write(outdir / f"{INDUSTRY_STEM}.json", render_industry_json(summary)))
-    if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
-        def pdf() -> None:
-            from .render.pdf import html_to_pdf
-
-            atomic_write(outdir / f"{INDUSTRY_STEM}.pdf", html_to_pdf(html))
-
-        attempt([f"{INDUSTRY_STEM}.pdf"], pdf, "warning")  # e.g. WeasyPrint's system libraries missing
-    return written

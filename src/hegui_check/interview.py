@@ -26,11 +26,12 @@ from .answers import (
 )
 from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
 from .render.context import answer_label
+from .scoring import applicability
+from .vocabulary import STATUS_ORDER
 
 BACK = "__back__"
 HELP = "__help__"
 NOTE = "__note__"
-STATUS_ORDER = ("yes", "partial", "no", "unknown", "na")
 NOTE_AFTER = {"partial", "no", "unknown"}
 
 
@@ -101,16 +102,11 @@ def pending_steps(q: Questionnaire, a: AnswerSet, modules: set[str] | None = Non
     for pq in q.profile:
         if pq.condition is None or pq.condition.evaluate(env):
             steps.append(Step(pq.id, profile=pq))
+    asked = applicability(q, a).asked
     for module in q.modules:
         if modules is not None and module.module not in modules:
             continue
-        on = module.condition is None or module.condition.evaluate(env)
-        for item in module.items:
-            if on and (item.condition is None or item.condition.evaluate(env)):
-                steps.append(Step(item.id, item=item))
-                ans = a.answers.get(item.id)
-                if ans is not None and ans.value is not None:
-                    env[item.id] = ans.value
+        steps.extend(Step(item.id, item=item) for item in module.items if item.id in asked)
     return steps
 
 

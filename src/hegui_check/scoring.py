@@ -10,14 +10,99 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .answers import Answer, AnswerSet, Problem, to_document
-from .questionnaire import RISK_ORDER, Item, ItemType, Module, Questionnaire
+from .questionnaire import Item, ItemType, Module, Questionnaire
+from .vocabulary import (
+    DEFAULT_DEADLINE_DAYS,
+    GREEN_FROM,
+    GREY_BELOW_COMPLETENESS,
+    HIGH,
+    RED_BELOW,
+    RED_LINE,
+    RISK_ORDER,
+    RISKS,
+    STATUS_SCORES,
+    Depth,
+)
 
-DEFAULT_DEADLINE_DAYS: dict[str, int] = {"红线": 7, "高": 30, "中": 90, "低": 180}
-STATUS_VALUE = {"yes": 1.0, "partial": 0.5, "no": 0.0, "unknown": 0.0}
-RISKS = ("红线", "高", "中", "低")
+__all__ = ["DEFAULT_DEADLINE_DAYS", "RISKS", "Applicability", "Assessment", "ItemResult", "LightRule",
+           "ModuleResult", "applicability", "assess", "item_value"]
 
-State = Literal["scored", "na", "inapplicable", "unscored"]
+# scored: counts; na: answered 不适用; inapplicable: its condition is false; unscored: gate/text question;
+# not_examined: applies, but a quick check did not ask it (never called compliant).
+State = Literal["scored", "na", "inapplicable", "unscored", "not_examined"]
 Verdict = Literal["yes", "partial", "no", "unknown"]
+LightCode = Literal["red_line_no", "score_below_red", "red_line_open", "high_no", "score_below_green",
+                    "incomplete", "all_clear", "nothing_applicable"]
+
+
+@dataclass(frozen=True)
+class LightRule:
+    """One rule that set the light (SPEC §5), as data; renderers word it (render/wording.py)."""
+
+    code: LightCode
+    items: tuple[str, ...] = ()  # item ids the rule is about
+    score: float | None = None  # the unrounded overall score, for score rules
+    threshold: float | None = None
+
+
+@dataclass(frozen=True)
+class Applicability:
+    """Which questions apply to one firm (SPEC §3 conditions, §2 depth): the one home of this rule.
+
+    ``items`` maps every item id to True/False (its module and item conditions over profile facts and
+    earlier answers); ``asked`` is the subset a check of ``depth`` asks: all applicable items at full
+    depth, at quick depth the applicable 红线 and key items plus the gate questions they depend on.
+    ``switched_off`` names the modules turned off only because a profile fact they need is missing.
+    """
+
+    items: dict[str, bool]
+    asked: frozenset[str]
+    depth: Depth
+    switched_off: dict[str, tuple[str, ...]]  # module id -> missing profile facts
+
+    def applies(self, item_id: str) -> bool:
+        return self.items.get(item_id, False)
+
+
+def _in_quick(item: Item) -> bool:
+    return item.key or item.risk == RED_LINE
+
+
+def _env_value(item: Item, value: Any) -> Any:
+    """How an answer reads in conditions: a gate answered 不清楚/不适用 counts as not true."""
+    if item.type is ItemType.boolean and not isinstance(value, bool):
+        return None
+    return value
+
+
+def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | None = None) -> Applicability:
+    """Evaluate every condition in library order over profile facts and earlier answers."""
+    depth = Depth(depth or answers.depth)
+    env: dict[str, Any] = answers.profile_env()
+    profile_ids = {pq.id for pq in q.profile}
+    items: dict[str, bool] = {}
+    asked: set[str] = set()
+    switched_off: dict[str, tuple[str, ...]] = {}
+    for module in q.modules:
+        module_on = module.condition is None or module.condition.evaluate(env)
+        if not module_on and module.condition is not None:
+            missing = tuple(n for n in module.condition.names if n in profile_ids and env.get(n) is None)
+            if missing:
+                switched_off[module.module] = missing
+        quick_needs: set[str] = set()
+        if depth is Depth.quick:
+            for item in module.items:
+                if _in_quick(item) and item.condition is not None:
+                    quick_needs.update(item.condition.names)
+        for item in module.items:
+            on = module_on and (item.condition is None or item.condition.evaluate(env))
+            items[item.id] = on
+            if on and (depth is Depth.full or _in_quick(item) or item.id in quick_needs):
+                asked.add(item.id)
+            ans = answers.answers.get(item.id)
+            if on and ans is not None and ans.value is not None:
+                env[item.id] = _env_value(item, ans.value)
+    return Applicability(items, frozenset(asked), depth, switched_off)
 
 
 @dataclass(frozen=True)
@@ -76,13 +161,20 @@ class Assessment:
     items: tuple[ItemResult, ...]
     modules: tuple[ModuleResult, ...]
     overall: float | None
-    light: Literal["green", "yellow", "red"]
-    light_reason: str
+    light: Literal["green", "yellow", "red", "grey"]
+    light_rules: tuple[LightRule, ...]
     completeness: float
     findings: tuple[ItemResult, ...]
     report_number: str
     deadline_days: Mapping[str, int]
     problems: tuple[Problem, ...] = field(default=())
+    depth: Depth = Depth.full
+    switched_off: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def not_examined(self) -> list[ItemResult]:
+        """Applicable items a quick check did not ask (listed in the report, never called compliant)."""
+        return [r for r in self.items if r.state == "not_examined"]
 
     @property
     def overall_rounded(self) -> float | None:
@@ -112,7 +204,7 @@ def item_value(item: Item, value: Any) -> tuple[float | None, Verdict | None]:
     if value == "na":
         return None, None
     if item.type is ItemType.status:
-        score = STATUS_VALUE[value]
+        score = STATUS_SCORES[value]
     elif item.type is ItemType.choice:
         score = next(o.score or 0.0 for o in item.options if o.value == value)
     elif item.type is ItemType.multi:
@@ -139,49 +231,37 @@ def report_number(answers: AnswerSet, q: Questionnaire) -> str:
     return "HG-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10].upper()
 
 
-def _light(overall: float | None, results: list[ItemResult]) -> tuple[Literal["green", "yellow", "red"], str]:
+def _light(overall: float | None, completeness: float,
+           results: list[ItemResult]) -> tuple[Literal["green", "yellow", "red", "grey"], tuple[LightRule, ...]]:
     scored = [r for r in results if r.state == "scored"]
-    red_no = [r.item.id for r in scored if r.item.risk == "红线" and r.verdict == "no"]
-    red_open = [r.item.id for r in scored if r.item.risk == "红线" and r.verdict in ("partial", "unknown")]
-    high_no = [r.item.id for r in scored if r.item.risk == "高" and r.verdict == "no"]
-    shown = f"{overall:.1f}" if overall is not None else "—"
-
-    def ids(xs: list[str]) -> str:
-        return "、".join(xs[:5]) + ("等" if len(xs) > 5 else "")
-
-    reasons = []
+    red_no = tuple(r.item.id for r in scored if r.item.risk == RED_LINE and r.verdict == "no")
+    red_open = tuple(r.item.id for r in scored if r.item.risk == RED_LINE and r.verdict in ("partial", "unknown"))
+    high_no = tuple(r.item.id for r in scored if r.item.risk == HIGH and r.verdict == "no")
+    if scored and completeness < GREY_BELOW_COMPLETENESS:
+        return "grey", (LightRule("incomplete", score=completeness, threshold=GREY_BELOW_COMPLETENESS),)
+    rules: list[LightRule] = []
     if red_no:
-        reasons.append(f"{len(red_no)} 项红线项目不符合（{ids(red_no)}）")
-    if overall is not None and overall < 60:
-        reasons.append(f"总分 {shown} 低于 60 分")
-    if reasons:
-        return "red", "红灯：" + "；".join(reasons)
+        rules.append(LightRule("red_line_no", red_no))
+    if overall is not None and overall < RED_BELOW:
+        rules.append(LightRule("score_below_red", score=overall, threshold=RED_BELOW))
+    if rules:
+        return "red", tuple(rules)
     if red_open:
-        reasons.append(f"{len(red_open)} 项红线项目部分符合或尚待核实（{ids(red_open)}）")
+        rules.append(LightRule("red_line_open", red_open))
     if high_no:
-        reasons.append(f"{len(high_no)} 项高风险项目不符合（{ids(high_no)}）")
-    if overall is not None and overall < 85:
-        reasons.append(f"总分 {shown} 低于 85 分")
-    if reasons:
-        return "yellow", "黄灯：" + "；".join(reasons)
+        rules.append(LightRule("high_no", high_no))
+    if overall is not None and overall < GREEN_FROM:
+        rules.append(LightRule("score_below_green", score=overall, threshold=GREEN_FROM))
+    if rules:
+        return "yellow", tuple(rules)
     if overall is None:
-        return "green", "绿灯：没有适用于本企业的计分检查项目"
-    return "green", f"绿灯：总分 {shown} 分（不低于 85 分），红线项目全部符合，没有高风险项目不符合"
+        return "green", (LightRule("nothing_applicable"),)
+    return "green", (LightRule("all_clear", score=overall, threshold=GREEN_FROM),)
 
 
 def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
-    """Which items apply, evaluating conditions in library order over facts and earlier answers."""
-    env: dict[str, Any] = answers.profile_env()
-    result: dict[str, bool] = {}
-    for module in q.modules:
-        module_on = module.condition is None or module.condition.evaluate(env)
-        for item in module.items:
-            on = module_on and (item.condition is None or item.condition.evaluate(env))
-            result[item.id] = on
-            ans = answers.answers.get(item.id)
-            if on and ans is not None and ans.value is not None:
-                env[item.id] = ans.value
-    return result
+    """Which items apply (kept for callers that need only this; see ``applicability``)."""
+    return applicability(q, answers, Depth.full).items
 
 
 def assess(
@@ -190,8 +270,10 @@ def assess(
     """Score ``answers`` against ``q`` (SPEC §5)."""
     days = {**DEFAULT_DEADLINE_DAYS, **(deadline_days or {})}
     date = answers.assessment_date
-    applies = applicable_items(q, answers)
+    plan = applicability(q, answers)
+    applies = plan.items
     problems = list(answers.problems)
+    not_applicable_answers = 0
     results: list[ItemResult] = []
     module_results: list[ModuleResult] = []
     for module in q.modules:
@@ -200,12 +282,14 @@ def assess(
             ans = answers.answers.get(item.id)
             if not applies[item.id]:
                 if ans is not None and ans.value not in (None, "na"):
-                    problems.append(Problem("warning", answers.source, item.id,
-                                            "按企业画像本题不适用，答案未计分", "not-applicable"))
+                    not_applicable_answers += 1
                 mod_items.append(ItemResult(item, module, "inapplicable", ans))
                 continue
             if not item.scored:
                 mod_items.append(ItemResult(item, module, "unscored", ans))
+                continue
+            if item.id not in plan.asked and (ans is None or ans.value is None):
+                mod_items.append(ItemResult(item, module, "not_examined", ans))
                 continue
             value, verdict = item_value(item, ans.value if ans else None)
             if value is None:
@@ -218,11 +302,14 @@ def assess(
         module_results.append(ModuleResult(module, tuple(mod_items), weighted_score(mod_items)))
         results.extend(mod_items)
 
+    if not_applicable_answers:
+        problems.append(Problem("warning", answers.source, "",
+                                f"另有 {not_applicable_answers} 个答案对应的题目按企业画像不适用，未计分", "not-applicable"))
     overall = weighted_score(results)
-    light, reason = _light(overall, results)
     scored = [r for r in results if r.state == "scored"]
     answered = sum(1 for r in scored if r.answered)
     completeness = answered / len(scored) if scored else 1.0
+    light, rules = _light(overall, completeness, results)
     order = {m.module: n for n, m in enumerate(q.modules)}
     findings = sorted(
         (r for r in results if r.is_finding),
@@ -236,10 +323,12 @@ def assess(
         modules=tuple(module_results),
         overall=overall,
         light=light,
-        light_reason=reason,
+        light_rules=rules,
         completeness=completeness,
         findings=tuple(findings),
         report_number=report_number(answers, q),
         deadline_days=days,
         problems=tuple(problems),
+        depth=plan.depth,
+        switched_off=plan.switched_off,
     )

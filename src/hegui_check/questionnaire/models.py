@@ -9,10 +9,9 @@ from typing import Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from ..vocabulary import RISK_ORDER as RISK_ORDER
+from ..vocabulary import RISK_WEIGHTS as RISK_WEIGHTS
 from .conditions import Condition
-
-RISK_WEIGHTS: dict[str, int] = {"红线": 10, "高": 5, "中": 3, "低": 1}
-RISK_ORDER: dict[str, int] = {"红线": 0, "高": 1, "中": 2, "低": 3}
 
 ID_PART = r"[a-z][a-z0-9_]*"
 MODULE_RE = re.compile(rf"^{ID_PART}$")

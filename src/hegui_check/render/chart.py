@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..scoring import Assessment
 
+from ..vocabulary import GREEN_FROM, RED_BELOW
+
 GREEN, AMBER, RED, GREY = "#2e7d32", "#f9a825", "#c62828", "#bdbdbd"
 
 
 def bar_colour(score: float) -> str:
-    return GREEN if score >= 85 else AMBER if score >= 60 else RED
+    return GREEN if score >= GREEN_FROM else AMBER if score >= RED_BELOW else RED
 
 
 def module_chart_svg(a: Assessment) -> str:
@@ -26,11 +28,11 @@ def module_chart_svg(a: Assessment) -> str:
         f'viewBox="0 0 {width} {height}" role="img" aria-label="分领域得分" class="chart" '
         f'font-family="HeguiCJK, \'Noto Sans SC\', \'PingFang SC\', \'Microsoft YaHei\', sans-serif">',
     ]
-    for tick in (0, 60, 85, 100):
+    for tick in (0, RED_BELOW, GREEN_FROM, 100):
         x = label_w + bar_w * tick / 100
         parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" stroke="#9e9e9e" '
                      f'stroke-width="0.6" stroke-dasharray="{"none" if tick in (0, 100) else "3,3"}"/>')
-        parts.append(f'<text x="{x:.1f}" y="{top - 10}" font-size="9" text-anchor="middle" fill="#616161">{tick}</text>')
+        parts.append(f'<text x="{x:.1f}" y="{top - 10}" font-size="9" text-anchor="middle" fill="#616161">{tick:g}</text>')
     for n, m in enumerate(rows):
         y = top + n * row_h
         parts.append(f'<text x="{label_w - 8}" y="{y + 14}" font-size="11" text-anchor="end" fill="#212121">'

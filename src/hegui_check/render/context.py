@@ -5,22 +5,25 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from ..answers import MODES, STATUS_LABELS, Answer
-from ..legal import cite, law_title, law_version
+from ..answers import Answer
+from ..legal import CurrencyWarning, basis_lines, law_currency_warnings, law_title, law_version
 from ..questionnaire import Item, ItemType
-from ..scoring import RISKS, Assessment, ItemResult
+from ..scoring import Assessment, ItemResult
+from ..vocabulary import LIGHT_LABELS, MODES, RISKS, STATUS_LABELS, UNANSWERED_LABEL, VERDICT_LABELS
 from .chart import module_chart_svg
+from .templating import letterhead_view
+from .wording import light_reason
 
 if TYPE_CHECKING:
     from ..letterhead import Letterhead
 
-LIGHT_LABELS = {"green": "绿灯", "yellow": "黄灯", "red": "红灯"}
 LIGHT_MEANING = {
     "green": "整体合规状况良好，按建议持续改进即可。",
     "yellow": "存在需要尽快整改的问题，请按整改台账逐项落实。",
     "red": "存在严重合规风险，请立即停止相关行为并优先整改红线项目。",
+    "grey": "回答的题目太少，暂不评定。请补答其余题目（hegui-check check --resume 答题文件）后重新生成报告；"
+            "下列红线项目尚未回答，列为“待核实”，并不表示存在违法行为。",
 }
-VERDICT_LABELS = {"yes": "符合", "partial": "部分符合", "no": "不符合", "unknown": "不清楚/待核实"}
 DISCLAIMER = (
     "本报告依据企业提供的答案和检查清单自动生成，自评结果仅供参考，不构成法律意见。"
     "法律依据以报告所列版本的法律法规为准；具体问题请咨询律师或主管部门。"
@@ -40,7 +43,7 @@ SCORING_METHOD = [
 def answer_label(item: Item, value: Any) -> str:
     """How an answer value reads in the report."""
     if value is None:
-        return "未回答"
+        return UNANSWERED_LABEL
     if value in ("unknown", "na"):
         return STATUS_LABELS[value]
     if item.type is ItemType.status:
@@ -85,8 +88,10 @@ def _answer_view(r: ItemResult) -> dict[str, Any]:
     }
 
 
-def _finding_view(n: int, r: ItemResult) -> dict[str, Any]:
+def _finding_view(n: int, r: ItemResult, date: dt.date | None) -> dict[str, Any]:
+    """A finding as the report shows it, citing the texts in force on the assessment ``date``."""
     item = r.item
+    lines = basis_lines(item.basis, date)
     return {
         "n": n,
         "id": item.id,
@@ -98,13 +103,19 @@ def _finding_view(n: int, r: ItemResult) -> dict[str, Any]:
         "verdict": VERDICT_LABELS.get(r.verdict or "", ""),
         "answer": _answer_view(r),
         "violation": item.violation,
-        "basis": [cite(c) for c in item.basis],
-        "liability": item.liability,
+        "basis": [line.citation for line in lines],
+        "basis_detail": [{"citation": line.citation, "quotes": list(line.quotes)} for line in lines],
+        "liability": item.liability_at(date),
         "remedy": item.remedy,
         "lenient": item.lenient,
         "evidence_hints": list(item.evidence),
         "deadline": _date(r.deadline),
     }
+
+
+def currency_warnings(a: Assessment) -> list[CurrencyWarning]:
+    """Texts that took effect by the assessment date but that the examined items do not cite yet."""
+    return law_currency_warnings([r.item for r in a.items if r.state == "scored"], a.assessment_date)
 
 
 def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[str, Any]:
@@ -117,7 +128,7 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
     if date and info.released and (date - info.released).days > 365:
         age_warning = f"本检查清单发布于 {info.released.isoformat()}，距评估日期已超过一年，法律可能已有修改，请更新 hegui-check。"
     counts = a.finding_counts()
-    findings = [_finding_view(n, r) for n, r in enumerate(a.findings, 1)]
+    findings = [_finding_view(n, r, date) for n, r in enumerate(a.findings, 1)]
     modules = [
         {
             "id": m.module.module,
@@ -152,7 +163,8 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
     laws: dict[str, dict[str, str]] = {}
     for r in a.findings:
         for c in r.item.basis:
-            laws.setdefault(c.law, {"title": law_title(c.law), "version": law_version(c.law)})
+            text = c.at(date).law  # the version actually cited on the assessment date
+            laws.setdefault(text, {"title": law_title(text), "version": law_version(text)})
     assessor = answers.assessor
     mode_label = MODES.get(assessor.mode, assessor.mode)
     return {
@@ -162,6 +174,7 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
         "laws_as_of": info.laws_as_of,
         "released": info.released.isoformat() if info.released else "—",
         "age_warning": age_warning,
+        "law_warnings": [w.message for w in currency_warnings(a)],
         "date": _date(date),
         "company": {
             "name": answers.company.get("company_name") or "（未填写企业名称）",
@@ -178,7 +191,7 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
             "light": a.light,
             "light_label": LIGHT_LABELS[a.light],
             "light_meaning": LIGHT_MEANING[a.light],
-            "reason": a.light_reason,
+            "reason": light_reason(a),
             "completeness": f"{a.completeness * 100:.0f}%",
             "counts": counts,
             "total_findings": len(a.findings),
@@ -202,9 +215,5 @@ def report_context(a: Assessment, letterhead: Letterhead | None = None) -> dict[
         "scoring_method": SCORING_METHOD,
         "problems": [str(p) for p in a.problems],
         "disclaimer": DISCLAIMER,
-        "letterhead": None if letterhead is None else {
-            "organization": letterhead.organization,
-            "contact": letterhead.contact,
-            "logo": letterhead.logo_data_uri(),
-        },
+        "letterhead": letterhead_view(letterhead),
     }

@@ -10,8 +10,10 @@ from markupsafe import Markup
 from ..compare import Comparison
 from ..resources import templates_dir
 from ..scoring import Assessment, ItemResult
-from .context import LIGHT_LABELS, VERDICT_LABELS, answer_label, score_text
+from ..vocabulary import LIGHT_LABELS, VERDICT_LABELS
+from .context import answer_label, score_text
 from .templating import html_env, md_env
+from .wording import light_reason
 
 
 def _side(a: Assessment) -> dict[str, Any]:
@@ -20,7 +22,7 @@ def _side(a: Assessment) -> dict[str, Any]:
         "score": score_text(a.overall_rounded),
         "light": a.light,
         "light_label": LIGHT_LABELS[a.light],
-        "reason": a.light_reason,
+        "reason": light_reason(a),
         "findings": len(a.findings),
         "counts": a.finding_counts(),
         "report_number": a.report_number,

@@ -29,6 +29,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from ..vocabulary import LIGHT_COLOURS, RISK_COLOURS
 from .context import report_context
 
 if TYPE_CHECKING:
@@ -44,10 +45,8 @@ HEADING_FONT_EA = "Microsoft YaHei"  # 微软雅黑
 HEADING_FONT_LATIN = "Arial"
 HEADER_TEXT = "企业合规体检报告 · 保密"
 
-LIGHT_COLORS = {"green": RGBColor(0x1E, 0x7D, 0x32), "yellow": RGBColor(0xB2, 0x6A, 0x00),
-                "red": RGBColor(0xC6, 0x28, 0x28)}
-RISK_COLORS = {"红线": RGBColor(0xC6, 0x28, 0x28), "高": RGBColor(0xD8, 0x4A, 0x1B),
-               "中": RGBColor(0xB2, 0x6A, 0x00), "低": RGBColor(0x45, 0x5A, 0x64)}
+LIGHT_COLORS = {light: RGBColor.from_string(colour.lstrip("#").upper()) for light, colour in LIGHT_COLOURS.items()}
+RISK_COLORS = {risk: RGBColor.from_string(colour.lstrip("#").upper()) for risk, colour in RISK_COLOURS.items()}
 MUTED = RGBColor(0x60, 0x60, 0x60)
 HEADING_COLOR = RGBColor(0x1F, 0x3A, 0x5F)
 TH_FILL = "E8EDF3"  # header-cell shading (fixed value)
@@ -288,8 +287,8 @@ def _cover(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     _run(verdict, overall["light_label"], bold=True, color=LIGHT_COLORS.get(overall["light"]))
     _run(verdict, f"　总分 {overall['score']}")
 
-    if ctx["age_warning"]:
-        warning = _para(doc, ctx["age_warning"], bold=True, color=LIGHT_COLORS["yellow"])
+    for text in ([ctx["age_warning"]] if ctx["age_warning"] else []) + ctx["law_warnings"]:
+        warning = _para(doc, text, bold=True, color=LIGHT_COLORS["yellow"])
         warning.paragraph_format.space_before = Pt(12)
     doc.add_page_break()
 
@@ -374,11 +373,13 @@ def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
             _cell_line(reply, "查见材料：" + "；".join(answer["evidence"]), size=SMALL)
 
         basis = cells["法律依据"]
-        for i, cite in enumerate(f["basis"] or ["—"]):
-            if i == 0:
-                _run(basis.paragraphs[0], cite)
-            else:
-                _cell_line(basis, cite)
+        if not f["basis_detail"]:
+            _run(basis.paragraphs[0], "—")
+        for i, line in enumerate(f["basis_detail"]):
+            paragraph = basis.paragraphs[0] if i == 0 else _cell_line(basis, "")
+            _run(paragraph, line["citation"])
+            if line["quotes"]:
+                _run(paragraph, "：" + "；".join(f"“{q}”" for q in line["quotes"]), color=MUTED)
 
         if f["evidence_hints"]:
             _cell_line(cells["合规建议"], "佐证材料：" + "、".join(f["evidence_hints"]), size=SMALL, color=MUTED)

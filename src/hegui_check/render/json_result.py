@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..legal import cite
+from ..legal import basis_lines, cited_at
+from .context import currency_warnings
+from .wording import light_reason
 
 if TYPE_CHECKING:
-    from ..scoring import Assessment
+    from ..scoring import Assessment, ItemResult
 
 
 def _plain(value: Any) -> Any:
@@ -17,8 +19,18 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _basis_detail(r: ItemResult, a: Assessment) -> list[dict[str, Any]]:
+    """Each text cited on the assessment date: which text (e.g. 商标法-2027), where, and the quote."""
+    out = []
+    for c in cited_at(r.item.basis, a.assessment_date):
+        out.append({"law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item,
+                    "quote": c.quote})
+    return out
+
+
 def result_dict(a: Assessment) -> dict[str, Any]:
     answers = a.answers
+    date = a.assessment_date
     company = {k: v for k, v in answers.company.items()}
     return {
         "format": "hegui-check-result/1",
@@ -37,7 +49,8 @@ def result_dict(a: Assessment) -> dict[str, Any]:
         "overall": {
             "score": a.overall_rounded,
             "light": a.light,
-            "light_reason": a.light_reason,
+            "light_reason": light_reason(a),
+            "light_rules": [{"code": r.code, "items": list(r.items)} for r in a.light_rules],
             "completeness": round(a.completeness, 4),
             "findings_by_risk": a.finding_counts(),
         },
@@ -61,11 +74,18 @@ def result_dict(a: Assessment) -> dict[str, Any]:
                 "answer": _plain(r.answer.value) if r.answer and r.answer.value is not None else None,
                 "value": r.value,
                 "note": r.answer.note if r.answer else None,
-                "basis": [cite(c, full=False) for c in r.item.basis],
+                "basis": [line.short for line in basis_lines(r.item.basis, date)],
+                "basis_detail": _basis_detail(r, a),
+                "liability": r.item.liability_at(date),
                 "remedy": r.item.remedy,
                 "deadline": r.deadline.isoformat() if r.deadline else None,
             }
             for r in a.findings
+        ],
+        "law_currency_warnings": [
+            {"law": w.law, "in_force": w.in_force, "effective": w.effective.isoformat() if w.effective else None,
+             "items": list(w.items), "message": w.message}
+            for w in currency_warnings(a)
         ],
         "problems": [p.as_dict() for p in a.problems],
     }

@@ -1,0 +1,81 @@
+"""What a batch writes besides the companies' own reports: summary.xlsx / summary.csv and the industry
+report (HTML, JSON and, with PDF output, PDF). Named and anonymised industry reports have different file
+names, so one never replaces the other."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .render import Format, RenderOptions
+from .yamlio import atomic_write
+
+if TYPE_CHECKING:
+    from .batch import BatchResult
+    from .questionnaire import Questionnaire
+
+SUMMARY_STEM = "summary"
+INDUSTRY_STEM = "industry-report"
+ANONYMOUS_SUFFIX = "-anonymous"
+BATCH_STEMS = (SUMMARY_STEM, INDUSTRY_STEM, INDUSTRY_STEM + ANONYMOUS_SUFFIX)  # never a company's file name
+
+
+def industry_stem(anonymize: bool) -> str:
+    return INDUSTRY_STEM + (ANONYMOUS_SUFFIX if anonymize else "")
+
+
+def write_batch_outputs(result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format],
+                        options: RenderOptions, *, anonymize: bool = False,
+                        date: dt.date | None = None) -> tuple[list[Path], list[str]]:
+    """Write the summary and the industry report; returns (paths written, notes for the user).
+
+    Each file is written on its own: one that fails becomes a file problem of ``result`` and the others
+    are still written. Every file written is recorded in the batch's manifest, so a later run of the same
+    batch may replace it (and no other file)."""
+    from .batch import append_manifest, failure_problem, remove_stale_temp
+    from .render.industry_report import render_industry_html, render_industry_json
+    from .render.summary import render_summary_csv, render_summary_xlsx
+
+    written: list[Path] = []
+    notes: list[str] = []
+
+    def attempt(name: str, make: Callable[[], bytes | str], severity: str = "error") -> None:
+        path = outdir / name
+        try:
+            atomic_write(path, make())
+        except Exception as exc:  # noqa: BLE001 - one output that fails never costs the others
+            problem = failure_problem(str(path), exc, "写入失败")
+            if severity == "warning":
+                notes.append(f"{name} 未生成：{problem.message}")
+            else:
+                result.file_problems.append(problem)
+            return
+        written.append(path)
+        with contextlib.suppress(OSError):
+            append_manifest(outdir, {"files": [name]})
+
+    stem = industry_stem(anonymize)
+    remove_stale_temp(outdir, [f"{SUMMARY_STEM}.xlsx", f"{SUMMARY_STEM}.csv", f"{stem}.html", f"{stem}.json",
+                               f"{stem}.pdf"])
+    attempt(f"{SUMMARY_STEM}.xlsx", lambda: render_summary_xlsx(result.records, q))
+    attempt(f"{SUMMARY_STEM}.csv", lambda: render_summary_csv(result.records, q))
+    organization = options.letterhead.organization if options.letterhead else ""
+    summary = result.industry.summary(anonymize=anonymize, organization=organization, date=date)
+    html = render_industry_html(summary, options)
+    attempt(f"{stem}.html", lambda: html)
+    attempt(f"{stem}.json", lambda: render_industry_json(summary))
+    if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
+        def pdf() -> bytes:
+            from .render.pdf import html_to_pdf
+
+            return html_to_pdf(html)
+
+        attempt(f"{stem}.pdf", pdf, "warning")  # e.g. WeasyPrint's system libraries missing
+    if result.industry.duplicates:
+        names = "、".join(dict.fromkeys(name for _, name in result.industry.duplicates[:5]))
+        more = "等" if len(result.industry.duplicates) > 5 else ""
+        notes.append(f"{len(result.industry.duplicates)} 家企业重复出现（{names}{more}），行业统计中每家只计一次（按最后一次）")
+    return written, notes
