@@ -216,7 +216,7 @@ def test_a_profile_value_that_does_not_parse_names_the_modules_it_switches_off(m
     path = _write(tmp_path, "hegui_check: 1\ncompany: {company_name: 甲, industry: retail, employees: 三十}\n")
     a = load_answers(path, mini)
     (error,) = a.errors
-    assert error.where == f"{path}:2" and error.field == "company.employees" and error.code == "profile_invalid"
+    assert error.where == f"{path}:2" and error.field == "company.employees" and error.code == "profile-invalid"
     assert "三十" in error.message and "阿拉伯数字" in error.message and "乙模块" in error.message
 
 
@@ -226,7 +226,7 @@ def test_a_missing_profile_value_that_gates_a_module_is_a_warning(mini) -> None:
     a = parse_answers({"company": {"company_name": "甲", "industry": "retail"},
                        "answers": {"alpha.red": "yes"}}, mini, "f.yaml")
     assert a.errors == []
-    (warning,) = [p for p in a.problems if p.code == "profile_missing"]
+    (warning,) = [p for p in a.problems if p.code == "profile-missing"]
     assert warning.field == "company.employees" and "乙模块" in warning.message
     result = assess(mini, a)
     assert result.switched_off == {"beta": ("employees",)}

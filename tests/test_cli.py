@@ -353,7 +353,7 @@ def test_list_shows_counts_by_depth() -> None:
 
 
 GOOD_COMPLETE = """hegui_check: 1
-company: {company_name: 甲公司, uscc: "", entity_type: company, industry: footwear, employees: 12}
+company: {company_name: 甲公司, uscc: "", entity_type: company, industry: footwear, employees: 12, region: 温州}
 facts: {sells_online: false}
 assessor: {date: 2026-11-21}
 answers:

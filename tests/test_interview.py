@@ -245,7 +245,7 @@ COUNTER = re.compile(r"^\[(\d+)/(\d+) · 总 (\d+)/(\d+)\] (.*)$", re.S)
 
 def _mini_answers(answers: dict | None = None, **facts) -> object:
     raw = {"company": {"company_name": "瓯江鞋业有限公司", "uscc": "", "entity_type": "company", "industry": "footwear",
-                       "employees": 12}, "facts": {"sells_online": False, **facts},
+                       "region": "温州", "employees": 12}, "facts": {"sells_online": False, **facts},
            "assessor": {"date": "2026-11-21"}, "answers": answers or {}}
     return parse_answers(raw, MINI, "x.yaml")
 
@@ -311,8 +311,9 @@ def test_full_width_back_numbered_choices_and_ime_characters_on_real_prompts(tmp
               "\r",  # uscc: blank
               "1\r",  # entity_type by number: company
               "2\r",  # industry by number: retail
-              "＜\r",  # employees: full-width back, to industry
-              "\r",  # industry again: Enter keeps retail
+              "\r",  # region: blank
+              "＜\r",  # employees: full-width back, to region
+              "\r",  # region again: Enter keeps it
               "三十\r\x1530\r",  # rejected by the validator, then 30
               "《",  # sells_online: 《 goes back at once, to employees
               "\r",  # employees again: Enter keeps 30
@@ -332,7 +333,7 @@ def test_full_width_back_numbered_choices_and_ime_characters_on_real_prompts(tmp
         result = Interview(MINI, asker, tmp_path / "a.yaml", start_answers(MINI), modules=set()).run()
     assert chunks == []
     assert result.company == {"company_name": "甲", "uscc": "", "entity_type": "company", "industry": "retail",
-                              "employees": 30}
+                              "region": "", "employees": 30}
     assert result.facts == {"sells_online": True}
 
 

@@ -13,11 +13,12 @@ from typing import Any, Literal
 import yaml
 
 from .errors import AnswersError
+from .limits import MAX_INT_DIGITS, MAX_NAME_CHARS, MAX_STRING_CHARS, limit_text, shorten
 from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
 from .vocabulary import DEPTH_LABELS, UNANSWERED_LABEL, Depth
 from .vocabulary import MODES as MODES
 from .vocabulary import STATUS_LABELS as STATUS_LABELS
-from .yamlio import atomic_write, read_document, read_error
+from .yamlio import DocumentError, atomic_write, read_document, read_error
 
 FORMAT_VERSION = 1
 
@@ -39,20 +40,23 @@ Severity = Literal["error", "warning"]
 @dataclass(frozen=True)
 class Problem:
     """One problem found in an answer file or row; ``where`` is "file:line" or "file 第N行" etc.
-    ``code`` lets code decide by kind (e.g. ``profile_missing``) without reading the message."""
+
+    ``code`` is one of errors.CODES ("bad-value", "unknown-id", "duplicate-key", "profile-missing" …): code
+    that acts on problems decides by it, never by the message text."""
 
     severity: Severity
     where: str
     field: str
     message: str
-    code: str = ""
+    code: str = "failed"
 
     def __str__(self) -> str:
         kind = "错误" if self.severity == "error" else "警告"
         return f"{self.where}: {self.field}: {kind}：{self.message}" if self.field else f"{self.where}: {kind}：{self.message}"
 
     def as_dict(self) -> dict[str, str]:
-        return {"severity": self.severity, "where": self.where, "field": self.field, "message": self.message}
+        return {"severity": self.severity, "code": self.code, "where": self.where, "field": self.field,
+                "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -113,9 +117,31 @@ class AnswerSet:
 
 
 def _text(raw: Any) -> str:
-    if isinstance(raw, float) and raw.is_integer():
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) < 1e16:
         raw = int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool) and raw.bit_length() > 4 * MAX_INT_DIGITS:
+        return shorten(raw)
+    if isinstance(raw, (dict, list, tuple, set)):
+        return shorten(raw)
     return str(raw).strip()
+
+
+class Rejection(str):
+    """Why a value was refused (a str, as normalize_value has always returned), with its problem code."""
+
+    code = "bad-value"
+
+
+class LimitRejection(Rejection):
+    code = "limit-exceeded"
+
+
+def _shown(raw: Any) -> str:
+    """A value quoted in a message: never longer than MAX_SHOWN_CHARS."""
+    return shorten(_text(raw))
+
+# Short profile texts (names, region) end up in file names, headers and spreadsheet cells.
+SHORT_TEXT_FIELDS = {"company_name", "region", "uscc"}
 
 
 def _allowed_status() -> str:
@@ -128,7 +154,7 @@ def normalize_status(raw: Any) -> tuple[str | None, str | None]:
     key = _text(raw).lower()
     if key in _STATUS_ALIASES:
         return _STATUS_ALIASES[key], None
-    return None, f"取值“{_text(raw)}”不允许，可选：{_allowed_status()}"
+    return None, f"取值“{_shown(raw)}”不允许，可选：{_allowed_status()}"
 
 
 def normalize_bool(raw: Any) -> tuple[bool | None, str | None]:
@@ -139,7 +165,7 @@ def normalize_bool(raw: Any) -> tuple[bool | None, str | None]:
         return True, None
     if key in _FALSE:
         return False, None
-    return None, f"取值“{_text(raw)}”不允许，应为 是/否（true/false、1/0）"
+    return None, f"取值“{_shown(raw)}”不允许，应为 是/否（true/false、1/0）"
 
 
 def _special(raw: Any) -> str | None:
@@ -165,6 +191,8 @@ def _options_hint(options: list[Any]) -> str:
 def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, str | None]:
     """(normalised value, None) or (None, message saying what is allowed). ``raw`` is not None."""
     kind = question.type.value if isinstance(question.type, ItemType) else question.type
+    if isinstance(raw, str) and len(raw) > MAX_STRING_CHARS:
+        return None, LimitRejection(f"文字长 {len(raw)} 个字符，{limit_text('', MAX_STRING_CHARS, ' 个字符')}")
     if kind == "status":
         return normalize_status(raw)
     if kind in ("choice", "multi", "number") and isinstance(question, Item) and _special(raw):
@@ -173,15 +201,15 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
         if isinstance(raw, (dict, list)):
             return None, f"应为一个选项，可选：{_options_hint(question.options)}"
         value = _option(question.options, raw)
-        return (value, None) if value else (None, f"取值“{_text(raw)}”不允许，可选：{_options_hint(question.options)}")
+        return (value, None) if value else (None, f"取值“{_shown(raw)}”不允许，可选：{_options_hint(question.options)}")
     if kind == "multi":
         parts = raw if isinstance(raw, list) else [p for p in _MULTI_SPLIT.split(_text(raw)) if p.strip()]
         values, bad = [], []
         for part in parts:
             v = _option(question.options, part)
-            (values.append(v) if v else bad.append(_text(part)))
+            (values.append(v) if v else bad.append(_shown(part)))
         if bad:
-            return None, f"选项“{'、'.join(bad)}”不存在，可选：{_options_hint(question.options)}"
+            return None, f"选项“{shorten('、'.join(bad))}”不存在，可选：{_options_hint(question.options)}"
         return list(dict.fromkeys(values)), None
     if kind == "number":
         if isinstance(raw, bool):
@@ -192,19 +220,25 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
             try:
                 num = float(_text(raw).replace(",", "").replace("，", ""))
             except ValueError:
-                return None, f"“{_text(raw)}”不是数字，请用阿拉伯数字填写，如 30"
-        if isinstance(num, float) and (math.isnan(num) or math.isinf(num)):
-            return None, "应为有限的数字"
+                return None, f"“{_shown(raw)}”不是数字，请用阿拉伯数字填写，如 30"
+        if isinstance(num, float) and math.isnan(num):
+            return None, "应为数字"
         if num < 0:
-            return None, f"“{_text(raw)}”不应为负数"
+            return None, f"“{_shown(raw)}”不应为负数"
+        if num >= 10**MAX_INT_DIGITS:  # infinity included
+            return None, LimitRejection(f"数值“{_shown(raw)}”过大，{limit_text('', 10**MAX_INT_DIGITS - 1)}")
         return (int(num) if float(num).is_integer() else num), None
     if kind == "boolean":
         return normalize_bool(raw)
     if isinstance(raw, (dict, list)):
         return None, "应为一段文字"
-    if isinstance(question, ProfileQuestion) and question.format == "month_or_date" and _text(raw):
+    text = _text(raw)
+    limit = MAX_NAME_CHARS if question.id in SHORT_TEXT_FIELDS else MAX_STRING_CHARS
+    if len(text) > limit:
+        return None, LimitRejection(f"文字长 {len(text)} 个字符，{limit_text('', limit, ' 个字符')}")
+    if isinstance(question, ProfileQuestion) and question.format == "month_or_date" and text:
         return _month_or_date(raw)
-    return _text(raw), None
+    return text, None
 
 
 _MONTH_OR_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*(?:[-/.月]\s*(?:(\d{1,2})\s*日?)?)?$")
@@ -316,20 +350,23 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
             return line
         return f"{source}:{line}" if line else source
 
-    def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str, code: str = "") -> None:
-        problems.append(Problem(severity, where(*loc), fld, msg, code))
+    def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str, code: str | None = None) -> None:
+        problems.append(Problem(severity, where(*loc), shorten(fld, 60), str(msg), str(code or getattr(msg, "code", "bad-value"))))
 
     if not isinstance(raw, dict):
-        add("error", (), "", "答题文件应为键值映射（hegui_check、company、answers 等），内容为空或格式不对")
+        add("error", (), "", "答题文件应为键值映射（hegui_check、company、answers 等），内容为空或格式不对", "malformed")
         return result
     for key in raw:
         if key not in _TOP_KEYS:
-            add("error", (key,), str(key), f"不认识的顶层字段，允许：{'、'.join(sorted(_TOP_KEYS))}")
+            add("error", (key,), str(key), f"不认识的顶层字段，允许：{'、'.join(sorted(_TOP_KEYS))}", "unknown-field")
     fmt = raw.get("hegui_check")
-    if fmt is not None and fmt != FORMAT_VERSION:
-        add("error", ("hegui_check",), "hegui_check", f"答题文件格式版本“{fmt}”不支持，本程序读取版本 {FORMAT_VERSION}")
+    if "hegui_check" in raw and (isinstance(fmt, bool) or fmt != FORMAT_VERSION):  # True == 1 in Python, but `true` is not a version
+        add("error", ("hegui_check",), "hegui_check",
+            f"答题文件格式版本“{_shown(fmt)}”不支持，应为整数 {FORMAT_VERSION}（hegui_check: {FORMAT_VERSION}）")
+    if not any(raw.get(k) for k in ("company", "facts", "answers")):
+        add("warning", (), "", "答题文件中没有企业信息（company）也没有任何答案（answers），报告中全部按未回答计", "empty")
     qv = raw.get("questionnaire_version")
-    result.questionnaire_version = _text(qv) if qv is not None else None
+    result.questionnaire_version = shorten(_text(qv), 40) if qv is not None else None
     if raw.get("depth") is not None:
         depth, msg = normalize_depth(raw["depth"])
         if msg:
@@ -363,12 +400,13 @@ def _parse_profile(raw: dict[Any, Any], q: Questionnaire, result: AnswerSet,
         if block is None:
             continue
         if not isinstance(block, dict):
-            add("error", (group,), group, "应为键值映射")
+            add("error", (group,), group, "应为键值映射", "malformed")
             continue
         for key, value in block.items():
             pq = profile.get(str(key))
             if pq is None:
-                add("error", (group, key), f"{group}.{key}", f"不认识的企业画像字段，可用：{'、'.join(p.id for p in q.profile if p.group == group)}")
+                add("error", (group, key), f"{group}.{key}", f"不认识的企业画像字段，可用：{'、'.join(p.id for p in q.profile if p.group == group)}",
+                    "unknown-field")
                 continue
             if value is None or (value == "" and pq.type != "text"):
                 continue  # unanswered (an empty text answer is kept: the question was asked)
@@ -381,7 +419,7 @@ def _parse_profile(raw: dict[Any, Any], q: Questionnaire, result: AnswerSet,
     if code:
         msg = uscc_problem(str(code))
         if msg:
-            add("warning", ("company", "uscc"), "company.uscc", msg)
+            add("warning", ("company", "uscc"), "company.uscc", msg, "bad-uscc")
         elif "entity_type" not in result.company and entity_type_from_uscc(str(code)):
             result.company["entity_type"] = entity_type_from_uscc(str(code))
     return invalid
@@ -400,31 +438,44 @@ def _profile_gaps(q: Questionnaire, result: AnswerSet, invalid: dict[str, tuple[
     for fact, (loc, msg) in invalid.items():
         off = modules_of.get(fact)
         suffix = f"；因此未检查：{'、'.join(off)}" if off else ""
-        add("error", loc, f"{loc[0]}.{fact}", msg + suffix, "profile_invalid")
+        code = getattr(msg, "code", None) if getattr(msg, "code", None) == "limit-exceeded" else "profile-invalid"
+        add("error", loc, f"{loc[0]}.{fact}", msg + suffix, code)
     for pq in q.profile:  # in the order of the questions
         off = modules_of.get(pq.id)
         if off and pq.id not in invalid:
             add("warning", (pq.group, pq.id), f"{pq.group}.{pq.id}",
-                f"未填写（{pq.question}），以下模块因此未检查：{'、'.join(off)}", "profile_missing")
+                f"未填写（{pq.question}），以下模块因此未检查：{'、'.join(off)}", "profile-missing")
 def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
     if block is None:
         return Assessor()
     if not isinstance(block, dict):
-        add("error", ("assessor",), "assessor", "应为键值映射（mode、name、org、license_no、date）")
+        add("error", ("assessor",), "assessor", "应为键值映射（mode、name、org、license_no、date）", "malformed")
         return Assessor()
     for key in block:
         if key not in _ASSESSOR_KEYS:
-            add("error", ("assessor", key), f"assessor.{key}", f"不认识的字段，允许：{'、'.join(sorted(_ASSESSOR_KEYS))}")
+            add("error", ("assessor", key), f"assessor.{key}", f"不认识的字段，允许：{'、'.join(sorted(_ASSESSOR_KEYS))}", "unknown-field")
     mode = _text(block.get("mode") or "self")
     if mode not in MODES:
-        add("error", ("assessor", "mode"), "assessor.mode", f"取值“{mode}”不允许，可选：self（自评）、lawyer（律师体检）、association（协会批量体检）")
+        add("error", ("assessor", "mode"), "assessor.mode", f"取值“{_shown(mode)}”不允许，可选：self（自评）、lawyer（律师体检）、association（协会批量体检）")
         mode = "self"
     date = None
     if block.get("date") is not None:
         date = _parse_date(block["date"])
         if date is None:
-            add("error", ("assessor", "date"), "assessor.date", f"日期“{_text(block['date'])}”无法识别，应为 2026-11-21 这样的格式")
-    names = {k: (_text(block[k]) if block.get(k) not in (None, "") else None) for k in ("name", "org", "license_no")}
+            add("error", ("assessor", "date"), "assessor.date", f"日期“{_shown(block['date'])}”无法识别，应为 2026-11-21 这样的真实日期")
+    names: dict[str, str | None] = {}
+    for key in ("name", "org", "license_no"):
+        value = block.get(key)
+        names[key] = None
+        if value in (None, ""):
+            continue
+        if isinstance(value, (dict, list)):
+            add("error", ("assessor", key), f"assessor.{key}", "应为一段文字")
+        elif len(_text(value)) > MAX_NAME_CHARS:
+            add("error", ("assessor", key), f"assessor.{key}",
+                f"文字长 {len(_text(value))} 个字符，{limit_text('', MAX_NAME_CHARS, ' 个字符')}", "limit-exceeded")
+        else:
+            names[key] = _text(value)
     return Assessor(mode=mode, date=date, **names)
 
 
@@ -432,24 +483,24 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
     if block is None:
         return
     if not isinstance(block, dict):
-        add("error", ("answers",), "answers", "应为“题目 id: 答案”的映射")
+        add("error", ("answers",), "answers", "应为“题目 id: 答案”的映射", "malformed")
         return
     renamed, retired = q.info.renamed, q.info.retired
     for raw_id, entry in block.items():
         item_id = str(raw_id)
         loc = ("answers", raw_id)
         if item_id in retired:
-            add("warning", loc, item_id, f"该题已从检查清单中删除（{retired[item_id]}），答案不再计分")
+            add("warning", loc, item_id, f"该题已从检查清单中删除（{retired[item_id]}），答案不再计分", "retired-id")
             continue
         if item_id in renamed:
-            add("warning", loc, item_id, f"该题已改名为 {renamed[item_id]}，答案已按新 id 读取")
+            add("warning", loc, item_id, f"该题已改名为 {renamed[item_id]}，答案已按新 id 读取", "renamed-id")
             item_id = renamed[item_id]
         item = q.items.get(item_id)
         if item is None:
-            add("error", loc, item_id, f"检查清单（版本 {q.version}）中没有这道题；请核对 id，或用 hegui-check list 查看")
+            add("error", loc, item_id, f"检查清单（版本 {q.version}）中没有这道题；请核对 id，或用 hegui-check list 查看", "unknown-id")
             continue
         if item_id in result.answers:
-            add("error", loc, item_id, "同一道题出现了两次答案")
+            add("error", loc, item_id, "同一道题出现了两次答案（改名前后的 id 各答了一次？）", "duplicate-answer")
             continue
         answer = _parse_entry(entry, item, loc, add)
         if answer is not None:
@@ -460,7 +511,7 @@ def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[...
     if isinstance(entry, dict):
         for key in entry:
             if key not in _ANSWER_KEYS:
-                add("error", (*loc, key), f"{item.id}.{key}", f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}")
+                add("error", (*loc, key), f"{item.id}.{key}", f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}", "unknown-field")
         value_raw = entry.get("answer")
         note = entry.get("note")
         evidence = entry.get("evidence")
@@ -493,6 +544,9 @@ def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[...
     if note is not None and isinstance(note, (dict, list)):
         add("error", (*loc, "note"), f"{item.id}.note", "应为一段文字")
         note = None
+    if reason is not None and isinstance(reason, (dict, list)):
+        add("error", (*loc, "override_reason"), f"{item.id}.override_reason", "应为一段文字")
+        reason = None
     if value is None and not note and not evidence and self_value is None:
         return None  # unanswered: counts as unknown when the item applies
     return Answer(
@@ -512,13 +566,21 @@ def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
         doc = read_document(path)
         mtime = dt.date.fromtimestamp(path.stat().st_mtime)
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
-        raise AnswersError(f"{path}: {read_error(exc, '答题文件')}") from None
+        code = exc.code if isinstance(exc, DocumentError) else "unreadable"
+        line = exc.line if isinstance(exc, DocumentError) else None
+        raise AnswersError(f"{path}: {read_error(exc, '答题文件')}", code=code,
+                           where=f"{path}:{line}" if line else str(path)) from None
     result = parse_answers(doc.data, q, str(path), doc.line)
     result.file_date = mtime
+    if isinstance(doc.data, dict) and "hegui_check" not in doc.data:
+        result.problems.insert(0, Problem(
+            "warning", f"{path}:1", "hegui_check",
+            f"缺少答题文件格式版本，按版本 {FORMAT_VERSION} 读取；请在文件开头写 hegui_check: {FORMAT_VERSION}", "missing-version"))
     if result.questionnaire_version and result.questionnaire_version != q.version:
         result.problems.append(
             Problem("warning", str(path), "questionnaire_version",
-                    f"答题文件按检查清单版本 {result.questionnaire_version} 填写，当前版本为 {q.version}；新增的题目视为未回答")
+                    f"答题文件按检查清单版本 {result.questionnaire_version} 填写，当前版本为 {q.version}；新增的题目视为未回答",
+                    "version-mismatch")
         )
     return result
 

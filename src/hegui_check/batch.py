@@ -8,12 +8,13 @@ of which loads the questionnaire and imports WeasyPrint once.
 from __future__ import annotations
 
 import contextlib
+import glob
 import hashlib
 import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,8 +22,10 @@ from typing import Any
 
 from . import __version__
 from .answers import AnswerSet, Problem, load_answers
-from .errors import AnswersError, HeguiCheckError
+from .batch_outputs import BATCH_STEMS, SUMMARY_STEM
+from .errors import HeguiCheckError, OutputExistsError
 from .industry import IndustryAccumulator
+from .limits import shorten
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
 from .scoring import Assessment, assess
@@ -31,6 +34,12 @@ from .yamlio import atomic_write
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
 MANIFEST = ".hegui-batch.jsonl"
+# the batch's own files: the summary and the (named or anonymised) industry report
+BATCH_OUTPUTS = tuple(f"{stem}.{ext}" for stem in BATCH_STEMS
+                      for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf")))
+# company file names never take these stems, so no company's report replaces the batch's own files
+RESERVED_STEMS = set(BATCH_STEMS)
+NAME_BYTES = 120  # a company's file name stem in UTF-8 bytes: with suffix and temp-file prefix well under 255
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
@@ -42,6 +51,7 @@ class CompanyInput:
     row: int | None
     answers: AnswerSet | None
     problems: list[Problem] = field(default_factory=list)
+    company: dict[str, Any] = field(default_factory=dict)  # what was valid of a refused input, for its row
 
 
 @dataclass
@@ -81,6 +91,7 @@ class BatchResult:
     written: int
     skipped: int
     industry: IndustryAccumulator
+    manifest: Manifest = field(default_factory=lambda: Manifest())
 
     @property
     def has_errors(self) -> bool:
@@ -99,12 +110,12 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
             found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES | TABLE_SUFFIXES
                            and not p.name.startswith("."))
             if not found:
-                problems.append(Problem("warning", str(path), "", "目录中没有答题文件或表格"))
+                problems.append(Problem("warning", str(path), "", "目录中没有答题文件或表格", "empty"))
             files += found
         elif path.is_file():
             files.append(path)
         else:
-            problems.append(Problem("error", str(path), "", "文件或目录不存在"))
+            problems.append(Problem("error", str(path), "", "文件或目录不存在", "unreadable"))
     return list(dict.fromkeys(files)), problems
 
 
@@ -117,12 +128,27 @@ def iter_inputs(paths: Sequence[Path], q: Questionnaire, file_problems: list[Pro
         if suffix in ANSWER_SUFFIXES:
             try:
                 answers = load_answers(path, q)
-            except AnswersError as exc:
-                yield CompanyInput(str(path), None, None, [Problem("error", str(path), "", str(exc).split(": ", 1)[-1])])
+            except Exception as exc:  # noqa: BLE001 - one unreadable file never ends the batch
+                yield CompanyInput(str(path), None, None, [failure_problem(str(path), exc, "读取失败")])
                 continue
-            yield CompanyInput(str(path), None, answers, list(answers.problems))
+            yield _refuse_past_limits(CompanyInput(str(path), None, answers, list(answers.problems)))
         else:
             yield from _table_inputs(path, q, file_problems)
+
+
+def failure_problem(where: str, exc: BaseException, what: str) -> Problem:
+    """One input's failure as its error row; ``what`` says which step failed (读取失败, 报告生成失败 …)."""
+    if isinstance(exc, HeguiCheckError):
+        message = str(exc)
+        for prefix in (f"{where}: ", f"{where.split(' ')[0]}: "):
+            message = message.removeprefix(prefix)
+        return Problem("error", where, "", message, exc.code)
+    if isinstance(exc, OSError):
+        target = f" {exc.filename}" if exc.filename else ""
+        return Problem("error", where, "", f"{what}：无法写入{target}（{exc.strerror or type(exc).__name__}）", "write-failed")
+    return Problem("error", where, "", f"{what}（程序内部错误 {type(exc).__name__}: {shorten(str(exc))}；"
+                   "其他企业不受影响。请设置 HEGUI_DEBUG=1 对这一家单独运行 hegui-check report 并报告此问题）",
+                   "render-failed")
 
 
 def _table_inputs(path: Path, q: Questionnaire, file_problems: list[Problem]) -> Iterator[CompanyInput]:
@@ -130,12 +156,26 @@ def _table_inputs(path: Path, q: Questionnaire, file_problems: list[Problem]) ->
 
     try:
         table = read_table(path, q)
-    except HeguiCheckError as exc:
-        file_problems.append(Problem("error", str(path), "", str(exc).removeprefix(f"{path}: ")))
+    except Exception as exc:  # noqa: BLE001 - one unreadable spreadsheet never ends the batch
+        file_problems.append(failure_problem(str(path), exc, "读取失败"))
         return
     file_problems.extend(table.warnings)
-    for row_number, answers in table.answer_sets():
-        yield CompanyInput(str(path), row_number, answers, list(answers.problems))
+    for row in table.rows:
+        try:
+            answers = table.answer_set(row)
+        except Exception as exc:  # noqa: BLE001 - one bad row never ends the batch
+            where = f"{path} 第{row.row_number}行"
+            yield CompanyInput(str(path), row.row_number, None, [failure_problem(where, exc, "读取失败")])
+            continue
+        yield _refuse_past_limits(CompanyInput(str(path), row.row_number, answers, list(answers.problems)))
+
+
+def _refuse_past_limits(item: CompanyInput) -> CompanyInput:
+    """A company whose input breaks one of the input limits gets no report, only its error row — as a
+    file past the limits is refused as a whole."""
+    if any(p.code == "limit-exceeded" and p.severity == "error" for p in item.problems):
+        return CompanyInput(item.source, item.row, None, item.problems, dict(item.answers.company) if item.answers else {})
+    return item
 
 
 # ---------------------------------------------------------------------------------------------
@@ -151,20 +191,23 @@ def safe_name(name: str, limit: int = 60) -> str:
     text = text.replace("..", "_")
     if not text or text.upper().split(".")[0] in _WINDOWS_RESERVED:
         text = f"企业_{text}" if text else "未命名企业"
-    return text[:limit].rstrip(" .")
+    text = text[:limit]
+    while len(text.encode("utf-8")) > NAME_BYTES:
+        text = text[:-1]
+    return text.rstrip(" .")
 
 
 class NameAssigner:
     """Unique, stable names in input order: the first keeps the plain name, later clashes get a suffix."""
 
     def __init__(self) -> None:
-        self.used: set[str] = set()
+        self.used: set[str] = set(RESERVED_STEMS)
 
     def name_for(self, item: CompanyInput) -> str:
-        company = item.answers.company if item.answers else {}
+        company = item.answers.company if item.answers else item.company
         base = safe_name(str(company.get("company_name") or Path(item.source).stem))
         name = base
-        if name.lower() in self.used:
+        if name.lower() in self.used or name.lower().rsplit(".", 1)[0] in RESERVED_STEMS:
             uscc = str(company.get("uscc") or "")
             hint = uscc[-6:] if len(uscc) >= 6 else (f"第{item.row}行" if item.row else safe_name(Path(item.source).stem))
             name = f"{base}-{hint}"
@@ -191,30 +234,64 @@ def _fingerprint(a: Assessment, formats: Sequence[Format], options_key: str) -> 
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
-def _read_manifest(outdir: Path) -> dict[str, str]:
-    done: dict[str, str] = {}
+@dataclass
+class Manifest:
+    """What earlier runs of the batch into this folder wrote: finished companies and every file name."""
+
+    exists: bool = False
+    done: dict[str, str] = field(default_factory=dict)  # company name -> fingerprint
+    files: set[str] = field(default_factory=set)  # file names the batch wrote here
+
+    def owns(self, path: Path) -> bool:
+        return path.name in self.files
+
+
+_OLD_FORMATS = ("pdf", "html", "json", "md", "xlsx", "docx")
+
+
+def _read_manifest(outdir: Path) -> Manifest:
     path = outdir / MANIFEST
     if not path.exists():
-        return done
+        return Manifest()
+    manifest = Manifest(exists=True, files=set(BATCH_OUTPUTS))
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
             entry = json.loads(line)
-            done[entry["name"]] = entry["fingerprint"]
-        except (ValueError, KeyError, TypeError):
+            if "files" in entry:  # batch outputs, or the formats written before a company failed
+                manifest.files.update(str(f) for f in entry["files"])
+                continue
+            name = str(entry["name"])
+            manifest.done[name] = str(entry["fingerprint"])
+            outputs = entry.get("outputs") or [f"{name}.{ext}" for ext in _OLD_FORMATS]  # written before outputs were listed
+            manifest.files.update(str(o) for o in outputs)
+        except (ValueError, KeyError, TypeError, AttributeError):
             continue  # a line cut short by an interrupt
-    return done
+    return manifest
 
 
-def _record_done(outdir: str, name: str, fingerprint: str) -> None:
-    """Append one finished company to the manifest, right after its reports are written.
-
-    Workers call this themselves, so a batch killed at any moment has recorded every report already on
-    disk (one short line per append, so concurrent workers do not interleave)."""
-    line = json.dumps({"name": name, "fingerprint": fingerprint}, ensure_ascii=False) + "\n"
+def append_manifest(outdir: str | Path, entry: dict[str, Any]) -> None:
+    line = json.dumps(entry, ensure_ascii=False) + "\n"
     with open(Path(outdir) / MANIFEST, "a", encoding="utf-8") as fh:
         fh.write(line)
         fh.flush()
         os.fsync(fh.fileno())
+
+
+def _record_done(outdir: str, name: str, fingerprint: str, outputs: Sequence[str] = ()) -> None:
+    """Append one finished company to the manifest, right after its reports are written.
+
+    Workers call this themselves, so a batch killed at any moment has recorded every report already on
+    disk (one short line per append, so concurrent workers do not interleave)."""
+    append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]})
+
+
+def remove_stale_temp(outdir: Path, names: Iterable[str]) -> None:
+    """Remove the half-written temp files a killed run left for the files this run is about to write —
+    only those: the folder's other files are not the batch's to delete."""
+    for name in names:
+        for stale in outdir.glob(f".{glob.escape(name)}.*.tmp"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
 
 
 _WORKER: dict[str, Any] = {}
@@ -234,15 +311,23 @@ def _render_job(job: AnswerSet | str, outputs: dict[str, str], options: RenderOp
     q: Questionnaire = _WORKER["q"]
     answers = load_answers(Path(job), q) if isinstance(job, str) else job
     a = assess(q, answers, deadline_days)
-    for fmt, path in outputs.items():
-        atomic_write(Path(path), render(a, Format(fmt), options))
-    _record_done(*done)
+    written: list[str] = []
+    try:
+        for fmt, path in outputs.items():
+            atomic_write(Path(path), render(a, Format(fmt), options))
+            written.append(Path(path).name)
+    except BaseException:
+        if written:  # so that a later run may replace them
+            append_manifest(done[0], {"files": written})
+        raise
+    _record_done(*done, outputs=list(outputs.values()))
     return list(outputs.values())
 
 
 def _record(name: str, item: CompanyInput, a: Assessment | None) -> CompanyRecord:
     if a is None:
-        return CompanyRecord(name, item.source, item.row, "无法读取", problems=list(item.problems))
+        return CompanyRecord(name, item.source, item.row, "无法读取", company=dict(item.company),
+                             problems=list(item.problems))
     answers = a.answers
     return CompanyRecord(
         name=name,
@@ -281,14 +366,23 @@ def run_batch(
 
     First every company is scored (milliseconds each) into a small record and the industry totals; only
     what must be rendered is queued, answer files by path, so memory stays flat as the batch grows.
+    Any failure of one company — reading, scoring, rendering, writing — becomes that company's error and
+    the others go on, whatever ``jobs`` is. Without ``force`` no file the batch did not write itself (in
+    this or an earlier run into the same folder, as its manifest records) is replaced.
     """
     options = options or RenderOptions()
-    outdir.mkdir(parents=True, exist_ok=True)
-    for stale in outdir.glob(".*.tmp"):  # half-written files of a batch that was killed
-        with contextlib.suppress(OSError):
-            stale.unlink()
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HeguiCheckError(f"{outdir}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed") from None
+    manifest = _read_manifest(outdir)
+    if not force:
+        foreign = [n for n in BATCH_OUTPUTS if (outdir / n).exists() and n not in manifest.files]
+        if foreign:
+            raise OutputExistsError(f"{outdir}: 输出目录中已有不是本批处理生成的 {'、'.join(foreign)}，未覆盖；"
+                                    "请换一个输出目录，或加 --force 覆盖")
     file_problems: list[Problem] = []
-    done = {} if force else _read_manifest(outdir)
+    done = {} if force else manifest.done
     options_key = options.letterhead.model_dump_json() if options.letterhead else ""
     names = NameAssigner()
     industry = IndustryAccumulator(q)
@@ -297,22 +391,37 @@ def run_batch(
     skipped = 0
     for item in iter_inputs(paths, q, file_problems):
         name = names.name_for(item)
-        a = assess(q, item.answers, deadline_days) if item.answers is not None else None
-        record = _record(name, item, a)
+        where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
+        try:
+            a = assess(q, item.answers, deadline_days) if item.answers is not None else None
+            record = _record(name, item, a)
+        except Exception as exc:  # noqa: BLE001 - one company that cannot be scored never ends the batch
+            a = None
+            record = _record(name, CompanyInput(item.source, item.row, None,
+                                                [*item.problems, failure_problem(where, exc, "评分失败")]), None)
         records.append(record)
         if a is None:
             industry.add_unreadable()
             continue
         industry.add(a)
         outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
-        record.outputs = list(outputs.values())
         fingerprint = _fingerprint(a, formats, options_key)
         if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
+            record.outputs = list(outputs.values())
             record.status = "已是最新"
             skipped += 1
             continue
+        taken = [Path(p) for p in outputs.values() if not force and Path(p).exists() and not manifest.owns(Path(p))]
+        if taken:
+            record.status = "未覆盖"
+            record.problems.append(Problem(
+                "error", where, "", f"输出文件 {'、'.join(p.name for p in taken)} 已存在且不是本批处理生成的，"
+                "未覆盖；请换一个输出目录，或加 --force 覆盖", "output-exists"))
+            continue
+        record.outputs = list(outputs.values())
         job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
         todo.append((len(records) - 1, name, job, outputs, fingerprint))
+    remove_stale_temp(outdir, manifest.files | {Path(p).name for job in todo for p in job[3].values()})
 
     total = len(todo)
     finished = 0
@@ -325,7 +434,8 @@ def run_batch(
             record.status = "已生成"
         else:
             record.status = "生成失败"
-            record.problems.append(Problem("error", record.source, "", f"报告生成失败：{error}"))
+            record.outputs = [p for p in record.outputs if Path(p).exists() and manifest.owns(Path(p))]
+            record.problems.append(failure_problem(record.where, error, "报告生成失败"))
         if progress:
             progress(finished, total, name)
 
@@ -335,14 +445,15 @@ def run_batch(
         for index, name, job, outputs, fingerprint in todo:
             try:
                 _render_job(job, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint))
-                complete(index, name, fingerprint, None)
-            except HeguiCheckError as exc:
+            except Exception as exc:  # noqa: BLE001 - the same isolation as in a worker process
                 complete(index, name, fingerprint, exc)
+            else:
+                complete(index, name, fingerprint, None)
     else:
         _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin,
                       Format.pdf in formats, str(outdir), complete)
     written = sum(1 for r in records if r.status == "已生成")
-    return BatchResult(records, file_problems, written, skipped, industry)
+    return BatchResult(records, file_problems, written, skipped, industry, manifest)
 
 
 def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_days: dict[str, int],

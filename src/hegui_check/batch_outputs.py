@@ -4,12 +4,12 @@ names, so one never replaces the other."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import HeguiCheckError
 from .render import Format, RenderOptions
 from .yamlio import atomic_write
 
@@ -30,31 +30,50 @@ def industry_stem(anonymize: bool) -> str:
 def write_batch_outputs(result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format],
                         options: RenderOptions, *, anonymize: bool = False,
                         date: dt.date | None = None) -> tuple[list[Path], list[str]]:
-    """Write the summary and the industry report; returns (paths written, notes for the user)."""
+    """Write the summary and the industry report; returns (paths written, notes for the user).
+
+    Each file is written on its own: one that fails becomes a file problem of ``result`` and the others
+    are still written. Every file written is recorded in the batch's manifest, so a later run of the same
+    batch may replace it (and no other file)."""
+    from .batch import append_manifest, failure_problem, remove_stale_temp
     from .render.industry_report import render_industry_html, render_industry_json
     from .render.summary import render_summary_csv, render_summary_xlsx
 
     written: list[Path] = []
     notes: list[str] = []
-    for name, data in ((f"{SUMMARY_STEM}.xlsx", render_summary_xlsx(result.records, q)),
-                       (f"{SUMMARY_STEM}.csv", render_summary_csv(result.records, q))):
-        atomic_write(outdir / name, data)
-        written.append(outdir / name)
+
+    def attempt(name: str, make: Callable[[], bytes | str], severity: str = "error") -> None:
+        path = outdir / name
+        try:
+            atomic_write(path, make())
+        except Exception as exc:  # noqa: BLE001 - one output that fails never costs the others
+            problem = failure_problem(str(path), exc, "写入失败")
+            if severity == "warning":
+                notes.append(f"{name} 未生成：{problem.message}")
+            else:
+                result.file_problems.append(problem)
+            return
+        written.append(path)
+        with contextlib.suppress(OSError):
+            append_manifest(outdir, {"files": [name]})
+
+    stem = industry_stem(anonymize)
+    remove_stale_temp(outdir, [f"{SUMMARY_STEM}.xlsx", f"{SUMMARY_STEM}.csv", f"{stem}.html", f"{stem}.json",
+                               f"{stem}.pdf"])
+    attempt(f"{SUMMARY_STEM}.xlsx", lambda: render_summary_xlsx(result.records, q))
+    attempt(f"{SUMMARY_STEM}.csv", lambda: render_summary_csv(result.records, q))
     organization = options.letterhead.organization if options.letterhead else ""
     summary = result.industry.summary(anonymize=anonymize, organization=organization, date=date)
     html = render_industry_html(summary, options)
-    stem = industry_stem(anonymize)
-    atomic_write(outdir / f"{stem}.html", html)
-    atomic_write(outdir / f"{stem}.json", render_industry_json(summary))
-    written += [outdir / f"{stem}.html", outdir / f"{stem}.json"]
+    attempt(f"{stem}.html", lambda: html)
+    attempt(f"{stem}.json", lambda: render_industry_json(summary))
     if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
-        try:
+        def pdf() -> bytes:
             from .render.pdf import html_to_pdf
 
-            atomic_write(outdir / f"{stem}.pdf", html_to_pdf(html))
-            written.append(outdir / f"{stem}.pdf")
-        except HeguiCheckError as exc:
-            notes.append(f"行业报告 PDF 未生成：{exc}")
+            return html_to_pdf(html)
+
+        attempt(f"{stem}.pdf", pdf, "warning")  # e.g. WeasyPrint's system libraries missing
     if result.industry.duplicates:
         names = "、".join(dict.fromkeys(name for _, name in result.industry.duplicates[:5]))
         more = "等" if len(result.industry.duplicates) > 5 else ""

@@ -1,23 +1,27 @@
-"""The one sanitiser for spreadsheet cells written from user text (CSV and XLSX alike, SPEC §7).
+"""The one sanitiser for spreadsheet cells written from user text (CSV and XLSX alike, SPEC §7), used by
+every writer — summary, remediation ledger, templates — and its inverse for reading our own files back.
 
 A text starting with =, +, -, @, tab or CR would be run as a formula by Excel or WPS: it gets a leading
-apostrophe-free guard (a single quote character is what spreadsheet users recognise as "text"), control
-characters are removed and the length is capped at Excel's cell limit. Numbers stay numbers.
+single quote (what spreadsheet users recognise as "text"), control characters are removed and the length
+is capped at Excel's cell limit. Numbers, booleans and dates stay what they are.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+GUARD = "'"
 MAX_CELL_CHARS = 32_000  # Excel's limit is 32,767
 
 
 def safe_text(value: str) -> str:
+    """``value`` as a cell no spreadsheet evaluates."""
     text = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")[:MAX_CELL_CHARS]
-    if value.startswith(FORMULA_PREFIXES):
-        return "'" + text
+    if value.startswith(FORMULA_PREFIXES) or text.startswith(FORMULA_PREFIXES):
+        return GUARD + text
     return text
 
 
@@ -26,3 +30,23 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, str):
         return safe_text(value)
     return value
+
+
+def csv_row(values: Iterable[Any]) -> list[Any]:
+    return [safe_cell(v) for v in values]
+
+
+def put(ws: Any, row: int, column: int, value: Any) -> Any:
+    """Write one XLSX cell: text is guarded and stored as text (never as a formula)."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = safe_cell(value)
+    if isinstance(cell.value, str):
+        cell.data_type = "s"  # openpyxl would otherwise store a str starting with "=" as a formula
+    return cell
+
+
+def unguard_text(text: str) -> str:
+    """The text a guarded cell stood for: reading back our own summary or a filled-in template."""
+    if text.startswith(GUARD) and text[1:].startswith(FORMULA_PREFIXES):
+        return text[1:]
+    return text

@@ -20,6 +20,7 @@ import typer
 
 from .cli_text import install as _install_chinese_cli
 from .errors import HeguiCheckError, OutputExistsError
+from .terminal import safe_text
 
 _install_chinese_cli()
 
@@ -48,14 +49,21 @@ def _console(stderr: bool = False) -> Any:
 
 
 def handle_errors(fn: F) -> F:
-    """Turn library errors into a one-line 错误 message and exit code 1 (never a traceback)."""
+    """Turn library errors — and the OS refusing a file the user named — into a one-line 错误 message
+    and exit code 1 (never a traceback)."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
         except HeguiCheckError as exc:
-            _console(stderr=True).print(f"[red]错误：[/red]{exc}", markup=True)
+            _console(stderr=True).print(f"[red]错误：[/red]{safe_text(exc)}", markup=True)
+            raise typer.Exit(1) from None
+        except OSError as exc:  # an output path that cannot be written: a folder, no permission, disk full
+            target = f"{exc.filename}: " if exc.filename else ""
+            _console(stderr=True).print(
+                f"[red]错误：[/red]{safe_text(target)}无法写入或读取（{safe_text(exc.strerror or type(exc).__name__)}）；"
+                "请检查路径、权限和磁盘空间，或用 -o 换一个位置", markup=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -117,7 +125,7 @@ def _print_problems(problems: list[Any]) -> None:
     err = _console(stderr=True)
     for p in problems:
         colour = "red" if p.severity == "error" else "yellow"
-        err.print(f"[{colour}]{p}[/{colour}]", markup=True)
+        err.print(f"[{colour}]{safe_text(p)}[/{colour}]", markup=True)
 
 
 def _print_result(a: Any) -> None:
@@ -131,12 +139,10 @@ def _print_result(a: Any) -> None:
     out.print(f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
               f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）")
     out.print(light_reason(a), markup=False)
-    from rich.markup import escape
-
     from .render.context import currency_warnings
 
     for warning in currency_warnings(a):
-        out.print(f"[yellow]{escape(warning.message)}[/yellow]")
+        out.print(f"[yellow]{safe_text(warning.message)}[/yellow]")
 
 
 def _parse_date(value: str, option: str) -> dt.date:
@@ -213,7 +219,7 @@ def report(
     _print_problems(list(assessment.problems))
     _print_result(assessment)
     for path in written:
-        _console().print(f"已生成：{path}")
+        _console().print(f"已生成：{safe_text(path)}")
     if data.errors:
         raise typer.Exit(1)
 
@@ -307,7 +313,7 @@ def _report_after_check(q: Any, answers: Any, path: Path, asker: Any, force: boo
     assessment = assess(q, answers)
     _write_reports(assessment, {Format.pdf: pdf})
     _print_result(assessment)
-    _console().print(f"已生成：{pdf}")
+    _console().print(f"已生成：{safe_text(pdf)}")
 
 
 def _stdin_is_tty() -> bool:
@@ -346,10 +352,10 @@ def validate(
         q = load_questionnaire([*(questionnaires or []), *dirs], builtin=not no_builtin, extra_files=modules)
     except QuestionnaireError as exc:
         for line in exc.problems:
-            _console(stderr=True).print(f"[red]{line}[/red]", markup=True)
+            _console(stderr=True).print(f"[red]{safe_text(line)}[/red]", markup=True)
         raise HeguiCheckError(f"检查清单有 {len(exc.problems)} 个问题") from None
     n_items = sum(len(m.items) for m in q.modules)
-    out.print(f"检查清单 {q.version}：{len(q.modules)} 个模块，{n_items} 道题，格式和条件检查通过")
+    out.print(f"检查清单 {safe_text(q.version)}：{len(q.modules)} 个模块，{n_items} 道题，格式和条件检查通过")
     if laws is not None:
         from .questionnaire.citations import check_citations, load_laws
 
@@ -359,17 +365,15 @@ def validate(
             raise HeguiCheckError(f"{laws}: 无法读取法规目录（需要 INDEX.tsv）：{exc.strerror or exc}") from None
         problems, count = check_citations(q, library)
         for line in problems:
-            _console(stderr=True).print(f"[red]{line}[/red]", markup=True)
+            _console(stderr=True).print(f"[red]{safe_text(line)}[/red]", markup=True)
         out.print(f"法律依据：{count} 条引用（各版本分别计），{len(problems)} 个问题")
         failed |= bool(problems)
     if date is not None:
-        from rich.markup import escape
-
         from .questionnaire.citations import check_as_of
 
         found, count = check_as_of(q, date)
         for hit in found:
-            _console(stderr=True).print(f"[red]{escape(hit.message(date))}[/red]", markup=True)
+            _console(stderr=True).print(f"[red]{safe_text(hit.message(date))}[/red]", markup=True)
         if found:
             items = len({hit.item_id for hit in found})
             out.print(f"按 {date} 施行的法律核对：{count} 条引用中有 {len(found)} 条指向当日尚未施行或已失效的文本"
@@ -378,10 +382,15 @@ def validate(
             out.print(f"按 {date} 施行的法律核对：{count} 条引用都指向当日施行的文本")
         failed |= bool(found)
     for path in answer_files:
-        data = load_answers(path, q)
+        try:
+            data = load_answers(path, q)
+        except HeguiCheckError as exc:  # one unreadable file: say so and check the others
+            _console(stderr=True).print(f"[red]错误：[/red]{safe_text(exc)}", markup=True)
+            failed = True
+            continue
         _print_problems(data.problems)
         errors = len(data.errors)
-        out.print(f"{path}: {len(data.answers)} 个答案，{errors} 个错误，{len(data.problems) - errors} 个警告")
+        out.print(f"{safe_text(path)}: {len(data.answers)} 个答案，{errors} 个错误，{len(data.problems) - errors} 个警告")
         failed |= bool(errors)
     if failed:
         raise typer.Exit(1)
@@ -404,7 +413,6 @@ def batch(
     """批量体检：每家企业一份报告，另生成 summary.xlsx / summary.csv 汇总表和行业合规画像报告。
 
     单个文件或单行出错不会中断批处理；重新运行时跳过报告已是最新的企业。"""
-    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import run_batch, usable_cores
@@ -423,27 +431,28 @@ def batch(
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=name[:30])
+            bar.update(task, completed=done, total=total, description=safe_text(name[:30]))
 
         result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
                            progress=progress)
     written, notes = write_batch_outputs(result, q, output, formats, options, anonymize=anonymize)
     for note in notes:
-        err.print(f"[yellow]{escape(note)}[/yellow]")
+        err.print(f"[yellow]{safe_text(note)}[/yellow]")
     _print_problems(result.file_problems)
     for record in result.records:  # errors here; warnings too would drown them in a large batch
         if record.has_error:
-            err.print(f"[bold]{record.where}（{record.name}）[/bold]")
+            name = str(record.company.get("company_name") or record.name)[:60]
+            err.print(f"[bold]{safe_text(record.where)}（{safe_text(name)}）[/bold]")
             for line in record.problem_lines("error"):
-                err.print(f"  [red]{line}[/red]")
+                err.print(f"  [red]{safe_text(line)}[/red]")
     warnings = sum(len(r.problem_lines("warning")) for r in result.records)
     if warnings:
         err.print(f"[yellow]另有 {warnings} 条警告，见 summary.xlsx 的“问题”列。[/yellow]")
     out = _console()
     errors = sum(1 for r in result.records if r.has_error)
     out.print(f"共 {len(result.records)} 家企业：新生成 {result.written}，已是最新 {result.skipped}，"
-              f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {output}）")
+              f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）")
     if result.has_errors:
         raise typer.Exit(1)
 
@@ -487,7 +496,7 @@ def diff(
               f"总分 {comparison.before.overall_rounded} → {comparison.after.overall_rounded}")
     for fmt, path in outputs.items():
         atomic_write(path, render_diff(comparison, fmt, options))
-        out.print(f"已生成：{path}")
+        out.print(f"已生成：{safe_text(path)}")
     if old.errors or new.errors:
         raise typer.Exit(1)
 
@@ -549,7 +558,7 @@ def demo(
     written = _write_reports(assessment, outputs)
     _print_result(assessment)
     for path in [answers_copy, *written]:
-        _console().print(f"已生成：{path}")
+        _console().print(f"已生成：{safe_text(path)}")
 
 
 @app.command()
@@ -586,7 +595,7 @@ def template(
     for fmt, path in outputs.items():
         atomic_write(path, makers[fmt](q, industry, chosen))
         follow = f"hegui-check report {path}" if fmt == "yaml" else f"hegui-check batch {path} -o 输出目录"
-        _console().print(f"已生成：{path}（填写后运行 {follow}）")
+        _console().print(f"已生成：{safe_text(path)}（填写后运行 {safe_text(follow)}）")
 
 
 @app.command()
@@ -616,5 +625,10 @@ def main() -> None:
     except Exception as exc:  # noqa: BLE001 - the CLI boundary
         if os.environ.get("HEGUI_DEBUG"):
             raise
-        sys.stderr.write(f"内部错误：{type(exc).__name__}: {exc}\n请设置环境变量 HEGUI_DEBUG=1 重新运行以查看详情，并报告此问题。\n")
+        from .limits import shorten
+        from .terminal import strip_control
+
+        sys.stderr.write(f"内部错误：{type(exc).__name__}: {strip_control(shorten(str(exc), 200))}\n"
+                         "这是 hegui-check 自身的问题，不是您的输入有误。请设置环境变量 HEGUI_DEBUG=1 重新运行，"
+                         "把显示的详情（可删去企业名称等敏感内容）连同所用的命令报告给维护者。\n")
         sys.exit(1)

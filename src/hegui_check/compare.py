@@ -9,6 +9,9 @@ from .answers import AnswerSet, Problem
 from .questionnaire import Questionnaire
 from .scoring import Assessment, ItemResult, assess
 
+# problems of loading BEFORE that say how the library changed since (decided by code, never by wording)
+LIBRARY_CHANGE_CODES = frozenset({"renamed-id", "retired-id", "version-mismatch"})
+
 
 @dataclass(frozen=True)
 class ModuleChange:
@@ -53,8 +56,5 @@ def compare(q: Questionnaire, before: AnswerSet, after: AnswerSet) -> Comparison
         for ma, mb in zip(a.modules, b.modules)
         if ma.score is not None or mb.score is not None
     )
-    library_changes = tuple(
-        p for p in before.problems
-        if p.severity == "warning" and ("改名" in p.message or "删除" in p.message or p.field == "questionnaire_version")
-    )
+    library_changes = tuple(p for p in before.problems if p.code in LIBRARY_CHANGE_CODES)
     return Comparison(a, b, resolved, still_open, new, overdue, modules, library_changes)

@@ -408,7 +408,7 @@ def assess(
 
     if not_applicable_answers:
         problems.append(Problem("warning", answers.source, "",
-                                f"另有 {not_applicable_answers} 个答案对应的题目按企业画像不适用，未计分"))
+                                f"另有 {not_applicable_answers} 个答案对应的题目按企业画像不适用，未计分", "not-applicable"))
     overall = weighted_score(results)
     scored = [r for r in results if r.state == "scored"]
     answered = sum(1 for r in scored if r.answered)

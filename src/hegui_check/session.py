@@ -104,7 +104,7 @@ def _plan_recheck(q: Questionnaire, opts: CheckOptions, before_path: Path) -> Ch
 
 def _plan_resume(q: Questionnaire, opts: CheckOptions, source: Path) -> CheckPlan:
     answers = load_answers(source, q)
-    problems = [p for p in answers.problems if p.code != "profile_missing"]  # the interview asks them
+    problems = [p for p in answers.problems if p.code != "profile-missing"]  # the interview asks them
     path, messages, review, dirty = opts.output or source, [], False, opts.output is not None
     if opts.mode == "lawyer" and answers.assessor.mode != "lawyer":
         answers, review, dirty = prepare_review(answers, today=opts.date), True, True

@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from .answers import AnswerSet, Problem, parse_answers
+from .cells import unguard_text
 from .errors import AnswersError
+from .limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_TABLE_BYTES,
+    MAX_XLSX_PART_BYTES,
+    MAX_XLSX_UNPACKED_BYTES,
+    limit_text,
+    shorten,
+)
 from .questionnaire import Item, ItemType, Questionnaire
 from .template import ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL, DEPTH_COLUMN, DEPTH_COLUMN_LABEL
 from .yamlio import read_error
@@ -28,6 +38,7 @@ _RESAVE = {
     ".ods": "OpenDocument 表格（.ods）",
     ".numbers": "Numbers 表格（.numbers）",
 }
+MAX_LISTED = 30  # columns named in one warning; the rest are counted
 HEADER_SEARCH_ROWS = 10  # a title row or two above the header is skipped
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, .et and password-protected .xlsx
 
@@ -56,6 +67,8 @@ _DATE_TIME = re.compile(r"^(\S+?)[T\s]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")
 
 class SpreadsheetError(AnswersError):
     """A spreadsheet could not be read at all (wrong format, corrupt file, no recognisable header)."""
+
+    code = "malformed"
 
 
 @dataclass(frozen=True)
@@ -122,22 +135,103 @@ def read_table(path: Path, q: Questionnaire) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in _RESAVE:
-        raise SpreadsheetError(f"{path}: 不支持{_RESAVE[suffix]}，请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试")
+        raise SpreadsheetError(f"{path}: 不支持{_RESAVE[suffix]}，请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试",
+                               code="unsupported-format", where=str(path))
     if suffix not in SPREADSHEET_SUFFIXES:
-        raise SpreadsheetError(f"{path}: 不认识的表格格式“{path.suffix or '无扩展名'}”，请使用 .xlsx 或 .csv 文件")
+        raise SpreadsheetError(f"{path}: 不认识的表格格式“{path.suffix or '无扩展名'}”，请使用 .xlsx 或 .csv 文件",
+                               code="unsupported-format", where=str(path))
+    try:
+        return _read(path, q, suffix)
+    except SpreadsheetError as exc:
+        exc.where = exc.where or str(path)
+        raise
+
+
+def _read(path: Path, q: Questionnaire, suffix: str) -> Table:
     try:
         file_date = dt.date.fromtimestamp(path.stat().st_mtime)
+        if path.stat().st_size > MAX_TABLE_BYTES:
+            raise SpreadsheetError(f"{path}: 表格文件{limit_text('大小', MAX_TABLE_BYTES // (1024 * 1024), ' MB')}",
+                                   code="limit-exceeded")
         if suffix in XLSX_SUFFIXES:
             return _read_xlsx(path, q, file_date)
-        return _build_table(str(path), _csv_rows(path), q, file_date)
+        return _build_table(str(path), _bounded(str(path), _csv_rows(path)), q, file_date)
     except OSError as exc:
-        raise SpreadsheetError(f"{path}: {read_error(exc, '表格文件')}") from None
+        raise SpreadsheetError(f"{path}: {read_error(exc, '表格文件')}", code="unreadable") from None
+
+
+def _too_many_rows(source: str, row: int) -> SpreadsheetError:
+    return SpreadsheetError(f"{source}: 第 {row} 行：表格行数{limit_text('', MAX_ROWS, ' 行')}；"
+                            "请把表格拆成几个文件分别处理", code="limit-exceeded")
+
+
+def _bounded(source: str, rows: Iterable[Any]) -> Iterator[Any]:
+    """Rows as they stream in, refused at the first row past MAX_ROWS or with a value past MAX_COLUMNS."""
+    for n, values in enumerate(rows, 1):
+        if n > MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise _too_many_rows(source, n)
+        if len(values) > MAX_COLUMNS:
+            if any(v not in (None, "") for v in values[MAX_COLUMNS:]):
+                raise SpreadsheetError(f"{source}: 第 {n} 行：表格列数{limit_text('', MAX_COLUMNS, ' 列')}",
+                                       code="limit-exceeded")
+            values = values[:MAX_COLUMNS]
+        yield values
+
+
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]*)(\d*)"')
+
+
+def _column_number(letters: str) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ord(ch) - 64
+    return number
+
+
+def _check_xlsx_archive(path: Path) -> None:
+    """Refuse a zip bomb before openpyxl opens it: sizes as the archive declares them, then each sheet's
+    declared dimension, then its rows counted while streaming (openpyxl itself would parse a whole sheet
+    that has no dimension just to open the workbook)."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        infos = archive.infolist()
+        if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED_BYTES:
+            raise SpreadsheetError(f"{path}: 解压后的大小{limit_text('', MAX_XLSX_UNPACKED_BYTES // (1024 * 1024), ' MB')}",
+                                   code="limit-exceeded")
+        for info in infos:
+            sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+            if not sheet:
+                if info.file_size > MAX_XLSX_PART_BYTES:
+                    raise SpreadsheetError(f"{path}: 工作簿中的 {info.filename[:60]} 解压后"
+                                           f"{limit_text('', MAX_XLSX_PART_BYTES // (1024 * 1024), ' MB')}",
+                                           code="limit-exceeded")
+                continue
+            rows = 0
+            tail = b""
+            with archive.open(info) as fh:
+                first = True
+                while True:
+                    chunk = fh.read(1 << 20)
+                    if not chunk:
+                        break
+                    if first:
+                        first = False
+                        m = _DIMENSION.search(chunk[:4096])
+                        if m and m.group(2) and int(m.group(2)) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                            raise _too_many_rows(str(path), int(m.group(2)))
+                        if m and m.group(1) and _column_number(m.group(1).decode()) > MAX_COLUMNS:
+                            raise SpreadsheetError(f"{path}: 工作表范围到 {m.group(1).decode()} 列，"
+                                                   f"{limit_text('表格列数', MAX_COLUMNS, ' 列')}", code="limit-exceeded")
+                    buf = tail + chunk
+                    rows += buf.count(b"<row")
+                    tail = buf[-4:]
+                    if rows > MAX_ROWS + HEADER_SEARCH_ROWS:
+                        raise _too_many_rows(str(path), rows)
 
 
 def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
     import zipfile
-
-    from openpyxl import load_workbook
 
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -147,6 +241,13 @@ def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
     if not zipfile.is_zipfile(path):
         raise SpreadsheetError(f"{path}: 不是有效的 .xlsx 文件（文件可能已损坏或并非 Excel 工作簿），"
                                "请用 Excel 或 WPS 打开后重新“另存为” .xlsx")
+    try:
+        _check_xlsx_archive(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise SpreadsheetError(f"{path}: .xlsx 文件已损坏，无法读取（{type(exc).__name__}），"
+                               "请用 Excel 或 WPS 打开后重新“另存为” .xlsx") from None
+    from openpyxl import load_workbook  # imported only for a workbook that passed the checks above
+
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
@@ -160,7 +261,7 @@ def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
         ws = sheets[0]
         if hasattr(ws, "reset_dimensions"):
             ws.reset_dimensions()  # some writers record a wrong sheet size; read every row that exists
-        return _build_table(str(path), ws.iter_rows(values_only=True), q, file_date)
+        return _build_table(str(path), _bounded(str(path), ws.iter_rows(values_only=True)), q, file_date)
     except SpreadsheetError:
         raise
     except Exception as exc:  # damaged XML inside the archive shows up only while iterating
@@ -178,7 +279,11 @@ def _decode(data: bytes, path: Path) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本"
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise SpreadsheetError(f"{path}: UTF-16 编码的文本在第 {exc.start} 字节处不完整（文件可能被截断），"
+                                   "请重新导出，或另存为“CSV UTF-8（逗号分隔）”或 .xlsx") from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -190,14 +295,43 @@ def _decode(data: bytes, path: Path) -> str:
                                "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx") from None
 
 
+def _swallowed(values: list[str], width: int, delimiter: str) -> bool:
+    """Whether a record spanning several lines looks like rows merged by a stray quote: its width is
+    off, or a line inside one cell holds a whole row's worth of delimiters."""
+    if len(values) != width:
+        return True
+    need = max(1, width - 1)
+    return any(line.count(delimiter) >= need for v in values if "\n" in v for line in v.split("\n")[1:])
+
+
 def _csv_rows(path: Path) -> Iterator[list[str]]:
+    """CSV records; a quote that is never closed, or that swallows the line ends of following rows, is an
+    error naming the row where it opened (csv would silently merge those rows into one cell)."""
     text = _decode(path.read_bytes(), path)
     first = text.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    except csv.Error as exc:
-        raise SpreadsheetError(f"{path}: CSV 格式有误（{exc}）") from None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    width: int | None = None
+    record = 0
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                raise SpreadsheetError(f"{path}: 第 {record + 1} 行（文本第 {start} 行）：引号没有闭合，其后的所有行都会被并入"
+                                       "这一格；请补上或删掉这个引号", code="malformed") from None
+            raise SpreadsheetError(f"{path}: 第 {record + 1} 行（文本第 {start} 行）：CSV 格式有误（{exc}）",
+                                   code="malformed") from None
+        record += 1
+        if width is None and any(v.strip() for v in values):
+            width = len(values)
+        elif width is not None and reader.line_num > start and _swallowed(values, width, delimiter):
+            raise SpreadsheetError(f"{path}: 第 {record} 行（文本第 {start} 行）：引号没有闭合，直到文本第 {reader.line_num} 行"
+                                   f"才结束，中间的行被并入了一格；请补上或删掉这个引号", code="malformed")
+        yield values
 
 
 # ---------------------------------------------------------------------------------------------
@@ -303,7 +437,7 @@ def _clean(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        text = value.strip()
+        text = unguard_text(value.strip())  # a cell guarded by our own summary or template
         return None if not text or text in _SKIPPED else text
     if isinstance(value, bool):
         return value
@@ -336,7 +470,7 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
             break
     if header is None:
         if not seen_data:
-            return Table(source, q, [], warnings=[Problem("warning", source, "", "表格是空的，没有企业数据")],
+            return Table(source, q, [], warnings=[Problem("warning", source, "", "表格是空的，没有企业数据", "empty")],
                          file_date=file_date)
         raise SpreadsheetError(
             f"{source}: 找不到表头：第 1 行应为列名（company_name、uscc、labor.written_contract 等题目 id）"
@@ -354,11 +488,11 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
             continue
         key, why = resolver.resolve(text)
         if key is not None and key in used:
-            notes.append(f"{letter}列“{text}”与{used[key]}列重复（{key}），只读取{used[key]}列")
+            notes.append(f"{letter}列“{shorten(text, 40)}”与{used[key]}列重复（{key}），只读取{used[key]}列")
             key = None
         elif key is None:
             reason = {"retired": "（该题已从检查清单中删除）", "ambiguous": "（与多道题的文字相同，请改用题目 id）"}
-            ignored.append(f"{letter}列“{text}”{reason.get(why, '')}")
+            ignored.append(f"{letter}列“{shorten(text, 40)}”{reason.get(why, '')}")
         elif why.startswith("renamed:"):
             notes.append(f"{letter}列 {why.split(':', 1)[1]} 已改名为 {key}，已按新 id 读取")
         if key is not None:
@@ -394,9 +528,10 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
     if ignored:
         table.warnings.append(Problem(
             "warning", source, "",
-            f"以下 {len(ignored)} 列无法对应到企业画像字段或题目，已忽略：{'、'.join(ignored)}"))
-    for note in notes:
-        table.warnings.append(Problem("warning", source, "", note))
+            f"以下 {len(ignored)} 列无法对应到企业画像字段或题目，已忽略：{'、'.join(ignored[:MAX_LISTED])}"
+            + (f" 等（共 {len(ignored)} 列）" if len(ignored) > MAX_LISTED else ""), "unknown-column"))
+    for note in notes[:MAX_LISTED]:
+        table.warnings.append(Problem("warning", source, "", note, "unknown-column"))
     return table
 
 
@@ -484,9 +619,9 @@ def row_answers(table: Table, row: TableRow) -> AnswerSet:
         raw["depth"] = depth
     result = parse_answers(raw, q, where_row, locate)
     result.file_date = table.file_date
-    if not result.company.get("company_name"):
+    if not result.company.get("company_name") and not any(p.field == "company.company_name" for p in result.problems):
         name_col = by_loc.get(("company", "company_name"))
         where = f"{where_row} {name_col.letter}列（company_name）" if name_col else where_row
         message = "企业名称为空：每行应填写一家企业的名称" if name_col else "表格中没有企业名称（company_name）列"
-        result.problems.append(Problem("error", where, "company_name", message))
+        result.problems.append(Problem("error", where, "company_name", message, "missing-name"))
     return result

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from .answers import STATUS_LABELS
+from .cells import csv_row, put
 from .questionnaire import Item, ItemType, Module, ProfileQuestion, Questionnaire
 from .vocabulary import DEPTH_LABELS, Depth
 
@@ -197,17 +198,9 @@ def csv_template(q: Questionnaire, industry: str | None = None, depth: Depth | s
     cols = template_columns(q, industry, depth)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([c.id for c in cols])
-    writer.writerow([c.label for c in cols])
+    writer.writerow(csv_row(c.id for c in cols))
+    writer.writerow(csv_row(c.label for c in cols))
     return "\ufeff" + buf.getvalue()
-
-
-def _put(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write one cell; strings stay text (never a formula)."""
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"
-    return cell
 
 
 def _inline_list(choices: tuple[str, ...]) -> str | None:
@@ -246,11 +239,11 @@ def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | 
     validations: dict[tuple[str, ...], Any] = {}
     for n, col in enumerate(cols, 1):
         letter = get_column_letter(n)
-        cell = _put(ws, 1, n, col.id)
+        cell = put(ws, 1, n, col.id)
         cell.font = Font(size=9, color="595959")
         cell.fill = id_fill
         cell.border = border
-        cell = _put(ws, 2, n, col.label)
+        cell = put(ws, 2, n, col.label)
         cell.font = Font(bold=True)
         cell.fill = fills[col.group]
         cell.alignment = Alignment(wrap_text=True, vertical="top")
@@ -270,7 +263,7 @@ def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | 
                     lists_ws.sheet_state = "hidden"
                 list_col = get_column_letter(len(validations) + 1)
                 for r, choice in enumerate(col.choices, 1):
-                    _put(lists_ws, r, len(validations) + 1, choice)
+                    put(lists_ws, r, len(validations) + 1, choice)
                 formula = f"{LISTS_SHEET}!${list_col}$1:${list_col}${len(col.choices)}"
             message = "请从下拉列表中选择：" + "、".join(col.choices)
             dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
@@ -287,7 +280,7 @@ def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | 
     headers = [("列", 6), ("列名（id）", 26), ("问题", 50), ("类型", 10), ("允许的值", 40), ("风险等级", 9),
                ("适用条件", 26), ("说明", 40)]
     for n, (header, width) in enumerate(headers, 1):
-        cell = _put(notes, 1, n, header)
+        cell = put(notes, 1, n, header)
         cell.font = Font(bold=True)
         cell.fill = fills["company"]
         cell.border = border
@@ -297,7 +290,7 @@ def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | 
         values = [get_column_letter(r - 1), col.id, col.label, TYPE_NAMES.get(col.kind, col.kind), col.allowed,
                   col.risk, col.applies_when, col.help]
         for n, value in enumerate(values, 1):
-            _put(notes, r, n, value).alignment = wrap
+            put(notes, r, n, value).alignment = wrap
     notes.freeze_panes = "A2"
     tail = len(cols) + 3
     for offset, line in enumerate([
@@ -306,7 +299,7 @@ def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | 
         "不确定的题目可以不填（按“不清楚”计分）；不适用于本企业的题目填“不适用”。",
         "填好后运行：hegui-check batch 本文件 -o 输出目录",
     ]):
-        _put(notes, tail + offset, 1, line)
+        put(notes, tail + offset, 1, line)
 
     buf = io.BytesIO()
     wb.save(buf)

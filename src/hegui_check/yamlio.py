@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -12,10 +13,53 @@ from typing import Any
 
 import yaml
 
-try:  # the C loader is several times faster; fall back to pure Python where libyaml is missing
-    _Loader: type = yaml.CSafeLoader
+from .limits import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    MAX_INT_DIGITS,
+    MAX_STRING_CHARS,
+    MAX_YAML_ALIASES,
+    MAX_YAML_EXPANDED,
+    limit_text,
+    shorten,
+)
+
+try:  # the C parser is several times faster; fall back to pure Python where libyaml is missing
+    _Base: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - depends on the PyYAML build
-    _Loader = yaml.SafeLoader
+    _Base = yaml.SafeLoader
+
+
+class DocumentError(ValueError):
+    """A document that breaks a rule before its content can be used (syntax, a limit, a duplicate key).
+
+    The message is Chinese and names the line; ``code`` is one of errors.CODES."""
+
+    def __init__(self, message: str, code: str = "malformed", line: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.line = line
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """safe_load's loader, except that values it cannot represent stay text for the caller to judge:
+    an impossible date such as 2026-02-30, or an integer with more digits than MAX_INT_DIGITS."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> Any:
+        digits = sum(ch.isdigit() for ch in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            return str(node.value)
+        return super().construct_yaml_int(node)
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return str(node.value)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
 class Located:
@@ -24,6 +68,16 @@ class Located:
     def __init__(self, data: Any, root: yaml.Node | None):
         self.data = data
         self._root = root
+        self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}  # per mapping: key -> (key, value)
+
+    def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        entries = self._keys.get(id(node))
+        if entries is None:  # built once per mapping, so thousands of problems stay linear
+            entries = {}
+            for k, v in node.value:
+                entries.setdefault(str(k.value), (k, v))
+            self._keys[id(node)] = entries
+        return entries
 
     def line(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node reachable along ``loc`` (keys and list indexes)."""
@@ -31,13 +85,10 @@ class Located:
         best = node.start_mark.line + 1 if node is not None else None
         for key in loc:
             if isinstance(node, yaml.MappingNode):
-                nxt = None
-                for k, v in node.value:
-                    if str(k.value) == str(key):
-                        nxt = v
-                        best = k.start_mark.line + 1
-                        break
-                node = nxt
+                found = self._entries(node).get(str(key))
+                if found is not None:
+                    best = found[0].start_mark.line + 1
+                node = found[1] if found is not None else None
             elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
                 node = node.value[key]
                 best = node.start_mark.line + 1
@@ -63,17 +114,101 @@ def read_error(exc: BaseException, kind: str = "文件") -> str:
     return str(exc)
 
 
-def parse_yaml(text: str) -> Located:
-    """Parse one YAML document safely, keeping the node tree for line lookups.
+def _line(event: Any) -> int:
+    return int(event.start_mark.line) + 1
 
-    Raises ``yaml.YAMLError`` for malformed input (callers turn it into a located message).
-    """
-    loader = _Loader(text)
+
+def check_yaml_events(text: str) -> None:
+    """Walk the YAML event stream once and refuse, with the line, what would be dangerous or lossy to
+    build: nesting deeper than MAX_DEPTH, more than MAX_YAML_ALIASES aliases, an alias to itself, a
+    document larger than MAX_YAML_EXPANDED with aliases expanded, a text longer than MAX_STRING_CHARS,
+    and a key that appears twice in one mapping (YAML would keep only the last silently).
+
+    Memory is bounded by the nesting depth and the number of keys; nothing is expanded."""
+    parser = _Base(text)
+    anchors: dict[str, int] = {}  # anchor -> expanded size of its node
+    # open collections: [anchor, expanded size so far, keys seen (mapping) or None, child count]
+    stack: list[list[Any]] = []
+    aliases = 0
+    expanded = 0
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
+        while True:
+            event = parser.get_event()
+            if isinstance(event, (yaml.StreamEndEvent)):
+                return
+            if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentStartEvent, yaml.DocumentEndEvent)):
+                continue
+            if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                anchor, size, _keys, _n = stack.pop()
+                if anchor is not None:
+                    anchors[anchor] = size
+                if stack:
+                    stack[-1][1] += size
+                    stack[-1][3] += 1
+                continue
+            is_key = bool(stack) and stack[-1][2] is not None and stack[-1][3] % 2 == 0
+            if isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > MAX_YAML_ALIASES:
+                    raise DocumentError(f"第 {_line(event)} 行：YAML 别名（*引用）的数量{limit_text('', MAX_YAML_ALIASES, ' 个')}",
+                                        "limit-exceeded", _line(event))
+                if any(frame[0] == event.anchor for frame in stack):
+                    raise DocumentError(f"第 {_line(event)} 行：YAML 别名 *{shorten(event.anchor, 40)} 引用了包含它自己的内容",
+                                        "malformed", _line(event))
+                size = anchors.get(event.anchor or "", 0)
+            elif isinstance(event, yaml.ScalarEvent):
+                value = event.value
+                if len(value) > MAX_STRING_CHARS:
+                    raise DocumentError(f"第 {_line(event)} 行：一段文字长 {len(value)} 个字符，"
+                                        f"{limit_text('单个取值的长度', MAX_STRING_CHARS, ' 个字符')}", "limit-exceeded", _line(event))
+                size = len(value) + 1
+                if is_key:
+                    seen = stack[-1][2]
+                    if value in seen:
+                        raise DocumentError(
+                            f"第 {_line(event)} 行：键“{shorten(value, 40)}”重复出现（第一次在第 {seen[value]} 行）；"
+                            "同一层级的键只能出现一次，否则前面的内容会被悄悄丢掉。请合并或删除其中一处",
+                            "duplicate-key", _line(event))
+                    seen[value] = _line(event)
+                if event.anchor is not None:
+                    anchors[event.anchor] = size
+            else:  # a mapping or sequence starts
+                if len(stack) >= MAX_DEPTH:
+                    raise DocumentError(f"第 {_line(event)} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}",
+                                        "limit-exceeded", _line(event))
+                expanded += 1
+                stack.append([event.anchor, 1, {} if isinstance(event, yaml.MappingStartEvent) else None, 0])
+                continue
+            expanded += size
+            if expanded > MAX_YAML_EXPANDED:
+                raise DocumentError(f"第 {_line(event)} 行：展开别名后的文档大小{limit_text('', MAX_YAML_EXPANDED, ' 个字符')}",
+                                    "limit-exceeded", _line(event))
+            if stack:
+                stack[-1][1] += size
+                stack[-1][3] += 1
     finally:
-        loader.dispose()
+        with contextlib.suppress(Exception):
+            parser.dispose()
+
+
+def parse_yaml(text: str) -> Located:
+    """Parse one YAML document safely within the limits, keeping the node tree for line lookups.
+
+    Raises ``DocumentError`` (syntax, a limit, a duplicate key), its message in Chinese with the line."""
+    try:
+        check_yaml_events(text)
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own cap, reached while scanning ahead
+            raise DocumentError(f"第 {line} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}", "limit-exceeded", line) from None
+        raise DocumentError(yaml_error_message(exc), "malformed", line) from None
     return Located(data, node)
 
 
@@ -82,22 +217,99 @@ def yaml_error_message(exc: yaml.YAMLError) -> str:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
     where = f"第 {mark.line + 1} 行第 {mark.column + 1} 列" if mark is not None else "未知位置"
-    return f"YAML 格式错误（{where}）：{problem}"
+    return f"YAML 格式错误（{where}）：{shorten(problem)}"
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str):
+        self.key = key
+
+
+def _json_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
+
+
+def _json_int(text: str) -> Any:
+    return text if len(text.lstrip("-")) > MAX_INT_DIGITS else int(text)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_surrogate(data: Any) -> bool:
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if _SURROGATE.search(value):
+                return True
+        elif isinstance(value, dict):
+            stack.extend(value.keys())
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return False
+
+
+def parse_json(text: str) -> Located:
+    """Parse JSON within the limits: nesting depth checked before parsing, a key twice in one object is an
+    error naming both lines, integers longer than MAX_INT_DIGITS stay text for the caller to judge."""
+    skeleton = _JSON_STRING.sub(lambda m: '""' + "\n" * m.group(0).count("\n"), text)
+    depth = 0
+    for m in _JSON_BRACKET.finditer(skeleton):
+        depth += 1 if m.group(0) in "[{" else -1
+        if depth > MAX_DEPTH:
+            line = skeleton.count("\n", 0, m.start()) + 1
+            raise DocumentError(f"第 {line} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}", "limit-exceeded", line)
+    try:
+        data = json.loads(text, object_pairs_hook=_json_pairs, parse_int=_json_int)
+    except _DuplicateKey as exc:
+        try:  # JSON is YAML: the event walk names both lines
+            check_yaml_events(text)
+        except DocumentError as located:
+            if located.code == "duplicate-key":
+                raise located from None
+        except yaml.YAMLError:
+            pass
+        raise DocumentError(f"键“{shorten(exc.key, 40)}”在同一个对象中重复出现；同一层级的键只能出现一次，"
+                            "否则前面的内容会被悄悄丢掉", "duplicate-key") from None
+    except json.JSONDecodeError as exc:
+        raise DocumentError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}", "malformed", exc.lineno) from None
+    except (ValueError, RecursionError) as exc:
+        raise DocumentError(f"JSON 格式错误：{shorten(str(exc))}", "malformed") from None
+    if _has_surrogate(data):  # "\ud800" is valid JSON but no text: nothing could write it out again
+        found = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
+        at = text.count("\n", 0, found.start()) + 1 if found else 1
+        raise DocumentError(f"第 {at} 行：文字中有不成对的 UTF-16 代理字符（\\ud800–\\udfff），不是有效的文字",
+                            "bad-value", at)
+    for m in _JSON_STRING.finditer(text):
+        if len(m.group(0)) > MAX_STRING_CHARS + 2:
+            line = text.count("\n", 0, m.start()) + 1
+            raise DocumentError(f"第 {line} 行：一段文字长 {len(m.group(0)) - 2} 个字符，"
+                                f"{limit_text('单个取值的长度', MAX_STRING_CHARS, ' 个字符')}", "limit-exceeded", line)
+    return Located(data, None)
 
 
 def read_document(path: Path) -> Located:
-    """Read a .yaml/.yml/.json file. Raises OSError, UnicodeDecodeError, ValueError with a message."""
-    raw = path.read_bytes()
+    """Read a .yaml/.yml/.json file within the limits. Raises OSError, UnicodeDecodeError, or
+    DocumentError (a ValueError) whose Chinese message names the line."""
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_FILE_BYTES + 1)
+    if len(raw) > MAX_FILE_BYTES:
+        raise DocumentError(f"文件{limit_text('大小', MAX_FILE_BYTES // (1024 * 1024), ' MB')}", "limit-exceeded")
     text = raw.decode("utf-8-sig")
     if path.suffix.lower() == ".json":
-        try:
-            return Located(json.loads(text), None)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}") from None
-    try:
-        return parse_yaml(text)
-    except yaml.YAMLError as exc:
-        raise ValueError(yaml_error_message(exc)) from None
+        return parse_json(text)
+    return parse_yaml(text)
 
 
 def _target_mode(path: Path) -> int:
@@ -117,8 +329,11 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # name the file the user asked for, not our temp file
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
@@ -126,7 +341,9 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             os.fsync(fh.fileno())
         os.chmod(tmp, _target_mode(path))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise

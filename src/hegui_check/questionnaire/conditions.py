@@ -19,11 +19,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Union
 
+from ..limits import MAX_CONDITION_CHARS, MAX_CONDITION_DEPTH, MAX_CONDITION_LIST, limit_text, shorten
+
 __all__ = ["Condition", "ConditionError", "parse_condition"]
 
 
 class ConditionError(ValueError):
-    """A condition that cannot be parsed; the message says where and what was expected."""
+    """A condition that cannot be parsed; the message says where and what was expected.
+
+    ``code`` is "limit-exceeded" for a condition past MAX_CONDITION_CHARS, _DEPTH or _LIST, else
+    "bad-condition"."""
+
+    def __init__(self, message: str, code: str = "bad-condition"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -80,7 +89,7 @@ def _tokenize(text: str) -> list[tuple[str, Any, int]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            bad = text[pos:].strip()[:1] or text[pos:pos + 1]
+            bad = shorten(text[pos:].strip()[:1] or text[pos:pos + 1])
             raise ConditionError(f"第 {pos + 1} 个字符处无法识别“{bad}”")
         kind = m.lastgroup or ""
         raw = m.group(kind)
@@ -105,6 +114,14 @@ class _Parser:
     def __init__(self, text: str):
         self.tokens = _tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def nested(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_CONDITION_DEPTH:
+            pos = self.tokens[self.i][2]
+            raise ConditionError(f"第 {pos + 1} 个字符处：括号和 not 的{limit_text('嵌套层数', MAX_CONDITION_DEPTH, ' 层')}",
+                                 "limit-exceeded")
 
     def peek(self) -> str:
         return self.tokens[self.i][0]
@@ -118,7 +135,7 @@ class _Parser:
 
     def fail(self, expected: str) -> None:
         kind, raw, pos = self.tokens[self.i]
-        got = "结尾" if kind == "end" else f"“{raw}”"
+        got = "结尾" if kind == "end" else f"“{shorten(raw, 40)}”"
         raise ConditionError(f"第 {pos + 1} 个字符处{expected}，实际是{got}")
 
     def parse(self) -> Node:
@@ -144,7 +161,10 @@ class _Parser:
     def not_(self) -> Node:
         if self.peek() == "not":
             self.take()
-            return Not(self.not_())
+            self.nested()
+            node = Not(self.not_())
+            self.depth -= 1
+            return node
         return self.compare()
 
     def compare(self) -> Node:
@@ -172,8 +192,10 @@ class _Parser:
             return Literal(raw)
         if kind == "(":
             self.take()
+            self.nested()
             node = self.or_()
             self.take(")")
+            self.depth -= 1
             return node
         if kind == "[":
             return self.list_()
@@ -188,6 +210,9 @@ class _Parser:
                 if self.peek() != "lit":
                     self.fail("列表中应为数字或带引号的文字")
                 values.append(self.take()[1])
+                if len(values) > MAX_CONDITION_LIST:
+                    raise ConditionError(f"in [...] 列表的{limit_text('元素个数', MAX_CONDITION_LIST, ' 个')}",
+                                         "limit-exceeded")
                 if self.peek() != ",":
                     break
                 self.take()
@@ -290,4 +315,6 @@ def parse_condition(text: str) -> Condition:
     """Parse ``text``; raises ConditionError with the position of the first problem."""
     if not isinstance(text, str) or not text.strip():
         raise ConditionError("条件为空")
+    if len(text) > MAX_CONDITION_CHARS:
+        raise ConditionError(f"条件长 {len(text)} 个字符，{limit_text('', MAX_CONDITION_CHARS, ' 个字符')}", "limit-exceeded")
     return Condition(text, _Parser(text).parse())

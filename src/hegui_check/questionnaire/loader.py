@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import QuestionnaireError
+from ..limits import shorten
 from ..resources import questionnaires_dir
 from ..yamlio import Located, read_document, read_error
 from .conditions import Condition, ConditionError, parse_condition
@@ -85,7 +86,7 @@ def _translate(err: Any, fld: str) -> str:
     if kind == "extra_forbidden":
         return "不认识的字段（拼写错误？允许的字段见 docs/questionnaire-format.md）"
     if kind in ("literal_error", "enum"):
-        return f"取值“{err.get('input')}”不允许，应为 {ctx.get('expected', '')}"
+        return f"取值“{shorten(err.get('input'))}”不允许，应为 {ctx.get('expected', '')}"
     if kind == "string_type":
         return f"应为文本，实际是 {type(err.get('input')).__name__}（版本号等请加引号）"
     if kind in ("int_type", "int_parsing", "int_from_float"):
@@ -105,8 +106,8 @@ def _translate(err: Any, fld: str) -> str:
     if kind in ("greater_than_equal", "less_than_equal"):
         return f"超出允许范围：{err.get('msg')}"
     if kind == "value_error":
-        return str(err.get("msg", "")).removeprefix("Value error, ")
-    return str(err.get("msg"))
+        return shorten(str(err.get("msg", "")).removeprefix("Value error, "), 300)
+    return shorten(str(err.get("msg")), 300)
 
 
 def _load_model(path: Path, model: type[BaseModel], problems: list[str]) -> tuple[Any, Located] | None:
@@ -207,19 +208,26 @@ def _order_modules(modules: list[Module], order: list[str]) -> list[Module]:
     return [m for _, m in indexed]
 
 
+MAX_PROBLEMS_PER_CONDITION = 5  # a long list of wrong literals is summarised, not listed in full
+
+
 def _compile(text: str | None, where: str, known: dict[str, Any], problems: list[str]) -> Condition | None:
-    """Parse a condition and check its names and the literals it compares them with."""
+    """Parse a condition and check its names and the literals it compares them with.
+
+    Messages quote the condition shortened: a hostile condition never multiplies into huge messages."""
     if text is None:
         return None
+    shown = shorten(text)
     try:
         cond = parse_condition(text)
     except ConditionError as exc:
-        problems.append(f"{where}: 条件“{text}”有语法错误：{exc}")
+        problems.append(f"{where}: 条件“{shown}”有语法错误：{exc}")
         return None
+    found: list[str] = []
     for name in cond.names:
         if name not in known:
             hint = "（条件只能使用企业画像中的名称和本题之前的题目 id）"
-            problems.append(f"{where}: 条件“{text}”中的名称“{name}”未定义{hint}")
+            found.append(f"{where}: 条件“{shown}”中的名称“{shorten(name, 40)}”未定义{hint}")
     for name, literals in cond.literal_comparisons():
         allowed = known.get(name)
         if allowed is None:
@@ -234,8 +242,12 @@ def _compile(text: str | None, where: str, known: dict[str, Any], problems: list
             else:
                 ok = lit in allowed
             if not ok:
-                shown = "、".join(map(str, allowed)) if isinstance(allowed, tuple) else allowed
-                problems.append(f"{where}: 条件“{text}”把“{name}”与 {lit!r} 比较，但它的取值应为 {shown}")
+                allowed_text = shorten("、".join(map(str, allowed)), 200) if isinstance(allowed, tuple) else allowed
+                found.append(f"{where}: 条件“{shown}”把“{name}”与 {shorten(repr(lit), 40)} 比较，但它的取值应为 {allowed_text}")
+    if len(found) > MAX_PROBLEMS_PER_CONDITION:
+        rest = len(found) - MAX_PROBLEMS_PER_CONDITION
+        found = [*found[:MAX_PROBLEMS_PER_CONDITION], f"{where}: 条件“{shown}”另有 {rest} 处同类问题"]
+    problems.extend(found)
     return cond
 
 

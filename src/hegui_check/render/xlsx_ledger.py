@@ -19,6 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from .. import cells
 from ..scoring import RISKS, Assessment, ItemResult
 from .context import report_context
 
@@ -78,15 +79,7 @@ def clean_text(value: Any) -> str:
     return text[:MAX_CELL_CHARS]
 
 
-def put(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write one cell. Strings always stay plain text: '=…' from user input never becomes a formula."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        cell.value = clean_text(value)
-        cell.data_type = "s"  # openpyxl would otherwise store a str starting with "=" as a formula
-    else:
-        cell.value = value
-    return cell
+put = cells.put  # every cell from user text goes through the one guard against formula injection
 
 
 def quarter_labels(date: dt.date | None) -> list[str]:
