@@ -53,7 +53,7 @@ def baseline_html(a) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         return env.get_template("report.html.j2").render(**ctx), "baseline templates, today's context"
     except jinja2.UndefinedError as exc:
         if not STORED_HTML.is_file():
-            raise SystemExit(f"bench: error: baseline templates no longer render ({exc}) and {STORED_HTML} is missing")
+            raise SystemExit(f"bench: error: baseline templates no longer render ({exc}) and {STORED_HTML} is missing") from None
         return STORED_HTML.read_text(encoding="utf-8"), f"stored {STORED_HTML.name} ({exc.message})"
 
 

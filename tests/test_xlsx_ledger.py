@@ -68,7 +68,8 @@ def test_demo_has_one_row_per_finding_in_risk_order(demo: Assessment) -> None:
     assert [r[COL["风险等级"] - 1] for r in rows] == [f.item.risk for f in demo.findings]
     for row, f in zip(rows, demo.findings):
         assert row[COL["状态"] - 1] == "未开始"
-        assert row[COL["整改措施"] - 1] == f.item.remedy
+        verify = "先核实实际情况；如不符合：" if f.verdict == "unknown" else ""
+        assert row[COL["整改措施"] - 1] == verify + f.item.remedy
         assert row[COL["存在问题"] - 1] == f.item.violation
         assert row[COL["责任部门"] - 1] is None and row[COL["责任人"] - 1] is None
         assert all(v is None for v in row[13:18])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -20,7 +20,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..scoring import RISKS, Assessment, ItemResult
+from ..vocabulary import LABELS
 from .context import report_context
+
+if TYPE_CHECKING:
+    from . import RenderOptions
 
 LEDGER_SHEET = "整改台账"
 NOTES_SHEET = "说明"
@@ -103,19 +107,19 @@ def quarter_labels(date: dt.date | None) -> list[str]:
     return labels
 
 
-def _status_quo(view: dict[str, Any], r: ItemResult) -> str:
+def _status_quo(view: dict[str, Any], r: ItemResult, answer_label: str) -> str:
     answer = view["answer"]
-    lines = [f"企业答复：{answer['label']}"]
+    lines = [f"{answer_label}：{answer['label']}"]
     if r.verdict == "unknown":
-        lines[0] += "（待核实）"
+        lines[0] += f"（{LABELS['to_verify']}）"
     if answer["self_answer"] and answer["self_answer"] != answer["label"]:
-        lines.append(f"企业自评：{answer['self_answer']}")
+        lines.append(f"{LABELS['self_answer']}：{answer['self_answer']}")
         if answer["override_reason"]:
-            lines.append(f"核定理由：{answer['override_reason']}")
+            lines.append(f"{LABELS['override_reason']}：{answer['override_reason']}")
     if answer["note"]:
-        lines.append(f"备注：{answer['note']}")
+        lines.append(f"{LABELS['note']}：{answer['note']}")
     if answer["evidence"]:
-        lines.append("已有材料：" + "；".join(answer["evidence"]))
+        lines.append(f"{LABELS['evidence']}：" + "；".join(answer["evidence"]))
     return "\n".join(lines)
 
 
@@ -133,7 +137,10 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     title.alignment = Alignment(vertical="center")
     ws.merge_cells(f"A1:{last_col}1")
     ws.row_dimensions[1].height = 26
+    head = ctx["letterhead"]
+    issuer = [f"出具机构：{head['organization']}" + (f"（{head['contact']}）" if head["contact"] else "")] if head else []
     info = put(ws, 2, 1, "　　".join([
+        *issuer,
         f"报告编号：{ctx['report_number']}",
         f"评估日期：{ctx['date']}",
         f"检查清单版本：{ctx['version']}（法规截至 {ctx['laws_as_of']}）",
@@ -160,13 +167,15 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
             "module": view["module"],
             "title": view["title"],
             "risk": view["risk"] or "",
-            "status_quo": _status_quo(view, r),
+            "status_quo": _status_quo(view, r, ctx["answer_label"]),
             "problem": view["violation"] or "",
             "measure": view["remedy"] or "",
             "basis": "\n".join(dict.fromkeys(view["basis"])),  # one line per distinct citation
             "deadline": r.deadline,
             "status": STATUSES[0],
         }
+        if view["to_verify"]:
+            values["measure"] = "先核实实际情况；如不符合：" + values["measure"]
         for key, col in COL.items():
             cell = put(ws, row, col, values.get(key))
             cell.border = BORDER
@@ -181,7 +190,27 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
             risk.fill = PatternFill("solid", fgColor=colours[0])
             risk.font = Font(bold=True, color=colours[1])
 
-    last_row = HEADER_ROW + len(a.findings)
+    row = FIRST_DATA_ROW + len(a.findings)
+    n = len(a.findings)
+    for rec in ctx["credit_repair"]:
+        basis = [b for p in rec["points"] for b in p["basis"]]
+        for ms in rec["milestones"]:
+            n += 1
+            values = {"n": n, "module": LABELS["credit_repair"], "title": f"{ms['label']}：{rec['title']}",
+                      "risk": "信用", "status_quo": ms["when"], "problem": rec["title"], "measure": ms["measure"],
+                      "basis": "\n".join(dict.fromkeys(basis)),
+                      "deadline": dt.date.fromisoformat(ms["date"]) if ms["date"] else ms["when"],
+                      "status": STATUSES[0]}
+            for key, col in COL.items():
+                cell = put(ws, row, col, values.get(key))
+                cell.border = BORDER
+                cell.alignment = CENTER if key in ("n", "risk", "deadline", "status") else WRAP_TOP
+                if key in fill_in:
+                    cell.fill = FILL_IN_FILL
+            ws.cell(row=row, column=COL["deadline"]).number_format = DATE_FORMAT
+            row += 1
+
+    last_row = HEADER_ROW + n
     status_col = get_column_letter(COL["status"])
     validation = DataValidation(
         type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
@@ -196,6 +225,8 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     ws.freeze_panes = f"{get_column_letter(COL['risk'])}{FIRST_DATA_ROW}"  # header + 序号…检查事项
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if head:
+        ws.oddHeader.left.text = clean_text(head["organization"]).replace("&", "&&")
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -232,6 +263,9 @@ def _notes_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
         row += 1
 
     line(f"{ctx['company']['name']}合规体检整改台账 · 说明", bold=True, size=14)
+    if ctx["letterhead"]:
+        head = ctx["letterhead"]
+        line("出具机构", head["organization"] + (f"（{head['contact']}）" if head["contact"] else ""))
     line("报告编号", ctx["report_number"])
     line("评估日期", ctx["date"])
     line("检查清单版本", f"{ctx['version']}（法规截至 {ctx['laws_as_of']}，发布于 {ctx['released']}）")
@@ -268,8 +302,8 @@ def _notes_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def build_workbook(a: Assessment) -> Workbook:
-    ctx = report_context(a)
+def build_workbook(a: Assessment, options: RenderOptions | None = None) -> Workbook:
+    ctx = report_context(a, options)
     wb = Workbook()
     ledger = wb.active
     ledger.title = LEDGER_SHEET
@@ -285,10 +319,10 @@ def build_workbook(a: Assessment) -> Workbook:
     return wb
 
 
-def render_xlsx(a: Assessment) -> bytes:
+def render_xlsx(a: Assessment, options: RenderOptions | None = None) -> bytes:
     """The 整改台账 workbook, as the bytes of an .xlsx file."""
     buffer = io.BytesIO()
-    build_workbook(a).save(buffer)
+    build_workbook(a, options).save(buffer)
     return buffer.getvalue()
 
 
