@@ -199,7 +199,7 @@ def _not_examined_view(a: Assessment) -> list[dict[str, Any]]:
     groups: dict[str, list[str]] = {}
     for r in a.not_examined:
         groups.setdefault(r.module.title, []).append(r.item.short_title)
-    return [{"module": m, "items": items} for m, items in groups.items()]
+    return [{"module": m, "titles": titles} for m, titles in groups.items()]
 
 
 def _problem_subject(a: Assessment, fld: str) -> str | None:

@@ -386,7 +386,7 @@ def _conclusion(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     if ctx["not_examined"]:
         _para(doc, "快速体检未检查的项目（不代表合规）：", size=SMALL)
         for g in ctx["not_examined"]:
-            _para(doc, f"{g['module']}：" + "、".join(g["items"]), style="List Bullet", size=SMALL)
+            _para(doc, f"{g['module']}：" + "、".join(g["titles"]), style="List Bullet", size=SMALL)
 
 
 def _modules(doc: DocumentObject, ctx: dict[str, Any]) -> None:
