@@ -110,6 +110,8 @@ def test_grey_light_opens_with_how_much_was_answered(q) -> None:  # type: ignore
     assert "hegui-check check --resume" in conclusion
     assert "红线项目待核实" in conclusion and "红线问题（须立即整改）" not in conclusion
     assert STOP not in html and "须立即停止，并优先整改" not in html
+    findings = _section(html, 'id="findings"', 'id="ledger"')
+    assert "未回答的项目（待核实）" in findings and findings.count('class="finding"') == 0  # a list, not cards
     md = render(a, Format.md).decode("utf-8")
     assert "hegui-check check --resume" in md and STOP not in md
 

@@ -144,6 +144,13 @@ def _when(d: dt.date, day_known: bool) -> str:
     return d.isoformat() if day_known else f"约 {d.year}年{d.month}月"
 
 
+def _decided(when: tuple[dt.date, bool] | None) -> str:
+    if when is None:
+        return ""
+    d, day_known = when
+    return f"（处罚决定 {d.isoformat() if day_known else f'{d.year}年{d.month}月'}）"
+
+
 def _truthy(value: Any) -> bool:
     return value is True or str(value).lower() in ("true", "yes", "1", "是")
 
@@ -166,7 +173,7 @@ def _market_penalty(facts: Mapping[str, Any], when: tuple[dt.date, bool] | None,
                     listed: bool) -> CreditRecord:
     kind = facts.get("penalty_kind") or "fine"
     title = "市场监督管理部门的行政处罚"
-    decided = f"（处罚决定 {_when(*when)}）" if when else ""
+    decided = _decided(when)
     not_early = Point("责令停产停业、限制开展生产经营活动、限制从业、降低资质等级、吊销许可证件、吊销营业执照以及总局规定的其他"
                       "较为严重的行政处罚，不得提前停止公示。", (cite(NO_EARLY_STOP),))
     application = Point(
@@ -230,7 +237,7 @@ def _market_penalty(facts: Mapping[str, Any], when: tuple[dt.date, bool] | None,
 
 def _other_penalty(authority: str, when: tuple[dt.date, bool] | None) -> CreditRecord:
     name = AUTHORITIES.get(authority, AUTHORITIES["other"])
-    decided = f"（处罚决定 {_when(*when)}）" if when else ""
+    decided = _decided(when)
     return CreditRecord(
         "other_penalty", f"{name}的行政处罚" + decided,
         Point(f"{name}作出的行政处罚信息由该部门依法公示，并可能归集到“信用中国”网站和国家企业信用信息公示系统。公示期限由"

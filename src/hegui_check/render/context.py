@@ -147,6 +147,7 @@ def _finding_view(n: int, r: ItemResult) -> dict[str, Any]:
         "practice": item.practice,
         "verdict": VERDICT_LABELS.get(r.verdict or "", ""),
         "to_verify": r.verdict == "unknown",
+        "unanswered": not r.answered,
         "answer": _answer_view(r),
         "violation": item.violation,
         "basis": [cite(c) for c in in_article_order(item.basis)],
@@ -389,6 +390,8 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         "modules": modules,
         "chart_svg": module_chart_svg(a),
         "findings": findings,
+        "finding_cards": [f for f in findings if not f["unanswered"]],
+        "unanswered": [f for f in findings if f["unanswered"]],
         "ledger": ledger,
         "credit_repair": [
             {"title": rec.title,
