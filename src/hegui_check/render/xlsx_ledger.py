@@ -50,7 +50,8 @@ COLUMNS: list[tuple[str, str, float, str]] = [
     ("module", "领域", 12, "题目所属的检查领域（模块）。"),
     ("title", "检查事项", 26, "检查的合规事项。"),
     ("risk", "风险等级", 8, "红线 / 高 / 中 / 低，单元格按风险着色（红线深红、高橙色、中琥珀色、低灰色）。"),
-    ("status_quo", "现状（企业答复及备注）", 30, "企业在体检中的答复和备注，即整改前的现状。"),
+    ("status_quo", "现状（答复、备注及查见材料）", 30,
+     "体检时的答复（律师体检为律师核查结论）、备注和查见材料，即整改前的现状。"),
     ("problem", "存在问题", 34, "该事项常见的违法违规表现，对照现状确认企业存在的具体问题。"),
     ("measure", "整改措施", 40, "检查清单给出的合规建议，企业可结合实际细化为具体举措。"),
     ("basis", "法律依据", 34, "相关法律法规条文（全称），每行一条。"),
@@ -143,6 +144,7 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
         *issuer,
         f"报告编号：{ctx['report_number']}",
         f"评估日期：{ctx['date']}",
+        ctx["depth"]["label"],
         f"检查清单版本：{ctx['version']}（法规截至 {ctx['laws_as_of']}）",
         f"问题项：{len(a.findings)} 项",
         "说明见“说明”工作表",
@@ -268,6 +270,7 @@ def _notes_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
         line("出具机构", head["organization"] + (f"（{head['contact']}）" if head["contact"] else ""))
     line("报告编号", ctx["report_number"])
     line("评估日期", ctx["date"])
+    line("体检深度", ctx["depth"]["label"] + ("：只检查了红线和重点项目，未检查的项目不代表合规" if ctx["depth"]["quick"] else ""))
     line("检查清单版本", f"{ctx['version']}（法规截至 {ctx['laws_as_of']}，发布于 {ctx['released']}）")
     line("总体结论", f"{ctx['overall']['light_label']}，总分 {ctx['overall']['score']}。{ctx['overall']['reason']}")
     counts = ctx["overall"]["counts"]
