@@ -76,9 +76,10 @@ def _ledger(doc: Any) -> Any:
 
 
 def _expected_tables(ctx: dict[str, Any]) -> int:
-    # cover, summary, profile, modules, one per finding, ledger, one per credit record, evidence,
+    # cover, summary, profile, modules, one per answered finding, unanswered list, ledger, one per credit record, evidence,
     # one per appendix module, laws, lawyer signature
-    return (3 + (1 if ctx["profile"] else 0) + len(ctx["findings"]) + 1 + len(ctx["credit_repair"])
+    return (3 + (1 if ctx["profile"] else 0) + len(ctx["finding_cards"]) + (1 if ctx["unanswered"] else 0) + 1
+            + len(ctx["credit_repair"])
             + (1 if ctx["evidence"] else 0) + len(ctx["appendix"]) + 1 + (1 if ctx["assessor"]["lawyer"] else 0))
 
 
@@ -96,7 +97,7 @@ def test_docx_structure(which: str, request: pytest.FixtureRequest) -> None:
     assert order == sorted(order)
     assert ("Heading 1", ctx["title"]) in headings
     finding_headings = [t for s, t in headings if s == "Heading 3" and t.split(".")[0].isdigit()]
-    assert len(finding_headings) == len(ctx["findings"]) > 0
+    assert len(finding_headings) == len(ctx["finding_cards"]) > 0
     assert finding_headings[0].startswith(f"1. {ctx['findings'][0]['title']}")
 
     assert len(doc.tables) == _expected_tables(ctx)

@@ -263,3 +263,15 @@ def test_compact_pdf_keeps_every_finding_citation_and_answer(demo) -> None:
     missing = [e for e in expected if e and _flat(e) not in text]
     assert not missing, missing[:5]
     assert len(reader.pages) <= 20
+
+
+def test_invalid_profile_value_switches_a_module_off_and_is_named(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "answers.yaml"
+    path.write_text("hegui_check: 1\ncompany: {company_name: 测试企业, industry: footwear, employees: 很多}\n"
+                    "assessor: {date: 2026-11-21}\nanswers:\n  contract.written_form: 'yes'\n", encoding="utf-8")
+    a = assess(q, load_answers(path, q))
+    assert "labor" in a.switched_off
+    conclusion = _section(_html(a), 'id="conclusion"', "二、分领域得分")
+    employees = q.profile_by_id["employees"].question
+    assert f"“{employees}”：答案未能读入" in conclusion
+    assert "劳动用工（缺少：" + employees in conclusion

@@ -408,7 +408,7 @@ def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     _heading(doc, "三、主要风险与整改建议", 2)
     if not ctx["findings"]:
         _para(doc, "本次体检没有发现问题项。")
-    for f in ctx["findings"]:
+    for f in ctx["finding_cards"]:
         heading = _heading(doc, f"{f['n']}. {f['title']}　", 3)
         _run(heading, f["risk"], color=RISK_COLORS.get(f["risk"]))
         if f["to_verify"]:
@@ -449,6 +449,20 @@ def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
         if f["lenient"]:
             _run(cells[L["lenient"]].paragraphs[0], f["lenient"])
             _cell_line(cells[L["lenient"]], f["lenient_rule"], size=SMALL, color=MUTED)
+
+
+def _unanswered(doc: DocumentObject, ctx: dict[str, Any]) -> None:
+    """Applicable items left unanswered: one list to verify, not a card each."""
+    if not ctx["unanswered"]:
+        return
+    L = ctx["L"]
+    _heading(doc, f"未回答的项目（{L['to_verify']}）", 3)
+    _para(doc, "以下适用项目尚未回答，按“不清楚”计分，须先核实；这并不表示存在违法行为。", size=SMALL, color=MUTED)
+    table = _table(doc, len(ctx["unanswered"]) + 1, 5, [1.2, 7.6, 4.0, 1.6, 2.6])
+    _header_row(table, ["序号", L["question"], L["module"], L["risk"], "核实期限"], size=SMALL)
+    for row, f in zip(table.rows[1:], ctx["unanswered"]):
+        for cell, value in zip(row.cells, (f["n"], f["title"], f["module"], f["risk"], f["deadline"])):
+            _cell(cell, value, size=SMALL)
 
 
 def _ledger(doc: DocumentObject, ctx: dict[str, Any]) -> None:
@@ -588,6 +602,7 @@ def render_docx(a: Assessment, options: RenderOptions | None = None) -> bytes:
     _conclusion(doc, ctx)
     _modules(doc, ctx)
     _findings(doc, ctx)
+    _unanswered(doc, ctx)
     _ledger(doc, ctx)
     _credit(doc, ctx)
     _evidence(doc, ctx)
