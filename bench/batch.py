@@ -299,19 +299,21 @@ def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
     """The steps of `batch --format json` timed in this process (WeasyPrint already imported and warm)."""
     from pypdf import PdfReader
 
-    from hegui_check.batch import run_batch, write_summary
+    from hegui_check.batch import run_batch
     from hegui_check.render import Format
     from hegui_check.render.industry_report import render_industry_html, render_industry_json
     from hegui_check.render.pdf import html_to_pdf
+    from hegui_check.render.summary import render_summary_csv, render_summary_xlsx
 
     gc.collect()
     t0 = time.perf_counter()
     result = run_batch([indir], q, outdir, [Format.json], jobs=1)
     t1 = time.perf_counter()
-    write_summary(result.records, q, outdir)
+    (outdir / "summary.xlsx").write_bytes(render_summary_xlsx(result.records, q))
+    (outdir / "summary.csv").write_bytes(render_summary_csv(result.records, q))
     t2 = time.perf_counter()
     summary = result.industry.summary(anonymize=False)
-    html = render_industry_html(summary, "行业合规体检画像报告")
+    html = render_industry_html(summary)
     render_industry_json(summary)
     t3 = time.perf_counter()
     pdf = html_to_pdf(html)

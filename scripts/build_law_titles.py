@@ -1,52 +1,37 @@
-"""Regenerate src/hegui_check/data/laws.json (full titles and versions of citable laws) from a laws folder.
+"""Regenerate src/hegui_check/data/laws.json (every text of each citable law, with its dates) from a laws folder.
 
 Usage: python scripts/build_law_titles.py ../shared/laws
-Only current texts are listed (INDEX rows whose short name carries no "(superseded …)" note).
+(from a checkout: PYTHONPATH=src python scripts/build_law_titles.py ../shared/laws)
+
+Every INDEX.tsv row becomes one entry keyed by its short name (superseded and repealed texts under the
+name before their "(…)" note, e.g. 反不正当竞争法-2019; texts not yet in force under theirs, e.g.
+商标法-2027; the books of the civil code as one entry, 民法典). Each entry gives the title as cited, a
+version line for the report, the text's own date, its in-force-from and in-force-until dates and which
+text supersedes which (see hegui_check.lawbook.parse_index for how the INDEX wording is read).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import re
 import sys
 from pathlib import Path
 
-DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
 
-
-def _cn_date(m: re.Match[str]) -> str:
-    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
-
-
-def describe(revision: str) -> str:
-    dates = DATE.findall(revision)
-    first = DATE.search(revision)
-    text = _cn_date(first) if first else revision
-    in_force = re.search(r"in force (\d{4}-\d{2}-\d{2})", revision)
-    if in_force and in_force.group(1) != (first.group(0) if first else ""):
-        text += f"版本，{_cn_date(DATE.search(in_force.group(1)))}起施行"  # type: ignore[arg-type]
-    else:
-        text += "版本"
-    return text if dates else revision
+from hegui_check.lawbook import parse_index  # noqa: E402
 
 
 def main(laws_dir: str) -> int:
     index = Path(laws_dir) / "INDEX.tsv"
-    out: dict[str, dict[str, str]] = {}
     with index.open(encoding="utf-8") as fh:
-        for row in csv.DictReader(fh, delimiter="\t"):
-            short = row["short_name"].strip()
-            if "(" in short:
-                continue
-            title = row["full_title"].strip()
-            if short.startswith("民法典"):
-                out["民法典"] = {"title": "中华人民共和国民法典", "version": "2020年5月28日通过，2021年1月1日起施行"}
-                continue
-            out[short] = {"title": title, "version": describe(row["revision_or_effective_date"])}
-    target = Path(__file__).resolve().parent.parent / "src" / "hegui_check" / "data" / "laws.json"
+        calendar = parse_index(csv.DictReader(fh, delimiter="\t"))
+    out = {short: text.to_json() for short, text in calendar.items()}
+    target = ROOT / "src" / "hegui_check" / "data" / "laws.json"
     target.write_text(json.dumps(out, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    print(f"{len(out)} laws -> {target}")
+    dated = sum(1 for t in calendar.values() if t.in_force_until or t.superseded_by)
+    print(f"{len(out)} texts ({dated} superseded, repealed or to be superseded) -> {target}")
     return 0
 
 

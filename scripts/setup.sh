@@ -40,12 +40,17 @@ case "$mode" in
     .venv/bin/python -m pip install -q .
     .venv/bin/hegui-check demo -o hegui-demo --force
     echo "示例报告：hegui-demo/demo-report.pdf"
+    echo
+    echo "下一步：为自己的企业做一次体检（约 20 分钟，可随时中断后继续）："
+    echo "  .venv/bin/hegui-check check -o 我的企业.yaml"
     ;;
   test)
     .venv/bin/python -m pip install -q -e ".[test]"
     .venv/bin/ruff check src tests scripts bench
     .venv/bin/mypy
     .venv/bin/python -m pytest
+    echo
+    echo "测试完成。运行示例：.venv/bin/hegui-check demo -o hegui-demo；开始体检：.venv/bin/hegui-check check -o 我的企业.yaml"
     ;;
   *)
     echo "用法：bash scripts/setup.sh [demo|test]" >&2

@@ -65,7 +65,7 @@ def test_batch_writes_reports_summary_and_industry_report(inputs: Path, tmp_path
     assert broken["状态"] == "无法读取" and "YAML" in broken["问题"]
     wrong = next(r for r in rows if r["来源文件"].endswith("wrong.yaml"))
     assert "maybe" in wrong["问题"] and "alpha.red" in wrong["问题"]
-    assert next(r for r in rows if r["统一社会信用代码"] == "91330302MA2H8K3L7E")["红线问题"] == "alpha.red"
+    assert next(r for r in rows if r["统一社会信用代码"] == "91330302MA2H8K3L7E")["红线问题"] == "红线题"  # red-line items by title
     sheet = openpyxl.load_workbook(out / "summary.xlsx").worksheets[0]
     assert sheet.max_row == 7 and sheet.cell(1, 1).value == "企业名称"
     industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))

@@ -26,7 +26,7 @@ def test_bundled_library_cites_only_current_articles_with_exact_quotes(q, laws) 
 
 
 def test_every_cited_law_has_a_title_and_version_in_the_package(q) -> None:
-    cited = {c.law for item in q.items.values() for c in item.basis}
+    cited = {text.law for item in q.items.values() for c in item.basis for _, text in c.texts()}
     missing = cited - set(law_titles())
     assert missing == set()
     assert all(law_titles()[law]["version"] for law in cited)

@@ -125,7 +125,7 @@ def test_every_credit_citation_quotes_its_article() -> None:
     citations = [v for v in vars(credit).values() if isinstance(v, credit.Citation)]
     assert len(citations) >= 15
     for c in citations:
-        paras = laws.current[c.law].articles[article_key(c.article)]
+        paras = laws.texts[c.law].articles[article_key(c.article)]
         scope = [paras[c.paragraph - 1]] if c.paragraph else paras
         if c.item:
             assert any(f"（{credit.chinese_number(c.item)}）" in p for p in scope), c

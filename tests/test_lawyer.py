@@ -32,7 +32,7 @@ from .test_interview import BACK, HELP, PipeAsker
 MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
 MINI_ARGS = ["--no-builtin", "--questionnaires", str(FIXTURES / "mini")]
 COMPANY = {"company_name": "瓯江鞋业有限公司", "uscc": "", "entity_type": "company", "industry": "footwear",
-           "employees": 12}
+           "employees": 12, "region": "浙江省温州市鹿城区"}
 SELF = {"alpha.red": "yes", "alpha.high": "yes", "alpha.mid": "partial", "alpha.low": "no", "alpha.choice": "all",
         "alpha.multi": ["a", "b"], "alpha.num": 0, "alpha.gate": False, "alpha.text": "", "beta.one": "yes",
         "pack.glue": "yes"}

@@ -60,8 +60,13 @@ def test_red_line_items_cite_a_crime_or_a_grave_penalty(q) -> None:
             assert cites_criminal_law or any(w in item.liability for w in grave), item.id
 
 
-def test_library_has_renamed_and_retired_sections(q) -> None:
-    assert isinstance(q.info.renamed, dict) and isinstance(q.info.retired, dict)
+def test_renamed_and_retired_ids_are_consistent_with_the_library(q) -> None:
+    live = set(q.items)
+    assert not live & set(q.info.retired), "a retired id is still a live item"
+    assert not live & set(q.info.renamed), "a renamed (old) id is still a live item"
+    assert all(new in live for new in q.info.renamed.values()), "a rename points at an id that does not exist"
+    assert not set(q.info.renamed) & set(q.info.retired)
+    assert all(reason.strip() for reason in q.info.retired.values()), "every retired id says why"
     assert q.info.laws_as_of
 
 

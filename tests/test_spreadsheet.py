@@ -187,7 +187,7 @@ def test_bad_cell_names_file_row_column_and_allowed_values(mq: Questionnaire, tm
     where = {p.field: p for p in b.errors}
     high = where["alpha.high"]
     assert high.where == f"{path} 第4行 {letter['alpha.high']}列（alpha.high）"
-    assert "members.xlsx 第4行 I列（alpha.high）" in str(high)
+    assert "members.xlsx 第4行 J列（alpha.high）" in str(high)
     assert "还行" in high.message and all(v in high.message for v in ("符合", "部分符合", "不符合", "不清楚", "不适用"))
     assert where["facts.sells_online"].where.endswith(f"第4行 {letter['sells_online']}列（sells_online）")
     assert "全部签订" in where["alpha.choice"].message

@@ -25,7 +25,7 @@ from hegui_check.template import (
 from .conftest import FIXTURES
 
 MINI_IDS = [
-    "company_name", "uscc", "entity_type", "industry", "employees", "sells_online", "assessment_date",
+    "company_name", "uscc", "entity_type", "industry", "region", "employees", "sells_online", "assessment_date",
     "alpha.red", "alpha.high", "alpha.mid", "alpha.low", "alpha.choice", "alpha.multi", "alpha.num",
     "alpha.gate", "alpha.gated", "alpha.text", "beta.one", "beta.online", "pack.glue",
 ]  # fmt: skip

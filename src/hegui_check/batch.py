@@ -8,14 +8,12 @@ of which loads the questionnaire and imports WeasyPrint once.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
-import io
 import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +26,6 @@ from .industry import IndustryAccumulator
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
 from .scoring import Assessment, assess
-from .vocabulary import LIGHT_SHORT, RISKS
 from .yamlio import atomic_write
 
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
@@ -379,71 +376,3 @@ def usable_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
     except AttributeError:  # macOS, Windows
         return max(1, os.cpu_count() or 1)
-
-
-# ---------------------------------------------------------------------------------------------
-# summary
-
-
-def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[list[str], list[list[Any]]]:
-    modules = [m for m in q.modules if m.scored_items]
-    header = ["企业名称", "统一社会信用代码", "行业", "地区", "用工人数", "总分", "灯色", "完整度",
-              *(f"问题项_{r}" for r in RISKS), "红线问题", *(f"{m.title}得分" for m in modules),
-              "来源文件", "行号", "状态", "问题", "报告文件"]
-    labels = LIGHT_SHORT
-    industries: dict[Any, str] = (
-        {o.value: o.label for o in q.profile_by_id["industry"].options} if "industry" in q.profile_by_id else {}
-    )
-    rows = []
-    for r in records:
-        c = r.company
-        rows.append([
-            c.get("company_name") or r.name, c.get("uscc") or "", industries.get(c.get("industry"), c.get("industry") or ""),
-            c.get("region") or "", c.get("employees", ""), r.score if r.score is not None else "",
-            labels.get(r.light or "", ""), r.completeness if r.completeness is not None else "",
-            *(r.counts.get(risk, 0) if r.counts else "" for risk in RISKS), "、".join(r.red_lines),
-            *(("" if r.module_scores.get(m.module) is None else r.module_scores[m.module]) for m in modules),
-            r.source, r.row or "", r.status, "\n".join(map(str, r.problems)), "\n".join(Path(p).name for p in r.outputs),
-        ])
-    return header, rows
-
-
-def write_summary(records: list[CompanyRecord], q: Questionnaire, outdir: Path) -> list[Path]:
-    header, rows = summary_rows(records, q)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(header)
-    writer.writerows(rows)
-    csv_path = outdir / "summary.csv"
-    atomic_write(csv_path, ("\ufeff" + buf.getvalue()).encode("utf-8"))
-
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append(header)
-    for row in rows:
-        ws.append([_cell(v) for v in row])
-        for cell in ws[ws.max_row]:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # user text is never a formula
-    for cell in ws[1]:
-        cell.font = Font(bold=True, color="0D47A1")
-        cell.fill = PatternFill("solid", fgColor="E3F2FD")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = ws.dimensions
-    ws.column_dimensions["A"].width = 30
-    xlsx_path = outdir / "summary.xlsx"
-    out = io.BytesIO()
-    wb.save(out)
-    atomic_write(xlsx_path, out.getvalue())
-    return [xlsx_path, csv_path]
-
-
-def _cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")[:32000]
-    return value

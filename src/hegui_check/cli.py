@@ -6,8 +6,10 @@ Exit codes: 0 success (warnings allowed); 1 an error in the input or a failed ch
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,7 +17,10 @@ from typing import Any, Optional, TypeVar
 
 import typer
 
+from .cli_text import install as _install_chinese_cli
 from .errors import HeguiCheckError, OutputExistsError
+
+_install_chinese_cli()
 
 app = typer.Typer(
     name="hegui-check",
@@ -29,7 +34,7 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 QuestionnairesOpt = typer.Option(
-    None, "--questionnaires", help="另外加载的检查清单目录（如协会自编的行业包），可重复", metavar="DIR"
+    None, "--questionnaires", help="另外加载的检查清单目录（如协会自编的行业包），可重复", metavar="目录"
 )
 NoBuiltinOpt = typer.Option(False, "--no-builtin", help="不加载内置检查清单，只用 --questionnaires 给出的")
 ForceOpt = typer.Option(False, "--force", help="覆盖已存在的输出文件")
@@ -79,12 +84,11 @@ def _parse_formats(value: str) -> list[Any]:
 
 
 def _output_paths(base: Path, formats: list[Any], explicit: bool) -> dict[Any, Path]:
-    """One format: OUT is the file. Several: OUT is a path without extension, each format adds its own.
-
-    ``formats`` are Format members or plain extension strings."""
-    if len(formats) == 1 and explicit:
-        return {formats[0]: base}
+    """One format: OUT is the file (its extension added when OUT has none). Several: OUT is a path
+    without extension, each format adds its own. ``formats`` are Format members or extension strings."""
     known = {".pdf", ".html", ".json", ".md", ".xlsx", ".docx", ".yaml", ".yml", ".csv"}
+    if len(formats) == 1 and explicit and base.suffix.lower() in known:
+        return {formats[0]: base}
     stem = base.with_suffix("") if base.suffix.lower() in known else base
     return {f: stem.with_name(stem.name + "." + getattr(f, "value", f)) for f in formats}
 
@@ -126,6 +130,22 @@ def _print_result(a: Any) -> None:
     out.print(f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
               f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）")
     out.print(light_reason(a), markup=False)
+    from rich.markup import escape
+
+    from .render.context import currency_warnings
+
+    for warning in currency_warnings(a):
+        out.print(f"[yellow]{escape(warning.message)}[/yellow]")
+
+
+def _parse_date(value: str, option: str) -> dt.date:
+    """A YYYY-MM-DD option value, or a Chinese usage error (exit 2)."""
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+            raise ValueError(value)
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"“{value}”不是有效日期，应写成 YYYY-MM-DD，如 2027-01-05", param_hint=option) from None
 
 
 def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
@@ -144,14 +164,14 @@ def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
 @app.command()
 @handle_errors
 def report(
-    answers: Path = typer.Argument(..., help="答题文件（YAML 或 JSON）", metavar="ANSWERS"),
+    answers: Path = typer.Argument(..., help="答题文件（YAML 或 JSON）", metavar="答题文件"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
     format: str = typer.Option(
         "pdf", "--format", "-f", help="输出格式，逗号分隔：pdf,html,json,md,xlsx（整改台账）,docx（可编辑 Word）"
     ),
     strict: bool = typer.Option(False, "--strict", help="答题文件有任何错误时不生成报告"),
     letterhead: Optional[Path] = typer.Option(
-        None, "--letterhead", help="信头文件（YAML：organization、logo、contact），印在封面和页脚", metavar="FILE"
+        None, "--letterhead", help="信头文件（YAML：organization、logo、contact），印在封面和页脚", metavar="文件"
     ),
     deadline_days: Optional[str] = typer.Option(
         None, "--deadline-days", help="整改期限天数，如 红线=7,高=30,中=90,低=180（可只给一部分）"
@@ -195,7 +215,7 @@ def check(
     mode: Optional[str] = typer.Option(
         None, "--mode", help="self（自评，默认）、lawyer（律师体检：逐题记录查见材料，可复核企业自评）或 association"
     ),
-    recheck: Optional[Path] = typer.Option(None, "--recheck", help="复检：只重新询问上次体检的问题项，其余沿用", metavar="BEFORE"),
+    recheck: Optional[Path] = typer.Option(None, "--recheck", help="复检：只重新询问上次体检的问题项，其余沿用", metavar="上次答题文件"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
@@ -313,8 +333,11 @@ def make_asker() -> Any:
 @app.command()
 @handle_errors
 def validate(
-    paths: Optional[list[Path]] = typer.Argument(None, help="检查清单目录、模块文件或答题文件；不给则检查内置清单"),
-    laws: Optional[Path] = typer.Option(None, "--laws", help="法规文本目录（如 ../shared/laws），逐条核对法律依据"),
+    paths: Optional[list[Path]] = typer.Argument(None, help="检查清单目录、模块文件或答题文件；不给则检查内置清单", metavar="路径…"),
+    laws: Optional[Path] = typer.Option(None, "--laws", help="法规文本目录（如 ../shared/laws），逐条核对法律依据（含各版本）"),
+    as_of: Optional[str] = typer.Option(
+        None, "--as-of", help="列出在该日期（YYYY-MM-DD）会引用到尚未施行或已失效文本的题目", metavar="日期"
+    ),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
 ) -> None:
@@ -324,6 +347,7 @@ def validate(
     from .questionnaire import load_questionnaire
     from .validation import classify_paths
 
+    date = _parse_date(as_of, "--as-of") if as_of is not None else None
     out = _console()
     dirs, modules, answer_files = classify_paths(paths or [])
     failed = False
@@ -345,8 +369,23 @@ def validate(
         problems, count = check_citations(q, library)
         for line in problems:
             _console(stderr=True).print(f"[red]{line}[/red]", markup=True)
-        out.print(f"法律依据：{count} 条引用，{len(problems)} 个问题")
+        out.print(f"法律依据：{count} 条引用（各版本分别计），{len(problems)} 个问题")
         failed |= bool(problems)
+    if date is not None:
+        from rich.markup import escape
+
+        from .questionnaire.citations import check_as_of
+
+        found, count = check_as_of(q, date)
+        for hit in found:
+            _console(stderr=True).print(f"[red]{escape(hit.message(date))}[/red]", markup=True)
+        if found:
+            items = len({hit.item_id for hit in found})
+            out.print(f"按 {date} 施行的法律核对：{count} 条引用中有 {len(found)} 条指向当日尚未施行或已失效的文本"
+                      f"（{items} 道题）")
+        else:
+            out.print(f"按 {date} 施行的法律核对：{count} 条引用都指向当日施行的文本")
+        failed |= bool(found)
     for path in answer_files:
         data = load_answers(path, q)
         _print_problems(data.problems)
@@ -360,13 +399,13 @@ def validate(
 @app.command()
 @handle_errors
 def batch(
-    inputs: list[Path] = typer.Argument(..., help="答题文件（YAML/JSON）、目录、XLSX 或 CSV 表格（一行一家企业）", metavar="INPUT..."),
+    inputs: list[Path] = typer.Argument(..., help="答题文件（YAML/JSON）、目录、XLSX 或 CSV 表格（一行一家企业）", metavar="输入…"),
     output: Path = typer.Option(..., "-o", "--output", help="输出目录"),
     jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行生成报告的进程数（默认：可用的 CPU 核数）"),
     format: str = typer.Option("pdf", "--format", "-f", help="每家企业的报告格式，逗号分隔：pdf,html,json,md,xlsx,docx"),
     anonymize: bool = typer.Option(False, "--anonymize", help="行业报告中不出现企业名称和统一社会信用代码"),
     deadline_days: Optional[str] = typer.Option(None, "--deadline-days", help="整改期限天数，如 中=120"),
-    letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="信头文件（YAML）", metavar="FILE"),
+    letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="信头文件（YAML）", metavar="文件"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = typer.Option(False, "--force", help="重新生成所有报告（默认跳过已是最新的企业）"),
@@ -374,13 +413,13 @@ def batch(
     """批量体检：每家企业一份报告，另生成 summary.xlsx / summary.csv 汇总表和行业合规画像报告。
 
     单个文件或单行出错不会中断批处理；重新运行时跳过报告已是最新的企业。"""
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .batch import run_batch, usable_cores, write_summary
+    from .batch import run_batch, usable_cores
+    from .batch_outputs import write_batch_outputs
     from .letterhead import load_letterhead
-    from .render import Format, RenderOptions
-    from .render.industry_report import render_industry_html, render_industry_json
-    from .yamlio import atomic_write
+    from .render import RenderOptions
 
     formats = _parse_formats(format)
     days = _parse_deadlines(deadline_days)
@@ -398,21 +437,9 @@ def batch(
         result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
                            progress=progress)
-    written = write_summary(result.records, q, output)
-    summary = result.industry.summary(anonymize=anonymize)
-    title = "行业合规体检画像报告"
-    html = render_industry_html(summary, title)
-    atomic_write(output / "industry-report.html", html)
-    atomic_write(output / "industry-report.json", render_industry_json(summary))
-    written += [output / "industry-report.html", output / "industry-report.json"]
-    if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
-        try:
-            from .render.pdf import html_to_pdf
-
-            atomic_write(output / "industry-report.pdf", html_to_pdf(html))
-            written.append(output / "industry-report.pdf")
-        except HeguiCheckError as exc:
-            err.print(f"[yellow]行业报告 PDF 未生成：{exc}[/yellow]")
+    written, notes = write_batch_outputs(result, q, output, formats, options, anonymize=anonymize)
+    for note in notes:
+        err.print(f"[yellow]{escape(note)}[/yellow]")
     _print_problems(result.file_problems)
     for record in result.records:  # errors here; warnings too would drown them in a large batch
         if record.has_error:
@@ -433,8 +460,8 @@ def batch(
 @app.command()
 @handle_errors
 def diff(
-    before: Path = typer.Argument(..., help="上次体检的答题文件", metavar="BEFORE"),
-    after: Path = typer.Argument(..., help="复检的答题文件", metavar="AFTER"),
+    before: Path = typer.Argument(..., help="上次体检的答题文件", metavar="上次答题文件"),
+    after: Path = typer.Argument(..., help="复检的答题文件", metavar="复检答题文件"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
     format: str = typer.Option("pdf,md,json", "--format", "-f", help="输出格式，逗号分隔：pdf,html,md,json"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,

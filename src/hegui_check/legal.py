@@ -1,14 +1,22 @@
-"""Legal citation formatting: Chinese numerals, full law titles and versions shipped with the package."""
+"""Legal citation formatting: Chinese numerals, full law titles and versions shipped with the package,
+the citations that apply on a date, and warnings when the checklist lags behind the law."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from .questionnaire.models import Citation
+from .lawbook import Calendar, shipped_laws, text_in_force
+from .questionnaire.models import Citation, Item
 from .resources import data_dir
 
 _DIGITS = "零一二三四五六七八九"
+_YEAR_SUFFIX = re.compile(r"-\d{4}$")
 
 
 def chinese_number(n: int) -> str:
@@ -42,24 +50,131 @@ def article_text(article: int | str) -> str:
 
 
 @lru_cache(maxsize=1)
-def law_titles() -> dict[str, dict[str, str]]:
+def law_titles() -> dict[str, dict[str, Any]]:
+    """Every text in data/laws.json by short name: title, version line and dates (see lawbook)."""
     return json.loads((data_dir() / "laws.json").read_text(encoding="utf-8"))
 
 
 def law_title(short: str) -> str:
+    """The title a text is cited by: 商标法 and 商标法-2027 are both 中华人民共和国商标法."""
     return law_titles().get(short, {}).get("title", short)
 
 
 def law_version(short: str) -> str:
+    """The version line of a text, e.g. 2026年6月26日版本，2027年1月1日起施行."""
     return law_titles().get(short, {}).get("version", "")
+
+
+def short_name(law: str) -> str:
+    """The name a reader knows a text by: 商标法-2027 → 商标法 (the version is shown elsewhere)."""
+    return _YEAR_SUFFIX.sub("", law)
 
 
 def cite(c: Citation, full: bool = True) -> str:
     """《中华人民共和国劳动合同法》第八十二条第一款 (full) or 《劳动合同法》第八十二条 (short)."""
-    name = law_title(c.law) if full else c.law
+    name = law_title(c.law) if full else short_name(c.law)
     text = f"《{name}》{article_text(c.article)}"
     if c.paragraph:
         text += f"第{chinese_number(c.paragraph)}款"
     if c.item:
         text += f"第（{chinese_number(c.item)}）项"
     return text
+
+
+def _article_order(article: int | str) -> tuple[int, int]:
+    if isinstance(article, int):
+        return article, 0
+    main, _, suffix = str(article).partition("之")
+    return int(main), (_cn_small(suffix) if suffix else 0)
+
+
+def _cn_small(s: str) -> int:
+    if s == "十":
+        return 10
+    tens, _, ones = s.partition("十")
+    if "十" in s:
+        return (_DIGITS.index(tens) if tens else 1) * 10 + (_DIGITS.index(ones) if ones else 0)
+    return _DIGITS.index(s) if s in _DIGITS else 0
+
+
+def cited_at(basis: Iterable[Citation], date: dt.date | None) -> list[Citation]:
+    """The citations of ``basis`` in the texts that apply on ``date``, in article order: grouped by
+    law (in the order the laws first appear), then by article, paragraph and item."""
+    texts = [c.at(date) for c in basis]
+    rank: dict[str, int] = {}
+    for c in texts:
+        rank.setdefault(c.law, len(rank))
+    return sorted(texts, key=lambda c: (rank[c.law], _article_order(c.article), c.paragraph or 0, c.item or 0))
+
+
+@dataclass(frozen=True)
+class BasisLine:
+    """One cited provision as the report shows it, with the quoted phrases of every entry citing it."""
+
+    citation: str  # 《中华人民共和国商标法》第七十二条第（一）项
+    short: str  # 《商标法》第七十二条第（一）项
+    law: str  # the text cited: 商标法-2027
+    quotes: tuple[str, ...]
+
+
+def basis_lines(basis: Iterable[Citation], date: dt.date | None) -> list[BasisLine]:
+    """The legal basis of an item on ``date``: one line per distinct provision, in article order."""
+    lines: dict[str, BasisLine] = {}
+    for c in cited_at(basis, date):
+        key = cite(c)
+        old = lines.get(key)
+        quotes = (old.quotes if old else ()) + ((c.quote,) if not old or c.quote not in old.quotes else ())
+        lines[key] = BasisLine(key, cite(c, full=False), c.law, quotes)
+    return list(lines.values())
+
+
+@dataclass(frozen=True)
+class CurrencyWarning:
+    """On the assessment date a text cited by the checklist is no longer in force."""
+
+    law: str  # the text the checklist still cites, e.g. 商标法
+    in_force: str | None  # the text in force that day, e.g. 商标法-2027
+    effective: dt.date | None  # the day the text in force took effect (the old one stopped applying)
+    items: tuple[str, ...]  # item ids
+    message: str
+
+
+def law_currency_warnings(items: Iterable[Item], date: dt.date | None,
+                          calendar: Calendar | None = None) -> list[CurrencyWarning]:
+    """Warnings for the texts that took effect on or before ``date`` but that some of ``items`` do
+    not cite yet: on that date those items still point at a superseded or repealed text."""
+    if date is None:
+        return []
+    calendar = shipped_laws() if calendar is None else calendar
+    hits: dict[tuple[str, str | None], list[Item]] = {}
+    for item in items:
+        for entry in item.basis:
+            cited = entry.at(date)
+            text = calendar.get(cited.law)
+            if text is None or text.status_on(date) != "no_longer":
+                continue
+            now = text_in_force(calendar, cited.law, date)
+            found = hits.setdefault((cited.law, now.short if now else None), [])
+            if item not in found:
+                found.append(item)
+    out = []
+    for (law, now_short), found in hits.items():
+        old = calendar[law]
+        now = calendar.get(now_short or "")
+        names = "、".join(i.short_title for i in found[:5]) + ("等" if len(found) > 5 else "")
+        pending = f"清单中的部分引用尚未更新，仍是此前文本的条号和原文（涉及 {len(found)} 道题：{names}），" \
+                  f"相关结论请以现行文本为准，并及时更新检查清单。"
+        effective: dt.date | None
+        if now is not None and now.in_force_from is not None:
+            effective = now.in_force_from
+            when = "晚于" if date > effective else "即为"
+            if now.title == old.title and now.revised is not None:
+                what = f"《{now.title}》{now.revised.year} 年修订文本的施行日期（{effective}）"
+            else:
+                what = f"《{now.title}》的施行日期（{effective}，《{old.title}》自该日起不再施行）"
+            message = f"本次评估日期（{date}）{when}{what}，{pending}"
+        else:
+            effective = old.in_force_until + dt.timedelta(days=1) if old.in_force_until else None
+            message = f"《{old.title}》自 {effective} 起不再施行，{pending}"
+        out.append(CurrencyWarning(law, now_short, effective, tuple(i.id for i in found), message))
+    return out

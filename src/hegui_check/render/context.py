@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING, Any
 from ..answers import Answer
 from ..credit import FIRST_VIOLATION, credit_guidance
 from ..credit import cite as credit_cite
-from ..legal import cite, law_title, law_version
+from ..legal import CurrencyWarning, basis_lines, law_currency_warnings, law_title, law_version
 from ..questionnaire import Item, ItemType
-from ..questionnaire.models import Citation
 from ..scoring import Assessment, ItemResult
 from ..vocabulary import (
     DEPTH_LABELS,
@@ -26,6 +25,7 @@ from ..vocabulary import (
     VERDICT_LABELS,
 )
 from .chart import module_chart_svg
+from .templating import letterhead_view
 from .wording import light_reason
 
 if TYPE_CHECKING:
@@ -112,19 +112,6 @@ def _profile_label(a: Assessment, key: str) -> str:
     return str(value)
 
 
-def _article_key(c: Citation) -> tuple[int, int, int, int]:
-    main, _, suffix = str(c.article).partition("之")
-    order = "一二三四五六七八九十"
-    return (int(main) if main.isdigit() else 0, order.find(suffix) + 1 if suffix else 0, c.paragraph or 0,
-            c.item or 0)
-
-
-def in_article_order(basis: list[Citation]) -> list[Citation]:
-    """Citations grouped by law (in the order the laws first appear), each law's articles in order."""
-    first = {c.law: n for n, c in reversed(list(enumerate(basis)))}
-    return sorted(basis, key=lambda c: (first[c.law], _article_key(c)))
-
-
 def _answer_view(r: ItemResult) -> dict[str, Any]:
     ans: Answer | None = r.answer
     return {
@@ -136,8 +123,10 @@ def _answer_view(r: ItemResult) -> dict[str, Any]:
     }
 
 
-def _finding_view(n: int, r: ItemResult) -> dict[str, Any]:
+def _finding_view(n: int, r: ItemResult, date: dt.date | None) -> dict[str, Any]:
+    """A finding as the report shows it, citing the texts in force on the assessment ``date``."""
     item = r.item
+    lines = basis_lines(item.basis, date)
     return {
         "n": n,
         "id": item.id,
@@ -151,8 +140,9 @@ def _finding_view(n: int, r: ItemResult) -> dict[str, Any]:
         "unanswered": not r.answered,
         "answer": _answer_view(r),
         "violation": item.violation,
-        "basis": [cite(c) for c in in_article_order(item.basis)],
-        "liability": item.liability,
+        "basis": [line.citation for line in lines],
+        "basis_detail": [{"citation": line.citation, "quotes": list(line.quotes)} for line in lines],
+        "liability": item.liability_at(date),
         "remedy": item.remedy,
         "lenient": item.lenient,
         "lenient_rule": LENIENT_RULE if item.lenient else None,
@@ -239,6 +229,24 @@ def owner_problems(a: Assessment) -> list[str]:
     return lines
 
 
+LEDGER_SUMMARY_CHARS = 40
+
+
+def _measure_summary(f: dict[str, Any]) -> str:
+    """The ledger's short measure in the PDF: the remedy's first step, pointing to the finding that has
+    it in full (an unanswered item has no card, so its ledger row keeps the whole measure)."""
+    remedy = f["remedy"] or ""
+    if f["unanswered"]:
+        return ("先核实实际情况；如不符合：" if f["to_verify"] else "") + remedy
+    first = remedy
+    for mark in ("。", "；"):
+        first = first.split(mark, 1)[0]
+    if len(first) > LEDGER_SUMMARY_CHARS:
+        first = first[:LEDGER_SUMMARY_CHARS] + "…"
+    prefix = "先核实；" if f["to_verify"] else ""
+    return f"{prefix}{first}" + ("" if first == remedy else f"（详见第 {f['n']} 项）")
+
+
 def _meaning(a: Assessment, red_now: list[dict[str, Any]]) -> list[str]:
     """What the light means for this firm, in the order an owner should read it."""
     lines = []
@@ -254,6 +262,11 @@ def _meaning(a: Assessment, red_now: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+def currency_warnings(a: Assessment) -> list[CurrencyWarning]:
+    """Texts that took effect by the assessment date but that the examined items do not cite yet."""
+    return law_currency_warnings([r.item for r in a.items if r.state == "scored"], a.assessment_date)
+
+
 def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
     """Everything the report templates and the DOCX/XLSX renderers show, as plain display data."""
     letterhead = options.letterhead if options is not None else None
@@ -265,7 +278,7 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
     if date and info.released and (date - info.released).days > 365:
         age_warning = f"本检查清单发布于 {info.released.isoformat()}，距评估日期已超过一年，法律可能已有修改，请更新 hegui-check。"
     counts = a.finding_counts()
-    findings = [_finding_view(n, r) for n, r in enumerate(a.findings, 1)]
+    findings = [_finding_view(n, r, date) for n, r in enumerate(a.findings, 1)]
     for f, r in zip(findings, a.findings):
         f["verdict_code"] = r.verdict
     finding_no = {f["id"]: f["n"] for f in findings}
@@ -310,7 +323,8 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
     laws: dict[str, dict[str, str]] = {}
     for r in a.findings:
         for c in r.item.basis:
-            laws.setdefault(c.law, {"title": law_title(c.law), "version": law_version(c.law)})
+            text = c.at(date).law  # the version actually cited on the assessment date
+            laws.setdefault(text, {"title": law_title(text), "version": law_version(text)})
     assessor = answers.assessor
     lawyer = assessor.mode == "lawyer"
     mode_label = MODES.get(assessor.mode, assessor.mode)
@@ -323,6 +337,7 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
     ledger = [
         {"n": f["n"], "id": f["id"], "title": f["title"], "risk": f["risk"],
          "measure": ("先核实实际情况；如不符合：" if f["to_verify"] else "") + (f["remedy"] or ""),
+         "summary": _measure_summary(f),
          "deadline": f["deadline"], "status": LEDGER_STATUS_VERIFY if f["to_verify"] else LEDGER_STATUS_OPEN}
         for f in findings
     ]
@@ -331,7 +346,7 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         for ms in rec.milestones:
             n += 1
             ledger.append({"n": n, "id": "", "title": f"{ms.label}：{rec.title}", "risk": "信用",
-                           "measure": ms.measure, "deadline": ms.when,
+                           "measure": ms.measure, "summary": ms.measure, "deadline": ms.when,
                            "status": "已到期" if ms.reached else LEDGER_STATUS_OPEN})
     reason = light_reason(a)
     not_examined = _not_examined_view(a)
@@ -350,6 +365,7 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         "laws_as_of": info.laws_as_of,
         "released": info.released.isoformat() if info.released else "—",
         "age_warning": age_warning,
+        "law_warnings": [w.message for w in currency_warnings(a)],
         "date": _date(date),
         "depth": {"code": depth, "label": DEPTH_LABELS.get(depth, depth), "quick": depth == "quick"},
         "company": {
@@ -411,9 +427,5 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         "scoring_method": SCORING_METHOD,
         "problems": owner_problems(a),
         "disclaimer": disclaimer,
-        "letterhead": None if letterhead is None else {
-            "organization": letterhead.organization,
-            "contact": letterhead.contact,
-            "logo": letterhead.logo_data_uri(),
-        },
+        "letterhead": letterhead_view(letterhead),
     }

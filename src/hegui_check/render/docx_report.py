@@ -316,8 +316,8 @@ def _cover(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     _run(verdict, overall["light_label"], bold=True, color=LIGHT_COLORS.get(overall["light"]))
     _run(verdict, f"　总分 {overall['score']}")
 
-    if ctx["age_warning"]:
-        warning = _para(doc, ctx["age_warning"], bold=True, color=LIGHT_COLORS["yellow"])
+    for text in ([ctx["age_warning"]] if ctx["age_warning"] else []) + ctx["law_warnings"]:
+        warning = _para(doc, text, bold=True, color=LIGHT_COLORS["yellow"])
         warning.paragraph_format.space_before = Pt(12)
     doc.add_page_break()
 
@@ -437,11 +437,13 @@ def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
             _cell_line(reply, f"{L['evidence']}：" + "；".join(answer["evidence"]), size=SMALL)
 
         basis = cells[L["basis"]]
-        for i, cite in enumerate(f["basis"] or ["—"]):
-            if i == 0:
-                _run(basis.paragraphs[0], cite)
-            else:
-                _cell_line(basis, cite)
+        if not f["basis_detail"]:
+            _run(basis.paragraphs[0], "—")
+        for i, line in enumerate(f["basis_detail"]):
+            paragraph = basis.paragraphs[0] if i == 0 else _cell_line(basis, "")
+            _run(paragraph, line["citation"])
+            if line["quotes"]:
+                _run(paragraph, "：" + "；".join(f"“{q}”" for q in line["quotes"]), color=MUTED)
 
         if f["evidence_hints"]:
             _cell_line(cells[L["remedy"]], f"{L['evidence_hints']}：" + "、".join(f["evidence_hints"]), size=SMALL,
@@ -463,6 +465,7 @@ def _unanswered(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     for row, f in zip(table.rows[1:], ctx["unanswered"]):
         for cell, value in zip(row.cells, (f["n"], f["title"], f["module"], f["risk"], f["deadline"])):
             _cell(cell, value, size=SMALL)
+        _cell_line(row.cells[1], f"{L['basis']}：" + "；".join(f["basis"]), size=Pt(8), color=MUTED)
 
 
 def _ledger(doc: DocumentObject, ctx: dict[str, Any]) -> None:

@@ -6,11 +6,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..credit import credit_guidance
-from ..legal import cite
+from ..legal import basis_lines, cited_at
+from .context import currency_warnings
 from .wording import light_reason
 
 if TYPE_CHECKING:
-    from ..scoring import Assessment
+    from ..scoring import Assessment, ItemResult
     from . import RenderOptions
 
 
@@ -20,9 +21,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _basis_detail(r: ItemResult, a: Assessment) -> list[dict[str, Any]]:
+    """Each text cited on the assessment date: which text (e.g. 商标法-2027), where, and the quote."""
+    out = []
+    for c in cited_at(r.item.basis, a.assessment_date):
+        out.append({"law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item,
+                    "quote": c.quote})
+    return out
+
+
 def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
     answers = a.answers
     letterhead = options.letterhead if options is not None else None
+    date = a.assessment_date
     company = {k: v for k, v in answers.company.items()}
     return {
         "format": "hegui-check-result/1",
@@ -67,7 +78,9 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
                 "answer": _plain(r.answer.value) if r.answer and r.answer.value is not None else None,
                 "value": r.value,
                 "note": r.answer.note if r.answer else None,
-                "basis": [cite(c, full=False) for c in r.item.basis],
+                "basis": [line.short for line in basis_lines(r.item.basis, date)],
+                "basis_detail": _basis_detail(r, a),
+                "liability": r.item.liability_at(date),
                 "remedy": r.item.remedy,
                 "deadline": r.deadline.isoformat() if r.deadline else None,
             }
@@ -77,6 +90,11 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
         "not_examined": [{"id": r.item.id, "module": r.module.module, "title": r.item.short_title}
                          for r in a.not_examined],
         "credit_repair": [rec.as_dict() for rec in credit_guidance(answers.facts, a.assessment_date)],
+        "law_currency_warnings": [
+            {"law": w.law, "in_force": w.in_force, "effective": w.effective.isoformat() if w.effective else None,
+             "items": list(w.items), "message": w.message}
+            for w in currency_warnings(a)
+        ],
         "problems": [p.as_dict() for p in a.problems],
         "letterhead": None if letterhead is None else {"organization": letterhead.organization,
                                                        "contact": letterhead.contact},

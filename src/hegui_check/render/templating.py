@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 
 from ..resources import templates_dir
+
+if TYPE_CHECKING:
+    from ..letterhead import Letterhead
+
+
+def letterhead_view(letterhead: Letterhead | None) -> dict[str, Any] | None:
+    """The letterhead as the templates of every report (single, re-check, industry) show it."""
+    if letterhead is None:
+        return None
+    return {"organization": letterhead.organization, "contact": letterhead.contact,
+            "logo": letterhead.logo_data_uri()}
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,104 @@
+"""The batch summary (summary.xlsx / summary.csv): one row per company, as association staff use it —
+sized columns, frozen header with a filter, percentages as percentages, coloured light cells, red-line
+items by title, and every cell from user text guarded by the one cell sanitiser."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..cells import safe_cell
+from ..vocabulary import LIGHT_FILLS, LIGHT_SHORT, RISKS
+
+if TYPE_CHECKING:
+    from ..batch import CompanyRecord
+    from ..questionnaire import Questionnaire
+
+ERROR_STATUS = "有错误"
+_WIDTHS = {"企业名称": 30, "统一社会信用代码": 21, "行业": 12, "地区": 20, "红线问题": 36, "来源文件": 28,
+           "问题": 60, "报告文件": 30, "状态": 10}
+
+
+def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[list[str], list[list[Any]]]:
+    """Header and rows of the summary; values are plain (numbers stay numbers, completeness 0..1)."""
+    modules = [m for m in q.modules if m.scored_items]
+    header = ["企业名称", "统一社会信用代码", "行业", "地区", "用工人数", "总分", "灯色", "完整度",
+              *(f"问题项_{r}" for r in RISKS), "红线问题", *(f"{m.title}得分" for m in modules),
+              "来源文件", "行号", "状态", "问题", "报告文件"]
+    industries: dict[Any, str] = (
+        {o.value: o.label for o in q.profile_by_id["industry"].options} if "industry" in q.profile_by_id else {}
+    )
+
+    def title(item_id: str) -> str:
+        item = q.items.get(item_id)
+        return item.short_title if item else item_id
+
+    rows = []
+    for r in records:
+        c = r.company
+        status = ERROR_STATUS if r.has_error and r.status in ("", "已生成", "已是最新") else r.status
+        rows.append([
+            c.get("company_name") or r.name, c.get("uscc") or "", industries.get(c.get("industry"), c.get("industry") or ""),
+            c.get("region") or "", c.get("employees", ""), r.score if r.score is not None else "",
+            LIGHT_SHORT.get(r.light or "", ""), r.completeness if r.completeness is not None else "",
+            *(r.counts.get(risk, 0) if r.counts else "" for risk in RISKS), "、".join(title(i) for i in r.red_lines),
+            *(("" if r.module_scores.get(m.module) is None else r.module_scores[m.module]) for m in modules),
+            r.source, r.row or "", status, "\n".join(map(str, r.problems)), "\n".join(Path(p).name for p in r.outputs),
+        ])
+    return header, rows
+
+
+def render_summary_csv(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
+    """UTF-8 with BOM, so Excel on Chinese Windows opens it correctly; every user text cell guarded."""
+    header, rows = summary_rows(records, q)
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(header)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+
+
+def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    header, rows = summary_rows(records, q)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ws.append(header)
+    light_col = header.index("灯色") + 1
+    done_col = header.index("完整度") + 1
+    status_col = header.index("状态") + 1
+    fills = {LIGHT_SHORT[k]: PatternFill("solid", fgColor=v) for k, v in LIGHT_FILLS.items()}
+    error_fill = PatternFill("solid", fgColor="FFCDD2")
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+        cells = ws[ws.max_row]
+        for cell in cells:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # user text is never a formula
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        light = cells[light_col - 1]
+        if light.value in fills:
+            light.fill = fills[light.value]
+        done = cells[done_col - 1]
+        if isinstance(done.value, float):
+            done.number_format = "0.0%"
+        if cells[status_col - 1].value == ERROR_STATUS:
+            cells[status_col - 1].fill = error_fill
+    for n, name in enumerate(header, 1):
+        cell = ws.cell(row=1, column=n)
+        cell.font = Font(bold=True, color="0D47A1")
+        cell.fill = PatternFill("solid", fgColor="E3F2FD")
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(n)].width = _WIDTHS.get(name, 12 if name.endswith("得分") else 9)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = ws.dimensions
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

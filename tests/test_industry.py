@@ -1,0 +1,106 @@
+"""The association's picture of a batch: firms counted once, anonymised text, charts, a usable summary."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from hegui_check import cli
+
+from .test_batch import ALL, MINI_ARGS, _company
+
+USCC = "91330302MA2H8K3L7E"
+
+
+def _batch(tmp_path: Path, inputs: Path, *extra: str) -> tuple[Path, str]:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli.app, ["batch", str(inputs), "-o", str(out), "-f", "json", "--jobs", "1",
+                                          *MINI_ARGS, *extra])
+    return out, result.output
+
+
+@pytest.fixture
+def campaign(tmp_path: Path) -> Path:
+    d = tmp_path / "in"
+    d.mkdir()
+    _company(d / "01.yaml", "温州市瓯江鞋业有限公司", {**ALL, "alpha.red": "no"}, uscc=USCC, region="温州鹿城")
+    _company(d / "02.yaml", "温州市瓯江鞋业有限公司", ALL, uscc=USCC, region="浙江省温州市鹿城区")  # same firm again
+    _company(d / "03.yaml", "=HYPERLINK(\"http://x\")", {**ALL, "alpha.red": "no", "alpha.high": "no"},
+             region="鹿城区")
+    _company(d / "04.yaml", "上虞晴雨伞业有限公司",
+             {**ALL, "alpha.text": "请联系上虞晴雨伞业王经理 13905771234，wang@qingyu.cn，代码 91330604MA2XXXXX0Y"},
+             industry="umbrella", region="绍兴上虞")
+    (d / "05.yaml").write_text("company: {company_name: 错值公司}\nanswers: {alpha.red: maybe}\n", encoding="utf-8")
+    return d
+
+
+def test_the_same_firm_twice_is_warned_about_and_counted_once(campaign: Path, tmp_path: Path) -> None:
+    out, output = _batch(tmp_path, campaign)
+    assert "1 家企业重复出现" in output and "温州市瓯江鞋业有限公司" in output
+    industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))
+    assert industry["duplicates"] == 1 and industry["companies"] == 4  # 5 rows, one firm twice
+    assert industry["companies_with_red_lines"] == 1  # 03 only: the later row of the twice-listed firm wins
+    regions = {g["name"]: g["companies"] for g in industry["by_region"]}
+    assert regions["浙江省温州市鹿城区"] == 2 and regions["浙江省绍兴市上虞区"] == 1
+    rows = list(csv.reader((out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()))
+    assert len(rows) == 1 + 5  # the summary lists both rows
+
+
+def test_rates_split_no_from_partial_or_unknown(campaign: Path, tmp_path: Path) -> None:
+    out, _ = _batch(tmp_path, campaign)
+    industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))
+    red = next(f for f in industry["common_findings"] if f["id"] == "alpha.red")
+    assert red["no"] == 1 and red["open"] == 1  # 05.yaml: invalid value, so unanswered (待核实)
+    high = next(f for f in industry["common_findings"] if f["id"] == "alpha.high")
+    assert high["no"] == 1 and high["no_rate"] == round(1 / 4, 3)
+
+
+def test_anonymised_industry_report_names_no_one(campaign: Path, tmp_path: Path) -> None:
+    out, _ = _batch(tmp_path, campaign, "--anonymize")
+    for name in ("industry-report-anonymous.html", "industry-report-anonymous.json"):
+        text = (out / name).read_text(encoding="utf-8")
+        for planted in ("瓯江鞋业", "晴雨伞业", "13905771234", "wang@qingyu.cn", "91330604MA2XXXXX0Y", USCC,
+                        "HYPERLINK"):
+            assert planted not in text, (name, planted)
+    assert not (out / "industry-report.html").exists()  # the named report is a different file
+
+
+def test_industry_report_has_charts_focus_list_date_and_organisation(campaign: Path, tmp_path: Path) -> None:
+    head = tmp_path / "head.yaml"
+    head.write_text("organization: 温州市鞋革行业协会\ncontact: 0577-12345678\n", encoding="utf-8")
+    out, _ = _batch(tmp_path, campaign, "--letterhead", str(head))
+    html = (out / "industry-report.html").read_text(encoding="utf-8")
+    assert html.count("<svg") >= 3
+    assert "温州市鞋革行业协会" in html and "重点关注企业" in html and "行业合规风险研判" in html
+    industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))
+    assert industry["organization"] == "温州市鞋革行业协会" and industry["date"]
+    assert industry["focus"]["count"] == 1  # 03 (red); 05 is unanswered, which is not a finding
+    assert industry["focus"]["companies"][0]["red_lines"] == ["红线题"]
+
+
+def test_summary_xlsx_is_ready_for_staff(campaign: Path, tmp_path: Path) -> None:
+    out, _ = _batch(tmp_path, campaign)
+    ws = openpyxl.load_workbook(out / "summary.xlsx").active
+    header = [c.value for c in ws[1]]
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref
+    assert ws.column_dimensions["A"].width >= 25 and ws.column_dimensions["B"].width >= 18
+    rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
+    done = rows["上虞晴雨伞业有限公司"][header.index("完整度")]
+    assert done.number_format == "0.0%" and 0 < done.value <= 1
+    light = rows["上虞晴雨伞业有限公司"][header.index("灯色")]
+    assert light.fill.fgColor.rgb.endswith("C8E6C9")  # green
+    assert rows["错值公司"][header.index("状态")].value == "有错误"
+    formula = next(r for name, r in rows.items() if "HYPERLINK" in str(name))
+    assert formula[0].data_type == "s" and str(formula[0].value).startswith("'=")
+
+
+def test_summary_csv_has_no_formula_cells_from_user_text(campaign: Path, tmp_path: Path) -> None:
+    out, _ = _batch(tmp_path, campaign)
+    for row in csv.reader((out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()):
+        for cell in row:
+            assert not cell.startswith(("=", "+", "@")), cell
