@@ -32,7 +32,8 @@ def worst_case_steps(q, path: Path):
 @pytest.mark.parametrize("path", PROFILES, ids=lambda p: p.stem)
 def test_interview_length_is_reasonable(q, path: Path) -> None:
     _, steps = worst_case_steps(q, path)
-    assert 60 <= len(steps) <= 140
+    checklist = [s for s in steps if s.item is not None]
+    assert 40 <= len(checklist) <= 220  # a full check stays within a half-day on-site review
     modules = {s.key.split(".")[0] for s in steps if s.item is not None}
     assert {"contract", "tax", "labor"} <= modules
 
