@@ -256,7 +256,8 @@ def _meaning(a: Assessment, red_now: list[dict[str, Any]]) -> list[str]:
         lines.append(f"本次只回答了 {answered}/{len(scored)} 项适用题目（完整度 {a.completeness * 100:.0f}%），"
                      f"信息太少，暂不评定。{RESUME_HINT}尚未回答的项目列为“待核实”，并不表示存在违法行为。")
         return lines
-    lines.append(LIGHT_MEANING[a.light])
+    quick = a.depth.value == "quick" if hasattr(a.depth, "value") else a.depth == "quick"
+    lines.append("本次检查的红线和重点项目情况良好。" if quick and a.light == "green" else LIGHT_MEANING[a.light])
     if any(f["verdict_code"] == "no" for f in red_now):
         lines.append(RED_LINE_STOP)
     return lines
