@@ -153,7 +153,7 @@ def test_validate_with_laws_dir_that_is_missing(tmp_path: Path) -> None:
 def test_list_shows_modules_counts_and_version() -> None:
     result = invoke("list")
     assert result.exit_code == 0
-    assert "2026.11" in result.output and "labor" in result.output and "合计" in result.output
+    assert "2026.12" in result.output and "labor" in result.output and "合计" in result.output
 
 
 def test_template_is_a_valid_answer_file_for_report(tmp_path: Path) -> None:

@@ -139,7 +139,34 @@ def test_recheck_asks_only_findings_and_diff_lists_them_as_resolved(tmp_path: Pa
     assert data["resolved"] == open_before and data["after"]["light"] == "green"
     pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "cmp.pdf").pages)
     assert "合规复检对比报告" in pdf_text and "已整改" in pdf_text
-    assert "alpha.high" in (tmp_path / "cmp.md").read_text(encoding="utf-8")
+    assert MINI.items["alpha.high"].short_title in (tmp_path / "cmp.md").read_text(encoding="utf-8")
+
+
+def test_recheck_report_carries_proof_assessor_letterhead_and_signature(tmp_path: Path) -> None:
+    import docx
+
+    before = tmp_path / "before.yaml"
+    save_answers(before, _answers({**SELF, "alpha.high": "no"}, date="2026-08-01"), MINI)
+    after = tmp_path / "after.yaml"
+    fixed = {"answer": "yes", "note": "已补签 2 份劳动合同", "evidence": ["劳动合同台账（2026-11）", "补签合同扫描件"]}
+    save_answers(after, _answers({**SELF, "alpha.high": fixed, "alpha.mid": "yes", "alpha.low": "yes"},
+                                 date="2026-11-21", mode="lawyer", name="李律师", org="浙江瓯越律师事务所",
+                                 license_no="13303201510012345"), MINI)
+    head = tmp_path / "head.yaml"
+    head.write_text("organization: 鹿城区法律服务中心\ncontact: 0577-88880000\n", encoding="utf-8")
+    run = CliRunner().invoke(cli.app, ["diff", str(before), str(after), "-o", str(tmp_path / "cmp"),
+                                       "-f", "pdf,docx,md", "--letterhead", str(head), *MINI_ARGS])
+    assert run.exit_code == 0, run.output
+    pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "cmp.pdf").pages).replace("\n", "")
+    word = docx.Document(str(tmp_path / "cmp.docx"))
+    docx_text = "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows
+                                                                for c in r.cells] +
+                          [p.text for p in word.sections[0].header.paragraphs])
+    md = (tmp_path / "cmp.md").read_text(encoding="utf-8")
+    for text in (pdf_text, docx_text, md):
+        for expected in ("已补签 2 份劳动合同", "劳动合同台账（2026-11）", "李律师", "浙江瓯越律师事务所",
+                         "鹿城区法律服务中心", "2026-08-01", "2026-11-21", "企业代表（签字）"):
+            assert expected in text, expected
 
 
 def test_diff_reports_open_overdue_and_new_items() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def _items():
 
 
 def test_bundled_library_loads(q) -> None:
-    assert q.version == "2026.11"
+    assert q.version == "2026.12"
     assert {"contract", "tax", "ip", "labor", "safety", "live_streaming"} <= {m.module for m in q.modules}
     assert len(q.profile) >= 20
 
@@ -178,9 +179,54 @@ def test_extra_library_adds_to_the_bundled_one(tmp_path: Path, q) -> None:
     combined = load_questionnaire([extra])
     assert "gamma.extra" in combined.items
     assert len(combined.items) == len(q.items) + 1
-    assert combined.version == "2026.11+assoc-1"
+    assert combined.version == "2026.12+assoc-1"
 
 
 def test_no_builtin_without_a_library_is_an_error() -> None:
     with pytest.raises(QuestionnaireError):
         load_questionnaire([], builtin=False)
+
+
+INTERNAL_NOTES = ("未收录", "条号未核", "TODO", "待补", "FIXME", "XXX")
+
+
+def _user_texts(q):
+    """(where, text) for every field of the library that an owner reads."""
+    for pq in q.profile:
+        yield f"profile.{pq.id}", " ".join([pq.question, pq.help or "", *(o.label for o in pq.options)])
+    for item in q.items.values():
+        liability = item.liability if isinstance(item.liability, str) else " ".join(
+            v.text for v in item.liability or ())
+        texts = [item.question, item.title or "", item.help or "", item.violation or "", liability,
+                 item.remedy or "", item.lenient or "", *item.evidence, *(o.label for o in item.options)]
+        yield item.id, " ".join(texts)
+
+
+def test_no_internal_notes_reach_user_text(q) -> None:
+    leaks = [(where, word) for where, text in _user_texts(q) for word in INTERNAL_NOTES if word in text]
+    assert leaks == []
+
+
+def test_questions_ask_positively(q) -> None:
+    double_negatives = [i.id for i in q.items.values() if re.search(r"是否(从不|从未|没有|未曾)", i.question)]
+    assert double_negatives == []
+
+
+def test_good_practice_items_are_low_risk(q) -> None:
+    assert [i.id for i in q.scored_items if i.practice and i.risk != "低"] == []
+
+
+def test_every_module_marks_its_key_items(q) -> None:
+    for module in q.modules:
+        if not module.scored_items:
+            continue
+        keys = [i.id for i in module.items if i.key]
+        assert 2 <= len(keys) <= 5, (module.module, keys)
+        assert all(q.items[k].scored for k in keys)
+
+
+def test_red_line_liability_names_the_criminal_exposure(q) -> None:
+    for item in q.scored_items:
+        if item.risk == "红线" and any(c.law == "刑法" for c in item.basis):
+            texts = [item.liability] if isinstance(item.liability, str) else [v.text for v in item.liability or ()]
+            assert all("刑" in t or "犯罪" in t for t in texts), item.id

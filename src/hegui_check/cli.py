@@ -463,21 +463,27 @@ def diff(
     before: Path = typer.Argument(..., help="上次体检的答题文件", metavar="上次答题文件"),
     after: Path = typer.Argument(..., help="复检的答题文件", metavar="复检答题文件"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
-    format: str = typer.Option("pdf,md,json", "--format", "-f", help="输出格式，逗号分隔：pdf,html,md,json"),
+    format: str = typer.Option("pdf,md,json", "--format", "-f", help="输出格式，逗号分隔：pdf,html,docx,md,json"),
+    letterhead: Optional[Path] = typer.Option(
+        None, "--letterhead", help="信头文件（YAML：organization、logo、contact），印在报告抬头", metavar="文件"
+    ),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
 ) -> None:
-    """复检对比报告：已整改、仍未整改（含逾期）、新发现的问题，以及总分和各领域得分的变化。"""
+    """复检对比报告：已整改（附复检说明和查见材料）、仍未整改（含逾期）、新发现的问题，以及得分变化。"""
     from .answers import load_answers
     from .compare import compare
-    from .render.diff_report import render_diff
+    from .letterhead import load_letterhead
+    from .render import RenderOptions
+    from .render.diff_report import DIFF_FORMATS, render_diff
     from .yamlio import atomic_write
 
     formats = [f.strip().lower() for f in format.split(",") if f.strip()]
-    bad = [f for f in formats if f not in ("pdf", "html", "md", "json")]
+    bad = [f for f in formats if f not in DIFF_FORMATS]
     if bad or not formats:
-        raise typer.BadParameter(f"不支持的格式“{'、'.join(bad)}”，可选：pdf, html, md, json", param_hint="--format")
+        raise typer.BadParameter(f"不支持的格式“{'、'.join(bad)}”，可选：{', '.join(DIFF_FORMATS)}", param_hint="--format")
+    options = RenderOptions(letterhead=load_letterhead(letterhead) if letterhead else None)
     q = _load(questionnaires, no_builtin)
     old, new = load_answers(before, q), load_answers(after, q)
     _print_problems(old.problems + new.problems)
@@ -489,7 +495,7 @@ def diff(
               f"（逾期 {len(comparison.overdue)} 项），新发现 {len(comparison.new)} 项；"
               f"总分 {comparison.before.overall_rounded} → {comparison.after.overall_rounded}")
     for fmt, path in outputs.items():
-        atomic_write(path, render_diff(comparison, fmt))
+        atomic_write(path, render_diff(comparison, fmt, options))
         out.print(f"已生成：{path}")
     if old.errors or new.errors:
         raise typer.Exit(1)
