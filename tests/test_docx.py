@@ -73,8 +73,11 @@ def _ledger(doc: Any) -> Any:
 
 
 def _expected_tables(ctx: dict[str, Any]) -> int:
-    # cover, summary, modules, one per finding, ledger, one per appendix module, laws, lawyer signature
-    return 3 + len(ctx["findings"]) + 1 + len(ctx["appendix"]) + 1 + (1 if ctx["assessor"]["lawyer"] else 0)
+    # cover, summary, profile, modules, one per answered finding, unanswered list, ledger, one per credit record, evidence,
+    # one per appendix module, laws, lawyer signature
+    return (3 + (1 if ctx["profile"] else 0) + len(ctx["finding_cards"]) + (1 if ctx["unanswered"] else 0) + 1
+            + len(ctx["credit_repair"])
+            + (1 if ctx["evidence"] else 0) + len(ctx["appendix"]) + 1 + (1 if ctx["assessor"]["lawyer"] else 0))
 
 
 @pytest.mark.parametrize("which", ["mini_assessment", "demo_assessment"])
@@ -91,14 +94,16 @@ def test_docx_structure(which: str, request: pytest.FixtureRequest) -> None:
     assert order == sorted(order)
     assert ("Heading 1", ctx["title"]) in headings
     finding_headings = [t for s, t in headings if s == "Heading 3" and t.split(".")[0].isdigit()]
-    assert len(finding_headings) == len(ctx["findings"]) > 0
-    assert finding_headings[0].startswith(f"1. {ctx['findings'][0]['title']}")
+    assert len(finding_headings) == len(ctx["finding_cards"]) > 0
+    first = ctx["finding_cards"][0]
+    assert finding_headings[0].startswith(f"{first['n']}. {first['title']}")
 
     assert len(doc.tables) == _expected_tables(ctx)
     assert all(t.style.name == "Table Grid" for t in doc.tables)
     ledger = _ledger(doc)
-    assert len(ledger.rows) == len(ctx["findings"]) + 1
-    assert [r.cells[6].text for r in ledger.rows[1:]] == ["未开始"] * len(ctx["findings"])
+    assert len(ledger.rows) == len(ctx["ledger"]) + 1 == len(ctx["findings"]) + 1
+    assert [r.cells[6].text for r in ledger.rows[1:]] == [
+        "待核实" if f["to_verify"] else "未开始" for f in ctx["findings"]]
     assert all(r.cells[4].text == "" for r in ledger.rows[1:])
 
     text = _all_text(doc)
@@ -150,7 +155,7 @@ def test_docx_lawyer_mode(lawyer_assessment) -> None:
     lawyer, company = (c.text for c in signature.rows[0].cells)
     assert lawyer.startswith("评估人（律师）：李律师")
     assert "执业证号：13303201510012345" in lawyer and "律师事务所：浙江瓯越律师事务所" in lawyer
-    assert company.startswith("企业代表（签字）") and "日期" in company
+    assert company.startswith("企业：") and "企业代表（签字）" in company and "日期" in company
     # the signature block is the last thing in the document, after the disclaimer
     blocks = list(doc.element.body.iterchildren())
     (declaration,) = [p for p in doc.paragraphs if p.text == "声明"]

@@ -68,13 +68,14 @@ def test_demo_has_one_row_per_finding_in_risk_order(demo: Assessment) -> None:
     assert [r[COL["风险等级"] - 1] for r in rows] == [f.item.risk for f in demo.findings]
     for row, f in zip(rows, demo.findings):
         assert row[COL["状态"] - 1] == "未开始"
-        assert row[COL["整改措施"] - 1] == f.item.remedy
+        verify = "先核实实际情况；如不符合：" if f.verdict == "unknown" else ""
+        assert row[COL["整改措施"] - 1] == verify + f.item.remedy
         assert row[COL["存在问题"] - 1] == f.item.violation
         assert row[COL["责任部门"] - 1] is None and row[COL["责任人"] - 1] is None
         assert all(v is None for v in row[13:18])
         assert row[COL["法律依据"] - 1].startswith("《") and "》第" in row[COL["法律依据"] - 1]
         if f.answer and f.answer.note:
-            assert f.answer.note in row[COL["现状（企业答复及备注）"] - 1]
+            assert f.answer.note in row[COL["现状（答复、备注及查见材料）"] - 1]
 
 
 def test_deadlines_are_real_dates(demo: Assessment) -> None:
@@ -130,7 +131,7 @@ def test_user_text_starting_with_equals_is_never_a_formula() -> None:
     assert title.value == "'" + EVIL + "合规体检整改台账" and title.data_type == "s"  # guarded as in every sheet
     assert wb["说明"]["A1"].value.startswith("'" + EVIL) and wb["说明"]["A1"].data_type == "s"
     rows = data_rows(wb["整改台账"])
-    notes = {r[COL["题目编号"] - 1]: r[COL["现状（企业答复及备注）"] - 1] for r in rows}
+    notes = {r[COL["题目编号"] - 1]: r[COL["现状（答复、备注及查见材料）"] - 1] for r in rows}
     assert notes["alpha.red"] == f"企业答复：不符合\n备注：{EVIL}"
     assert "备注：+1-2" in notes["alpha.high"] and "备注：@SUM(A1)" in notes["alpha.mid"]
 
@@ -138,7 +139,7 @@ def test_user_text_starting_with_equals_is_never_a_formula() -> None:
 def test_control_characters_in_notes_do_not_break_the_workbook() -> None:
     a = mini_assessment({"alpha.red": {"answer": "no", "note": "坏\x01字符\x08"}})
     rows = data_rows(open_ledger(a)["整改台账"])
-    assert "备注：坏字符" in rows[0][COL["现状（企业答复及备注）"] - 1]
+    assert "备注：坏字符" in rows[0][COL["现状（答复、备注及查见材料）"] - 1]
 
 
 def test_no_findings_gives_header_only() -> None:

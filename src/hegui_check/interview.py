@@ -466,7 +466,7 @@ class Interview:
 EDIT, MODULE, REPORT, QUIT = "edit", "module", "report", "quit"
 
 
-def _profile_text(q: Questionnaire, a: AnswerSet, pq: ProfileQuestion) -> str:
+def _profile_text(a: AnswerSet, pq: ProfileQuestion) -> str:
     value = a.company.get(pq.id, a.facts.get(pq.id))
     if value is None:
         return "未填"
@@ -486,11 +486,11 @@ def _pick_module(interview: Interview, steps: list[Step]) -> str | None:
 
 
 def _pick_question(interview: Interview, steps: list[Step]) -> str | None:
-    a, q = interview.answers, interview.q
+    a = interview.answers
     choices = []
     for s in steps:
         if s.profile is not None:
-            choices.append((s.key, f"{s.profile.question}：{_profile_text(q, a, s.profile)}"))
+            choices.append((s.key, f"{s.profile.question}：{_profile_text(a, s.profile)}"))
         else:
             assert s.item is not None
             ans = a.answers.get(s.key)
@@ -530,7 +530,7 @@ def review_profile(interview: Interview) -> None:
     interview.asker.say("\n[bold]企业画像（企业填写）[/bold]")
     for s in asked:
         assert s.profile is not None
-        interview.asker.say(f"  {s.profile.question}：{_profile_text(q, a, s.profile)}")
+        interview.asker.say(f"  {s.profile.question}：{_profile_text(a, s.profile)}")
     picked = interview.asker.select("企业画像是否需要修改？", [
         ("keep", "确认无误，开始逐题复核"), (EDIT, "修改企业画像（逐题确认，回车保留原答案）")], "keep")
     if picked == EDIT:

@@ -71,3 +71,37 @@ DEFAULT_DEPTH = Depth.full
 
 # --- who assessed ------------------------------------------------------------------------------
 MODES: dict[str, str] = {"self": "自评", "lawyer": "律师体检", "association": "协会批量体检"}
+
+
+# --- report labels: one wording for every format (PDF, HTML, Markdown, DOCX, XLSX) --------------
+LABELS: dict[str, str] = {
+    "question": "检查事项",
+    "company_answer": "企业答复",  # the company's own answer (self-assessment)
+    "assessor_answer": "律师核查结论",  # the answer a lawyer recorded after seeing the materials
+    "self_answer": "企业自评",  # what the company answered before the lawyer changed it
+    "override_reason": "改判理由",
+    "note": "备注",
+    "evidence": "查见材料",  # materials actually seen for this item
+    "evidence_hints": "建议留存材料",  # what the checklist suggests keeping as proof
+    "violation": "常见违法表现",
+    "basis": "法律依据",
+    "liability": "违法责任",
+    "remedy": "合规建议",
+    "lenient": "从宽处理",
+    "deadline": "建议整改期限",
+    "measure": "整改措施",
+    "owner": "责任人",
+    "status": "状态",
+    "risk": "风险",
+    "module": "领域",
+    "answer": "答案",
+    "to_verify": "待核实",
+    "not_examined": "未检查",
+    "review": "律师复核",
+    "profile": "企业画像",
+    "problems": "答题问题",
+    "credit_repair": "信用修复指导",
+    "ledger": "整改台账",
+}
+LEDGER_STATUS_OPEN = "未开始"
+LEDGER_STATUS_VERIFY = "待核实"

@@ -26,9 +26,10 @@ class Format(str, Enum):
 
 @dataclass(frozen=True)
 class RenderOptions:
-    """Per-run presentation settings that are not part of the assessment itself."""
+    """Per-run presentation settings that are not part of the assessment itself; every renderer takes them
+    and honours each one that applies to its format."""
 
-    letterhead: Letterhead | None = None
+    letterhead: Letterhead | None = None  # organisation, contact and logo of the service team
 
 
 def _pdf(a: Assessment, o: RenderOptions) -> bytes:
@@ -46,7 +47,7 @@ def _html(a: Assessment, o: RenderOptions) -> bytes:
 def _json(a: Assessment, o: RenderOptions) -> bytes:
     from .json_result import render_json
 
-    return render_json(a).encode("utf-8")
+    return render_json(a, o).encode("utf-8")
 
 
 def _md(a: Assessment, o: RenderOptions) -> bytes:
@@ -58,13 +59,13 @@ def _md(a: Assessment, o: RenderOptions) -> bytes:
 def _xlsx(a: Assessment, o: RenderOptions) -> bytes:
     from .xlsx_ledger import render_xlsx
 
-    return render_xlsx(a)
+    return render_xlsx(a, o)
 
 
 def _docx(a: Assessment, o: RenderOptions) -> bytes:
     from .docx_report import render_docx
 
-    return render_docx(a)
+    return render_docx(a, o)
 
 
 RENDERERS: dict[Format, Callable[[Assessment, RenderOptions], bytes]] = {

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def render_html(a: Assessment, options: RenderOptions | None = None) -> str:
-    ctx = report_context(a, options.letterhead if options else None)
+    ctx = report_context(a, options)
     ctx["chart_svg"] = Markup(ctx["chart_svg"])  # built from escaped parts in chart.py
     ctx["css"] = Markup((templates_dir() / "report.css").read_text(encoding="utf-8"))  # static file
     return html_env().get_template("report.html.j2").render(**ctx)

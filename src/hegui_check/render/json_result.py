@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from ..credit import credit_guidance
 from ..legal import basis_lines, cited_at
 from .context import currency_warnings
 from .wording import light_reason
 
 if TYPE_CHECKING:
     from ..scoring import Assessment, ItemResult
+    from . import RenderOptions
 
 
 def _plain(value: Any) -> Any:
@@ -28,8 +30,9 @@ def _basis_detail(r: ItemResult, a: Assessment) -> list[dict[str, Any]]:
     return out
 
 
-def result_dict(a: Assessment) -> dict[str, Any]:
+def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
     answers = a.answers
+    letterhead = options.letterhead if options is not None else None
     date = a.assessment_date
     company = {k: v for k, v in answers.company.items()}
     return {
@@ -46,6 +49,7 @@ def result_dict(a: Assessment) -> dict[str, Any]:
         "questionnaire_version": a.questionnaire.version,
         "laws_as_of": a.questionnaire.info.laws_as_of,
         "report_number": a.report_number,
+        "depth": a.depth.value,
         "overall": {
             "score": a.overall_rounded,
             "light": a.light,
@@ -82,14 +86,20 @@ def result_dict(a: Assessment) -> dict[str, Any]:
             }
             for r in a.findings
         ],
+        "switched_off": {m: list(facts) for m, facts in a.switched_off.items()},
+        "not_examined": [{"id": r.item.id, "module": r.module.module, "title": r.item.short_title}
+                         for r in a.not_examined],
+        "credit_repair": [rec.as_dict() for rec in credit_guidance(answers.facts, a.assessment_date)],
         "law_currency_warnings": [
             {"law": w.law, "in_force": w.in_force, "effective": w.effective.isoformat() if w.effective else None,
              "items": list(w.items), "message": w.message}
             for w in currency_warnings(a)
         ],
         "problems": [p.as_dict() for p in a.problems],
+        "letterhead": None if letterhead is None else {"organization": letterhead.organization,
+                                                       "contact": letterhead.contact},
     }
 
 
-def render_json(a: Assessment) -> str:
-    return json.dumps(result_dict(a), ensure_ascii=False, indent=2, default=str) + "\n"
+def render_json(a: Assessment, options: RenderOptions | None = None) -> str:
+    return json.dumps(result_dict(a, options), ensure_ascii=False, indent=2, default=str) + "\n"

@@ -13,6 +13,6 @@ if TYPE_CHECKING:
 
 
 def render_markdown(a: Assessment, options: RenderOptions | None = None) -> str:
-    ctx = report_context(a, options.letterhead if options else None)
+    ctx = report_context(a, options)
     ctx.pop("chart_svg")
     return md_env().get_template("report.md.j2").render(**ctx)

@@ -40,7 +40,7 @@ def _make_fetcher(allowed: list[Path]) -> Any:
     class LocalOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc, name-defined]
         """Serves only file:// URLs inside the allowed folders; everything else is skipped."""
 
-        def fetch(self, url: str, headers: Any = None) -> Any:
+        def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: ARG002 - WeasyPrint's signature
             if url.startswith(_DATA_IMAGE):  # the letterhead logo, embedded by the renderer
                 head, _, payload = url.partition(",")
                 mime = head[5:].split(";")[0]

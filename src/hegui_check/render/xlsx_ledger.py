@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -21,7 +21,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import cells
 from ..scoring import RISKS, Assessment, ItemResult
+from ..vocabulary import LABELS
 from .context import report_context
+
+if TYPE_CHECKING:
+    from . import RenderOptions
 
 LEDGER_SHEET = "整改台账"
 NOTES_SHEET = "说明"
@@ -47,7 +51,8 @@ COLUMNS: list[tuple[str, str, float, str]] = [
     ("module", "领域", 12, "题目所属的检查领域（模块）。"),
     ("title", "检查事项", 26, "检查的合规事项。"),
     ("risk", "风险等级", 8, "红线 / 高 / 中 / 低，单元格按风险着色（红线深红、高橙色、中琥珀色、低灰色）。"),
-    ("status_quo", "现状（企业答复及备注）", 30, "企业在体检中的答复和备注，即整改前的现状。"),
+    ("status_quo", "现状（答复、备注及查见材料）", 30,
+     "体检时的答复（律师体检为律师核查结论）、备注和查见材料，即整改前的现状。"),
     ("problem", "存在问题", 34, "该事项常见的违法违规表现，对照现状确认企业存在的具体问题。"),
     ("measure", "整改措施", 40, "检查清单给出的合规建议，企业可结合实际细化为具体举措。"),
     ("basis", "法律依据", 34, "相关法律法规条文（全称），每行一条。"),
@@ -96,19 +101,19 @@ def quarter_labels(date: dt.date | None) -> list[str]:
     return labels
 
 
-def _status_quo(view: dict[str, Any], r: ItemResult) -> str:
+def _status_quo(view: dict[str, Any], r: ItemResult, answer_label: str) -> str:
     answer = view["answer"]
-    lines = [f"企业答复：{answer['label']}"]
+    lines = [f"{answer_label}：{answer['label']}"]
     if r.verdict == "unknown":
-        lines[0] += "（待核实）"
+        lines[0] += f"（{LABELS['to_verify']}）"
     if answer["self_answer"] and answer["self_answer"] != answer["label"]:
-        lines.append(f"企业自评：{answer['self_answer']}")
+        lines.append(f"{LABELS['self_answer']}：{answer['self_answer']}")
         if answer["override_reason"]:
-            lines.append(f"核定理由：{answer['override_reason']}")
+            lines.append(f"{LABELS['override_reason']}：{answer['override_reason']}")
     if answer["note"]:
-        lines.append(f"备注：{answer['note']}")
+        lines.append(f"{LABELS['note']}：{answer['note']}")
     if answer["evidence"]:
-        lines.append("已有材料：" + "；".join(answer["evidence"]))
+        lines.append(f"{LABELS['evidence']}：" + "；".join(answer["evidence"]))
     return "\n".join(lines)
 
 
@@ -126,9 +131,13 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     title.alignment = Alignment(vertical="center")
     ws.merge_cells(f"A1:{last_col}1")
     ws.row_dimensions[1].height = 26
+    head = ctx["letterhead"]
+    issuer = [f"出具机构：{head['organization']}" + (f"（{head['contact']}）" if head["contact"] else "")] if head else []
     info = put(ws, 2, 1, "　　".join([
+        *issuer,
         f"报告编号：{ctx['report_number']}",
         f"评估日期：{ctx['date']}",
+        ctx["depth"]["label"],
         f"检查清单版本：{ctx['version']}（法规截至 {ctx['laws_as_of']}）",
         f"问题项：{len(a.findings)} 项",
         "说明见“说明”工作表",
@@ -153,13 +162,15 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
             "module": view["module"],
             "title": view["title"],
             "risk": view["risk"] or "",
-            "status_quo": _status_quo(view, r),
+            "status_quo": _status_quo(view, r, ctx["answer_label"]),
             "problem": view["violation"] or "",
             "measure": view["remedy"] or "",
             "basis": "\n".join(dict.fromkeys(view["basis"])),  # one line per distinct citation
             "deadline": r.deadline,
             "status": STATUSES[0],
         }
+        if view["to_verify"]:
+            values["measure"] = "先核实实际情况；如不符合：" + values["measure"]
         for key, col in COL.items():
             cell = put(ws, row, col, values.get(key))
             cell.border = BORDER
@@ -174,7 +185,27 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
             risk.fill = PatternFill("solid", fgColor=colours[0])
             risk.font = Font(bold=True, color=colours[1])
 
-    last_row = HEADER_ROW + len(a.findings)
+    row = FIRST_DATA_ROW + len(a.findings)
+    n = len(a.findings)
+    for rec in ctx["credit_repair"]:
+        basis = [b for p in rec["points"] for b in p["basis"]]
+        for ms in rec["milestones"]:
+            n += 1
+            values = {"n": n, "module": LABELS["credit_repair"], "title": f"{ms['label']}：{rec['title']}",
+                      "risk": "信用", "status_quo": ms["when"], "problem": rec["title"], "measure": ms["measure"],
+                      "basis": "\n".join(dict.fromkeys(basis)),
+                      "deadline": dt.date.fromisoformat(ms["date"]) if ms["date"] else ms["when"],
+                      "status": STATUSES[0]}
+            for key, col in COL.items():
+                cell = put(ws, row, col, values.get(key))
+                cell.border = BORDER
+                cell.alignment = CENTER if key in ("n", "risk", "deadline", "status") else WRAP_TOP
+                if key in fill_in:
+                    cell.fill = FILL_IN_FILL
+            ws.cell(row=row, column=COL["deadline"]).number_format = DATE_FORMAT
+            row += 1
+
+    last_row = HEADER_ROW + n
     status_col = get_column_letter(COL["status"])
     validation = DataValidation(
         type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
@@ -189,6 +220,8 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     ws.freeze_panes = f"{get_column_letter(COL['risk'])}{FIRST_DATA_ROW}"  # header + 序号…检查事项
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if head:
+        ws.oddHeader.left.text = clean_text(head["organization"]).replace("&", "&&")
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
@@ -205,7 +238,7 @@ def _deadline_lines(a: Assessment, ctx: dict[str, Any]) -> list[str]:
         ]
     return [
         f"建议整改期限 = 评估日期（{ctx['date']}）+ 按风险等级的天数：{days}。",
-        "红线项目应立即停止相关行为并优先整改；期限为建议值，企业可根据实际情况调整，调整后请在“完成情况说明”中注明。",
+        "红线项目不符合的，应立即停止相关行为并优先整改；待核实的，先核实实际情况；期限为建议值，企业可根据实际情况调整，调整后请在“完成情况说明”中注明。",
     ]
 
 
@@ -225,8 +258,12 @@ def _notes_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
         row += 1
 
     line(f"{ctx['company']['name']}合规体检整改台账 · 说明", bold=True, size=14)
+    if ctx["letterhead"]:
+        head = ctx["letterhead"]
+        line("出具机构", head["organization"] + (f"（{head['contact']}）" if head["contact"] else ""))
     line("报告编号", ctx["report_number"])
     line("评估日期", ctx["date"])
+    line("体检深度", ctx["depth"]["label"] + ("：只检查了红线和重点项目，未检查的项目不代表合规" if ctx["depth"]["quick"] else ""))
     line("检查清单版本", f"{ctx['version']}（法规截至 {ctx['laws_as_of']}，发布于 {ctx['released']}）")
     line("总体结论", f"{ctx['overall']['light_label']}，总分 {ctx['overall']['score']}。{ctx['overall']['reason']}")
     counts = ctx["overall"]["counts"]
@@ -261,8 +298,8 @@ def _notes_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
-def build_workbook(a: Assessment) -> Workbook:
-    ctx = report_context(a)
+def build_workbook(a: Assessment, options: RenderOptions | None = None) -> Workbook:
+    ctx = report_context(a, options)
     wb = Workbook()
     ledger = wb.active
     ledger.title = LEDGER_SHEET
@@ -278,10 +315,10 @@ def build_workbook(a: Assessment) -> Workbook:
     return wb
 
 
-def render_xlsx(a: Assessment) -> bytes:
+def render_xlsx(a: Assessment, options: RenderOptions | None = None) -> bytes:
     """The 整改台账 workbook, as the bytes of an .xlsx file."""
     buffer = io.BytesIO()
-    build_workbook(a).save(buffer)
+    build_workbook(a, options).save(buffer)
     return buffer.getvalue()
 
 
