@@ -304,6 +304,12 @@ def test_reviewing_one_module_scores_like_the_owner_except_the_reviewed_items(tm
     assert progress.reviewed == len(alpha)
     assert set(saved.not_reviewed_ids) == {"beta.one", "pack.glue"}
     assert assess(MINI, owner).review is None  # a self-assessment has no review
+    pdf = render(after, Format.pdf)
+    text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(pdf)).pages).replace("\n", "")
+    assert f"律师复核 {len(alpha)}/{progress.total} 项" in text
+    assert "尚未复核" in text and MINI.items["beta.one"].short_title in text
+    data = json.loads(render(after, Format.json))
+    assert data["review"]["reviewed"] == len(alpha) and set(data["review"]["not_reviewed"]) == {"beta.one", "pack.glue"}
 
 
 def test_old_files_without_review_marks_load_as_reviewed(tmp_path: Path) -> None:

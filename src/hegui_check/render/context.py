@@ -316,7 +316,7 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
     red_lines = [f for f in findings if f["risk"] == RED_LINE]
     red_now = [f for f in red_lines if not f["to_verify"]]
     red_verify = [f for f in red_lines if f["to_verify"]]
-    reviewed, review_total = getattr(a, "reviewed_count", None), getattr(a, "review_total", None)
+    progress = a.review
     records = credit_guidance(answers.facts, date)
     ledger = [
         {"n": f["n"], "id": f["id"], "title": f["title"], "risk": f["risk"],
@@ -363,8 +363,9 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         "assessor": {"mode": mode_label, "name": assessor.name or "—", "org": assessor.org or "—",
                      "license_no": assessor.license_no or "—", "lawyer": lawyer},
         "answer_label": LABELS["assessor_answer"] if lawyer else LABELS["company_answer"],
-        "review": (f"{LABELS['review']} {reviewed}/{review_total} 项"
-                   if reviewed is not None and review_total is not None else None),
+        "review": (f"{LABELS['review']} {progress.reviewed}/{progress.total} 项" if progress is not None else None),
+        "review_pending": [] if progress is None else [
+            {"module": r.module.title, "title": r.item.short_title} for r in progress.not_reviewed],
         "overall": {
             "score": score_text(a.overall_rounded),
             "light": a.light,

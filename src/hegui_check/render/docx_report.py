@@ -348,7 +348,9 @@ def _conclusion(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     if not overall["grey"]:
         _para(doc, overall["light_meaning"])
     if ctx["review"]:
-        _para(doc, ctx["review"] + "。")
+        pending = "、".join(r["title"] for r in ctx["review_pending"])
+        _para(doc, ctx["review"] + "。" + (f"以下 {len(ctx['review_pending'])} 项尚未复核，沿用企业自评：{pending}。"
+                                          if pending else ""))
     if ctx["switched_off"]:
         _para(doc, f"以下领域因{L['profile']}缺少或无效的答案而未检查：" + "；".join(
             f"{s['module']}（缺少：{'、'.join(s['missing'])}）" for s in ctx["switched_off"]) + "。补答后重新生成报告即可纳入。")

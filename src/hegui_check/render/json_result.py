@@ -50,6 +50,9 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
         "laws_as_of": a.questionnaire.info.laws_as_of,
         "report_number": a.report_number,
         "depth": a.depth.value,
+        "review": None if a.review is None else {
+            "reviewed": a.review.reviewed, "total": a.review.total,
+            "not_reviewed": [r.item.id for r in a.review.not_reviewed]},
         "overall": {
             "score": a.overall_rounded,
             "light": a.light,
