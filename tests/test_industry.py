@@ -104,3 +104,24 @@ def test_summary_csv_has_no_formula_cells_from_user_text(campaign: Path, tmp_pat
     for row in csv.reader((out / "summary.csv").read_text(encoding="utf-8-sig").splitlines()):
         for cell in row:
             assert not cell.startswith(("=", "+", "@")), cell
+
+
+def test_answers_out_hands_one_firm_to_a_lawyer(campaign: Path, tmp_path: Path) -> None:
+    from hegui_check.answers import load_answers
+    from hegui_check.interview import prepare_review
+    from hegui_check.questionnaire import load_questionnaire
+
+    from .test_batch import FIXTURES
+
+    handed = tmp_path / "answers"
+    out, output = _batch(tmp_path, campaign, "--answers-out", str(handed))
+    files = sorted(p.name for p in handed.glob("*.yaml"))
+    assert len(files) == 5 and "上虞晴雨伞业有限公司.yaml" in files  # same names as the reports
+    mini = load_questionnaire([FIXTURES / "mini"], builtin=False)
+    one = load_answers(handed / "上虞晴雨伞业有限公司.yaml", mini)
+    assert one.errors == [] and one.company["company_name"] == "上虞晴雨伞业有限公司"
+    review = prepare_review(one)
+    assert review.assessor.mode == "lawyer" and set(review.answers) == set(one.answers)
+    again = CliRunner().invoke(cli.app, ["batch", str(campaign), "-o", str(out), "-f", "json", *MINI_ARGS,
+                                         "--answers-out", str(handed)])
+    assert "未覆盖" in again.output  # a reviewer may have worked on them

@@ -79,3 +79,34 @@ def write_batch_outputs(result: BatchResult, q: Questionnaire, outdir: Path, for
         more = "等" if len(result.industry.duplicates) > 5 else ""
         notes.append(f"{len(result.industry.duplicates)} 家企业重复出现（{names}{more}），行业统计中每家只计一次（按最后一次）")
     return written, notes
+
+
+def write_answer_files(paths: Sequence[Path], q: Questionnaire, outdir: Path, *,
+                       force: bool = False) -> tuple[list[Path], list[str]]:
+    """Each company's normalised answer file (``<name>.yaml``, the same name as its report), so one firm
+    of a batch can be handed to a lawyer: ``hegui-check check --resume FILE --mode lawyer``.
+
+    Inputs are read again here rather than kept through the batch, so the batch's memory stays flat.
+    An existing file is not replaced without ``force`` (a reviewer may have worked on it)."""
+    from .answers import Problem, save_answers
+    from .batch import NameAssigner, iter_inputs
+
+    outdir.mkdir(parents=True, exist_ok=True)
+    names = NameAssigner()
+    written: list[Path] = []
+    notes: list[str] = []
+    ignored: list[Problem] = []
+    kept = 0
+    for item in iter_inputs(paths, q, ignored):
+        name = names.name_for(item)
+        if item.answers is None:
+            continue
+        path = outdir / f"{name}.yaml"
+        if path.exists() and not force:
+            kept += 1
+            continue
+        save_answers(path, item.answers, q)
+        written.append(path)
+    if kept:
+        notes.append(f"{kept} 个答题文件已在 {outdir} 中，未覆盖（加 --force 覆盖）")
+    return written, notes

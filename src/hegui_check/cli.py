@@ -406,6 +406,9 @@ def batch(
     anonymize: bool = typer.Option(False, "--anonymize", help="行业报告中不出现企业名称和统一社会信用代码"),
     deadline_days: Optional[str] = typer.Option(None, "--deadline-days", help="整改期限天数，如 中=120"),
     letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="信头文件（YAML）", metavar="文件"),
+    answers_out: Optional[Path] = typer.Option(
+        None, "--answers-out", help="另把每家企业的答题文件写到这个目录（可交给律师：check --resume 文件 --mode lawyer）",
+        metavar="目录"),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = typer.Option(False, "--force", help="重新生成所有报告（默认跳过已是最新的企业）"),
@@ -437,6 +440,13 @@ def batch(
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
                            progress=progress)
     written, notes = write_batch_outputs(result, q, output, formats, options, anonymize=anonymize)
+    if answers_out is not None:
+        from .batch_outputs import write_answer_files
+
+        answer_files, more = write_answer_files(inputs, q, answers_out, force=force)
+        notes += more
+        if answer_files:
+            notes.append(f"已把 {len(answer_files)} 家企业的答题文件写到 {answer_files[0].parent}")
     for note in notes:
         err.print(f"[yellow]{safe_text(note)}[/yellow]")
     _print_problems(result.file_problems)
