@@ -483,7 +483,7 @@ def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_d
 
 
 def usable_cores() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))  # type: ignore[attr-defined]
-    except AttributeError:  # macOS, Windows
-        return max(1, os.cpu_count() or 1)
+    affinity = getattr(os, "sched_getaffinity", None)  # Linux; macOS and Windows have none
+    if affinity is not None:
+        return max(1, len(affinity(0)))
+    return max(1, os.cpu_count() or 1)

@@ -188,7 +188,7 @@ def install() -> None:
             return out
         return apply
 
-    decorators.help_option = help_option  # type: ignore[assignment]
+    decorators.help_option = help_option
 
     original_usage = formatting.HelpFormatter.write_usage
 
@@ -196,6 +196,6 @@ def install() -> None:
         original_usage(self, prog, _usage(args), "用法：" if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
-    click_core.make_default_short_help = _short_help
+    setattr(click_core, "make_default_short_help", _short_help)  # noqa: B010 - not re-exported by typer's stubs
     for cls in (tcore.TyperOption, tcore.TyperArgument):
         cls.display_type_rich = _display_type(cls.display_type_rich)  # type: ignore[method-assign]

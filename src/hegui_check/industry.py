@@ -154,57 +154,52 @@ class IndustryAccumulator:
         item = self.q.items.get(item_id)
         return item.short_title if item else item_id
 
+    def _common_findings(self, top: int) -> list[dict[str, Any]]:
+        failing = Counter({k: self.no[k] + self.open[k] for k in self.applicable if self.no[k] + self.open[k] > 0})
+        ranked = sorted(failing.items(), key=lambda kv: (-kv[1], -kv[1] / self.applicable[kv[0]], kv[0]))
+        common = []
+        for item_id, count in ranked[:top]:
+            item = self.q.items.get(item_id)
+            n = self.applicable[item_id]
+            common.append({
+                "id": item_id, "title": self._title(item_id),
+                "module": self.q.module_of[item_id].title if item_id in self.q.module_of else "",
+                "risk": item.risk if item else "", "failures": count, "applicable": n,
+                "rate": round(count / n, 3), "no": self.no[item_id], "no_rate": round(self.no[item_id] / n, 3),
+                "open": self.open[item_id], "open_rate": round(self.open[item_id] / n, 3),
+            })
+        return common
+
+    def _modules(self, scored: list[Contribution]) -> list[dict[str, Any]]:
+        module_scores: dict[str, list[float]] = defaultdict(list)
+        for c in scored:
+            for module_id, s in c.module_scores.items():
+                module_scores[module_id].append(s)
+        return [{"id": m.module, "title": m.title, **_stats(module_scores[m.module])}
+                for m in self.q.modules if module_scores.get(m.module)]
+
+    def _focus(self, scored: list[Contribution], anonymize: bool) -> dict[str, Any]:
+        focus = sorted((c for c in scored if c.light == "red" or c.red_lines),
+                       key=lambda c: (c.light != "red", c.score if c.score is not None else 0.0, c.name))
+        return {
+            "count": len(focus),
+            "companies": None if anonymize else [
+                {"name": c.name, "uscc": c.uscc, "industry": c.industry, "region": c.region, "score": c.score,
+                 "light": c.light, "red_lines": [self._title(i) for i in c.red_lines]}
+                for c in focus[:FOCUS_LIMIT]],
+        }
+
     def summary(self, anonymize: bool = False, top: int = 10, organization: str = "",
                 date: dt.date | None = None) -> dict[str, Any]:
         """Companies checked (each firm once), light distribution, module score spread, the most common
         findings with their 不符合 and 部分符合/不清楚 rates, firms to watch, breakdowns by industry and
         region, firms with penalty records, and the companies' own needs grouped by question."""
-        q = self.q
         members = list(self.members.values())
         scored = [c for c in members if c.score is not None]
-        module_scores: dict[str, list[float]] = defaultdict(list)
-        for c in scored:
-            for module_id, s in c.module_scores.items():
-                module_scores[module_id].append(s)
-        modules = [{"id": m.module, "title": m.title, **_stats(module_scores[m.module])}
-                   for m in q.modules if module_scores.get(m.module)]
-        failing = Counter({k: self.no[k] + self.open[k] for k in self.applicable if self.no[k] + self.open[k] > 0})
-        ranked = sorted(failing.items(), key=lambda kv: (-kv[1], -kv[1] / self.applicable[kv[0]], kv[0]))
-        common = []
-        for item_id, count in ranked[:top]:
-            item = q.items.get(item_id)
-            n = self.applicable[item_id]
-            common.append({
-                "id": item_id, "title": self._title(item_id),
-                "module": q.module_of[item_id].title if item_id in q.module_of else "",
-                "risk": item.risk if item else "", "failures": count, "applicable": n,
-                "rate": round(count / n, 3), "no": self.no[item_id], "no_rate": round(self.no[item_id] / n, 3),
-                "open": self.open[item_id], "open_rate": round(self.open[item_id] / n, 3),
-            })
-
-        def breakdown(attr: str) -> list[dict[str, Any]]:
-            groups: dict[str, list[Contribution]] = defaultdict(list)
-            for c in scored:
-                groups[getattr(c, attr)].append(c)
-            rows = []
-            for name, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-                counts = Counter(c.light for c in group)
-                rows.append({"name": name, "companies": len(group), **_stats([c.score or 0.0 for c in group]),
-                             "lights": {k: counts.get(k, 0) for k, _ in LIGHTS},
-                             "red_line_companies": sum(1 for c in group if c.red_lines)})
-            return rows
-
-        redact_names = name_variants(c.name for c in members) if anonymize else []
-        needs: dict[str, Counter[str]] = defaultdict(Counter)
-        for c in members:
-            for question, text in c.needs:
-                needs[question][redact(text, redact_names) if anonymize else text] += 1
-        focus = sorted((c for c in scored if c.light == "red" or c.red_lines),
-                       key=lambda c: (c.light != "red", c.score if c.score is not None else 0.0, c.name))
         scores = [c.score for c in scored if c.score is not None]
         return {
             "format": "hegui-check-industry/1",
-            "questionnaire_version": q.version,
+            "questionnaire_version": self.q.version,
             "organization": organization,
             "date": (date or dt.date.today()).isoformat(),
             "anonymized": anonymize,
@@ -217,28 +212,44 @@ class IndustryAccumulator:
             "overall": _stats(scores) if scores else None,
             "findings_by_risk": {risk: self.by_risk.get(risk, 0) for risk in RISKS},
             "companies_with_red_lines": sum(1 for c in scored if c.red_lines),
-            "modules": modules,
-            "common_findings": common,
-            "focus": {
-                "count": len(focus),
-                "companies": None if anonymize else [
-                    {"name": c.name, "uscc": c.uscc, "industry": c.industry, "region": c.region, "score": c.score,
-                     "light": c.light, "red_lines": [self._title(i) for i in c.red_lines]}
-                    for c in focus[:FOCUS_LIMIT]],
-            },
-            "by_industry": breakdown("industry"),
-            "by_region": breakdown("region"),
+            "modules": self._modules(scored),
+            "common_findings": self._common_findings(top),
+            "focus": self._focus(scored, anonymize),
+            "by_industry": _breakdown(scored, "industry"),
+            "by_region": _breakdown(scored, "region"),
             "credit": credit_summary(members),
-            "needs": [
-                {"question": question, "answers": [{"text": t, "count": n} for t, n in counter.most_common()]}
-                for question, counter in needs.items()
-            ],
+            "needs": _needs(members, anonymize),
             "company_list": None if anonymize else [
                 {"name": c.name, "uscc": c.uscc, "score": c.score, "light": c.light, "industry": c.industry,
                  "region": c.region, "red_lines": [self._title(i) for i in c.red_lines]}
                 for c in sorted(scored, key=lambda c: (c.score if c.score is not None else 0.0, c.name))
             ],
         }
+
+
+def _breakdown(scored: list[Contribution], attr: str) -> list[dict[str, Any]]:
+    """Per industry or region: firms, score spread, lights and firms with red-line findings."""
+    groups: dict[str, list[Contribution]] = defaultdict(list)
+    for c in scored:
+        groups[getattr(c, attr)].append(c)
+    rows = []
+    for name, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        counts = Counter(c.light for c in group)
+        rows.append({"name": name, "companies": len(group), **_stats([c.score or 0.0 for c in group]),
+                     "lights": {k: counts.get(k, 0) for k, _ in LIGHTS},
+                     "red_line_companies": sum(1 for c in group if c.red_lines)})
+    return rows
+
+
+def _needs(members: list[Contribution], anonymize: bool) -> list[dict[str, Any]]:
+    """The companies' own needs by question; in an anonymised report names and contact data redacted."""
+    redact_names = name_variants(c.name for c in members) if anonymize else []
+    needs: dict[str, Counter[str]] = defaultdict(Counter)
+    for c in members:
+        for question, text in c.needs:
+            needs[question][redact(text, redact_names) if anonymize else text] += 1
+    return [{"question": question, "answers": [{"text": t, "count": n} for t, n in counter.most_common()]}
+            for question, counter in needs.items()]
 
 
 def credit_summary(members: list[Contribution]) -> dict[str, Any]:

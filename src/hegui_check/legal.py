@@ -52,17 +52,18 @@ def article_text(article: int | str) -> str:
 @lru_cache(maxsize=1)
 def law_titles() -> dict[str, dict[str, Any]]:
     """Every text in data/laws.json by short name: title, version line and dates (see lawbook)."""
-    return json.loads((data_dir() / "laws.json").read_text(encoding="utf-8"))
+    data: dict[str, dict[str, Any]] = json.loads((data_dir() / "laws.json").read_text(encoding="utf-8"))
+    return data
 
 
 def law_title(short: str) -> str:
     """The title a text is cited by: 商标法 and 商标法-2027 are both 中华人民共和国商标法."""
-    return law_titles().get(short, {}).get("title", short)
+    return str(law_titles().get(short, {}).get("title", short))
 
 
 def law_version(short: str) -> str:
     """The version line of a text, e.g. 2026年6月26日版本，2027年1月1日起施行."""
-    return law_titles().get(short, {}).get("version", "")
+    return str(law_titles().get(short, {}).get("version", ""))
 
 
 def short_name(law: str) -> str:

@@ -41,7 +41,7 @@ class DocumentError(ValueError):
         self.line = line
 
 
-class _Loader(_Base):  # type: ignore[misc, valid-type]
+class _Loader(_Base):  # type: ignore[misc]
     """safe_load's loader, except that values it cannot represent stay text for the caller to judge:
     an impossible date such as 2026-02-30, or an integer with more digits than MAX_INT_DIGITS."""
 

@@ -251,22 +251,8 @@ def currency_warnings(a: Assessment) -> list[CurrencyWarning]:
     return law_currency_warnings([r.item for r in a.items if r.state == "scored"], a.assessment_date)
 
 
-def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
-    """Everything the report templates and the DOCX/XLSX renderers show, as plain display data."""
-    letterhead = options.letterhead if options is not None else None
-    q = a.questionnaire
-    info = q.info
-    answers = a.answers
-    date = a.assessment_date
-    age_warning = None
-    if date and info.released and (date - info.released).days > 365:
-        age_warning = f"本检查清单发布于 {info.released.isoformat()}，距评估日期已超过一年，法律可能已有修改，请更新 hegui-check。"
-    counts = a.finding_counts()
-    findings = [_finding_view(n, r, date) for n, r in enumerate(a.findings, 1)]
-    for f, r in zip(findings, a.findings):
-        f["verdict_code"] = r.verdict
-    finding_no = {f["id"]: f["n"] for f in findings}
-    modules = [
+def _modules_view(a: Assessment) -> list[dict[str, Any]]:
+    return [
         {
             "id": m.module.module,
             "title": m.module.title,
@@ -280,9 +266,13 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         for m in a.modules
         if any(r.item.scored and r.applicable for r in m.items)
     ]
-    appendix = []
-    needs = []
-    evidence = []
+
+
+def _answers_views(a: Assessment, finding_no: dict[str, int]) -> tuple[list[Any], list[Any], list[Any]]:
+    """(appendix of every answer by module, the company's needs, the 查见材料 of every reviewed item)."""
+    appendix: list[dict[str, Any]] = []
+    needs: list[dict[str, str]] = []
+    evidence: list[dict[str, Any]] = []
     for m in a.modules:
         rows = []
         for r in m.items:
@@ -297,27 +287,24 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
                          "risk": r.item.risk or "—", "scored": r.item.scored, "finding": finding_no.get(r.item.id),
                          **view})
             if view["evidence"] or view["note"] or view["self_answer"]:
-                evidence.append({"module": m.module.title, "title": r.item.short_title, "finding": finding_no.get(r.item.id),
-                                 **view})
+                evidence.append({"module": m.module.title, "title": r.item.short_title,
+                                 "finding": finding_no.get(r.item.id), **view})
         if rows:
             appendix.append({"title": m.module.title, "rows": rows})
-    skipped = [m.module.title for m in a.modules
-               if not any(r.applicable or r.state == "not_examined" for r in m.items)
-               and m.module.module not in a.switched_off]
+    return appendix, needs, evidence
+
+
+def _laws_view(a: Assessment, date: dt.date | None) -> list[dict[str, str]]:
     laws: dict[str, dict[str, str]] = {}
     for r in a.findings:
         for c in r.item.basis:
             text = c.at(date).law  # the version actually cited on the assessment date
             laws.setdefault(text, {"title": law_title(text), "version": law_version(text)})
-    assessor = answers.assessor
-    lawyer = assessor.mode == "lawyer"
-    mode_label = MODES.get(assessor.mode, assessor.mode)
-    depth = a.depth.value if hasattr(a.depth, "value") else str(a.depth)
-    red_lines = [f for f in findings if f["risk"] == RED_LINE]
-    red_now = [f for f in red_lines if not f["to_verify"]]
-    red_verify = [f for f in red_lines if f["to_verify"]]
-    progress = a.review
-    records = credit_guidance(answers.facts, date)
+    return [{"short": k, **v} for k, v in sorted(laws.items())]
+
+
+def _ledger_view(findings: list[dict[str, Any]], records: list[Any]) -> list[dict[str, Any]]:
+    """The 整改台账: one row per finding, then the credit-repair milestones."""
     ledger = [
         {"n": f["n"], "id": f["id"], "title": f["title"], "risk": f["risk"],
          "measure": ("先核实实际情况；如不符合：" if f["to_verify"] else "") + (f["remedy"] or ""),
@@ -332,83 +319,117 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
             ledger.append({"n": n, "id": "", "title": f"{ms.label}：{rec.title}", "risk": "信用",
                            "measure": ms.measure, "summary": ms.measure, "deadline": ms.when,
                            "status": "已到期" if ms.reached else LEDGER_STATUS_OPEN})
+    return ledger
+
+
+def _credit_view(records: list[Any]) -> list[dict[str, Any]]:
+    return [
+        {"title": rec.title,
+         "points": [{"label": label, "text": p.text, "basis": list(p.basis)}
+                    for label, p in (("公示内容与期限", rec.publicity), ("提前停止公示 / 信用修复", rec.early_removal),
+                                     ("向谁申请、提交什么", rec.application), ("不能提前移除的情形", rec.not_removable))],
+         "milestones": [m.as_dict() for m in rec.milestones]}
+        for rec in records
+    ]
+
+
+def _company_view(a: Assessment) -> dict[str, Any]:
+    company = a.answers.company
+    return {
+        "name": company.get("company_name") or "（未填写企业名称）",
+        "uscc": company.get("uscc") or "—",
+        "industry": _profile_label(a, "industry"),
+        "entity_type": _profile_label(a, "entity_type"),
+        "region": company.get("region") or "—",
+        "employees": _profile_label(a, "employees"),
+    }
+
+
+def _overall_view(a: Assessment, red_now: list[dict[str, Any]], lawyer: bool) -> dict[str, Any]:
     reason = light_reason(a)
-    not_examined = _not_examined_view(a)
-    incentives = INCENTIVES if a.light == "green" and depth == "full" else None
-    if lawyer:
-        disclaimer = LAWYER_DISCLAIMER
-    elif assessor.mode == "association":
-        disclaimer = ASSOCIATION_DISCLAIMER
-    else:
-        disclaimer = DISCLAIMER
+    return {
+        "score": score_text(a.overall_rounded),
+        "light": a.light,
+        "light_label": LIGHT_LABELS[a.light],
+        "meaning": _meaning(a, red_now),
+        "light_meaning": "".join(_meaning(a, red_now)),
+        "reason": ("根据查见的材料和现场询问，" + reason) if lawyer else reason,
+        "completeness": f"{a.completeness * 100:.0f}%",
+        "counts": a.finding_counts(),
+        "total_findings": len(a.findings),
+        "to_verify": len(a.to_verify),
+        "grey": a.light == "grey",
+    }
+
+
+def _age_warning(a: Assessment) -> str | None:
+    date, released = a.assessment_date, a.questionnaire.info.released
+    if date and released and (date - released).days > 365:
+        return f"本检查清单发布于 {released.isoformat()}，距评估日期已超过一年，法律可能已有修改，请更新 hegui-check。"
+    return None
+
+
+def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
+    """Everything the report templates and the DOCX/XLSX renderers show, as plain display data."""
+    letterhead = options.letterhead if options is not None else None
+    info = a.questionnaire.info
+    assessor = a.answers.assessor
+    date = a.assessment_date
+    findings = [_finding_view(n, r, date) for n, r in enumerate(a.findings, 1)]
+    for f, r in zip(findings, a.findings):
+        f["verdict_code"] = r.verdict
+    appendix, needs, evidence = _answers_views(a, {f["id"]: f["n"] for f in findings})
+    lawyer = assessor.mode == "lawyer"
+    depth = a.depth.value if hasattr(a.depth, "value") else str(a.depth)
+    red_lines = [f for f in findings if f["risk"] == RED_LINE]
+    red_now = [f for f in red_lines if not f["to_verify"]]
+    progress = a.review
+    records = credit_guidance(a.answers.facts, date)
+    disclaimer = {"lawyer": LAWYER_DISCLAIMER, "association": ASSOCIATION_DISCLAIMER}.get(assessor.mode, DISCLAIMER)
     return {
         "L": LABELS,
         "title": "企业合规体检报告" if not lawyer else "企业合规体检报告（律师法治体检）",
         "report_number": a.report_number,
-        "version": q.version,
+        "version": a.questionnaire.version,
         "laws_as_of": info.laws_as_of,
         "released": info.released.isoformat() if info.released else "—",
-        "age_warning": age_warning,
+        "age_warning": _age_warning(a),
         "law_warnings": [w.message for w in currency_warnings(a)],
         "date": _date(date),
         "depth": {"code": depth, "label": DEPTH_LABELS.get(depth, depth), "quick": depth == "quick"},
-        "company": {
-            "name": answers.company.get("company_name") or "（未填写企业名称）",
-            "uscc": answers.company.get("uscc") or "—",
-            "industry": _profile_label(a, "industry"),
-            "entity_type": _profile_label(a, "entity_type"),
-            "region": answers.company.get("region") or "—",
-            "employees": _profile_label(a, "employees"),
-        },
-        "assessor": {"mode": mode_label, "name": assessor.name or "—", "org": assessor.org or "—",
-                     "license_no": assessor.license_no or "—", "lawyer": lawyer},
+        "company": _company_view(a),
+        "assessor": {"mode": MODES.get(assessor.mode, assessor.mode), "name": assessor.name or "—",
+                     "org": assessor.org or "—", "license_no": assessor.license_no or "—", "lawyer": lawyer},
         "answer_label": LABELS["assessor_answer"] if lawyer else LABELS["company_answer"],
         "review": (f"{LABELS['review']} {progress.reviewed}/{progress.total} 项" if progress is not None else None),
         "review_pending": [] if progress is None else [
             {"module": r.module.title, "title": r.item.short_title} for r in progress.not_reviewed],
-        "overall": {
-            "score": score_text(a.overall_rounded),
-            "light": a.light,
-            "light_label": LIGHT_LABELS[a.light],
-            "meaning": _meaning(a, red_now),
-            "light_meaning": "".join(_meaning(a, red_now)),
-            "reason": ("根据查见的材料和现场询问，" + reason) if lawyer else reason,
-            "completeness": f"{a.completeness * 100:.0f}%",
-            "counts": counts,
-            "total_findings": len(a.findings),
-            "to_verify": len(a.to_verify),
-            "grey": a.light == "grey",
-        },
+        "overall": _overall_view(a, red_now, lawyer),
         "risks": list(RISKS),
         "red_lines": red_now,
-        "red_verify": red_verify,
+        "red_verify": [f for f in red_lines if f["to_verify"]],
         "to_verify": [f for f in findings if f["to_verify"] and f["risk"] != RED_LINE],
         "profile": _profile_view(a),
         "switched_off": _switched_off_view(a),
-        "not_examined": not_examined,
+        "not_examined": _not_examined_view(a),
         "not_examined_count": len(a.not_examined),
         "deep_check_hint": DEEP_CHECK_HINT if depth == "quick" else None,
-        "incentives": incentives,
-        "modules": modules,
+        "incentives": INCENTIVES if a.light == "green" and depth == "full" else None,
+        "modules": _modules_view(a),
         "chart_svg": module_chart_svg(a),
         "findings": findings,
         "finding_cards": [f for f in findings if not f["unanswered"]],
         "unanswered": [f for f in findings if f["unanswered"]],
-        "ledger": ledger,
-        "credit_repair": [
-            {"title": rec.title,
-             "points": [{"label": label, "text": p.text, "basis": list(p.basis)}
-                        for label, p in (("公示内容与期限", rec.publicity), ("提前停止公示 / 信用修复", rec.early_removal),
-                                         ("向谁申请、提交什么", rec.application), ("不能提前移除的情形", rec.not_removable))],
-             "milestones": [m.as_dict() for m in rec.milestones]}
-            for rec in records
-        ],
+        "ledger": _ledger_view(findings, records),
+        "credit_repair": _credit_view(records),
         "evidence": evidence,
         "deadline_days": dict(a.deadline_days),
         "appendix": appendix,
-        "skipped_modules": skipped,
+        "skipped_modules": [m.module.title for m in a.modules
+                            if not any(r.applicable or r.state == "not_examined" for r in m.items)
+                            and m.module.module not in a.switched_off],
         "needs": needs,
-        "laws": [{"short": k, **v} for k, v in sorted(laws.items())],
+        "laws": _laws_view(a, date),
         "scoring_method": SCORING_METHOD,
         "problems": owner_problems(a),
         "disclaimer": disclaimer,

@@ -223,7 +223,7 @@ def _repeat_header(table: Table) -> None:
 def _cell(cell: _Cell, text: Any = "", *, bold: bool = False, size: Pt | None = None,
           color: RGBColor | None = None, header: bool = False) -> Paragraph:
     """Write text into the (empty) first paragraph of a cell."""
-    paragraph = cell.paragraphs[0]
+    paragraph: Paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_after = Pt(0)
     if text != "":
         _run(paragraph, text, bold=bold or header, size=size, color=color)
@@ -234,14 +234,14 @@ def _cell(cell: _Cell, text: Any = "", *, bold: bool = False, size: Pt | None = 
 
 def _cell_line(cell: _Cell, text: Any, *, size: Pt | None = None, color: RGBColor | None = None) -> Paragraph:
     """One more paragraph (line) inside a cell."""
-    paragraph = cell.add_paragraph()
+    paragraph: Paragraph = cell.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(0)
     _run(paragraph, text, size=size, color=color)
     return paragraph
 
 
 def _table(doc: DocumentObject, rows: int, cols: int, widths: list[float] | None = None) -> Table:
-    table = doc.add_table(rows=rows, cols=cols)
+    table: Table = doc.add_table(rows=rows, cols=cols)
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     if widths:
@@ -319,7 +319,7 @@ def _cover(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     for text in ([ctx["age_warning"]] if ctx["age_warning"] else []) + ctx["law_warnings"]:
         warning = _para(doc, text, bold=True, color=LIGHT_COLORS["yellow"])
         warning.paragraph_format.space_before = Pt(12)
-    doc.add_page_break()
+    doc.add_page_break()  # type: ignore[no-untyped-call]
 
 
 def _conclusion(doc: DocumentObject, ctx: dict[str, Any]) -> None:

@@ -37,7 +37,7 @@ def _make_fetcher(allowed: list[Path]) -> Any:
 
     roots = [p.resolve() for p in allowed]
 
-    class LocalOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc, name-defined]
+    class LocalOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
         """Serves only file:// URLs inside the allowed folders; everything else is skipped."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:  # noqa: ARG002 - WeasyPrint's signature

@@ -80,7 +80,7 @@ FILL_IN_FILL = PatternFill("solid", fgColor="FFF9E5")  # columns the company fil
 
 def clean_text(value: Any) -> str:
     """A string Excel accepts: no control characters openpyxl rejects, within the cell length limit."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
+    text = str(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
     return text[:MAX_CELL_CHARS]
 
 
