@@ -339,7 +339,6 @@ def validate(
     no_builtin: bool = NoBuiltinOpt,
 ) -> None:
     """检查检查清单文件和/或答题文件，列出每个问题的文件、行号和修改建议。"""
-    from .answers import load_answers
     from .errors import QuestionnaireError
     from .questionnaire import load_questionnaire
     from .validation import classify_paths
@@ -357,43 +356,63 @@ def validate(
     n_items = sum(len(m.items) for m in q.modules)
     out.print(f"检查清单 {safe_text(q.version)}：{len(q.modules)} 个模块，{n_items} 道题，格式和条件检查通过")
     if laws is not None:
-        from .questionnaire.citations import check_citations, load_laws
-
-        try:
-            library = load_laws(laws)
-        except OSError as exc:
-            raise HeguiCheckError(f"{laws}: 无法读取法规目录（需要 INDEX.tsv）：{exc.strerror or exc}") from None
-        problems, count = check_citations(q, library)
-        for line in problems:
-            _console(stderr=True).print(f"[red]{safe_text(line)}[/red]", markup=True)
-        out.print(f"法律依据：{count} 条引用（各版本分别计），{len(problems)} 个问题")
-        failed |= bool(problems)
+        failed |= _validate_laws(q, laws)
     if date is not None:
-        from .questionnaire.citations import check_as_of
+        failed |= _validate_as_of(q, date)
+    failed |= _validate_answer_files(q, answer_files)
+    if failed:
+        raise typer.Exit(1)
 
-        found, count = check_as_of(q, date)
-        for hit in found:
-            _console(stderr=True).print(f"[red]{safe_text(hit.message(date))}[/red]", markup=True)
-        if found:
-            items = len({hit.item_id for hit in found})
-            out.print(f"按 {date} 施行的法律核对：{count} 条引用中有 {len(found)} 条指向当日尚未施行或已失效的文本"
-                      f"（{items} 道题）")
-        else:
-            out.print(f"按 {date} 施行的法律核对：{count} 条引用都指向当日施行的文本")
-        failed |= bool(found)
+
+def _validate_laws(q: Any, laws: Path) -> bool:
+    """Every citation (each version) against the statute texts in ``laws``; True when any problem."""
+    from .questionnaire.citations import check_citations, load_laws
+
+    try:
+        library = load_laws(laws)
+    except OSError as exc:
+        raise HeguiCheckError(f"{laws}: 无法读取法规目录（需要 INDEX.tsv）：{exc.strerror or exc}") from None
+    problems, count = check_citations(q, library)
+    for line in problems:
+        _console(stderr=True).print(f"[red]{safe_text(line)}[/red]", markup=True)
+    _console().print(f"法律依据：{count} 条引用（各版本分别计），{len(problems)} 个问题")
+    return bool(problems)
+
+
+def _validate_as_of(q: Any, date: Any) -> bool:
+    """Citations that would point at a text not (yet) in force on ``date``; True when any."""
+    from .questionnaire.citations import check_as_of
+
+    found, count = check_as_of(q, date)
+    for hit in found:
+        _console(stderr=True).print(f"[red]{safe_text(hit.message(date))}[/red]", markup=True)
+    if found:
+        items = len({hit.item_id for hit in found})
+        _console().print(f"按 {date} 施行的法律核对：{count} 条引用中有 {len(found)} 条指向当日尚未施行或已失效的文本"
+                         f"（{items} 道题）")
+    else:
+        _console().print(f"按 {date} 施行的法律核对：{count} 条引用都指向当日施行的文本")
+    return bool(found)
+
+
+def _validate_answer_files(q: Any, answer_files: list[Path]) -> bool:
+    """Each answer file's problems; one unreadable file is reported and the others still checked."""
+    from .answers import load_answers
+
+    failed = False
     for path in answer_files:
         try:
             data = load_answers(path, q)
-        except HeguiCheckError as exc:  # one unreadable file: say so and check the others
+        except HeguiCheckError as exc:
             _console(stderr=True).print(f"[red]错误：[/red]{safe_text(exc)}", markup=True)
             failed = True
             continue
         _print_problems(data.problems)
         errors = len(data.errors)
-        out.print(f"{safe_text(path)}: {len(data.answers)} 个答案，{errors} 个错误，{len(data.problems) - errors} 个警告")
+        _console().print(f"{safe_text(path)}: {len(data.answers)} 个答案，{errors} 个错误，"
+                         f"{len(data.problems) - errors} 个警告")
         failed |= bool(errors)
-    if failed:
-        raise typer.Exit(1)
+    return failed
 
 
 @app.command()

@@ -169,6 +169,7 @@ def _fine_text(facts: Mapping[str, Any]) -> str:
     return "罚款"
 
 
+# long: legal text of one record type with its citations; the branches follow 第十三条/第十四条
 def _market_penalty(facts: Mapping[str, Any], when: tuple[dt.date, bool] | None, today: dt.date | None,
                     listed: bool) -> CreditRecord:
     kind = facts.get("penalty_kind") or "fine"

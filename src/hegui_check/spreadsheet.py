@@ -452,7 +452,8 @@ def _is_blank_row(values: tuple[Any, ...] | list[Any]) -> bool:
     return all(_clean(v) is None for v in values)
 
 
-def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: dt.date) -> Table:
+# long: matches one header row against ids, labels and numbered labels; each branch is one header form
+def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: dt.date) -> Table:  # noqa: C901
     resolver = _Resolver(q)
     iterator = iter(rows)
     header: list[Any] | None = None

@@ -211,6 +211,7 @@ def _inline_list(choices: tuple[str, ...]) -> str | None:
     return f'"{text}"'
 
 
+# long: one sheet laid out top to bottom (headers, validations, widths, notes); splitting it scatters the layout
 def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | str = Depth.full) -> bytes:
     """The template as an Excel workbook: the answer sheet with drop-downs, a 说明 sheet, and a hidden
     "lists" sheet holding drop-down lists too long for Excel's inline limit."""

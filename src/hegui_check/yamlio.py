@@ -118,6 +118,7 @@ def _line(event: Any) -> int:
     return int(event.start_mark.line) + 1
 
 
+# long: one pass over the event stream that enforces every limit before the document is built
 def check_yaml_events(text: str) -> None:
     """Walk the YAML event stream once and refuse, with the line, what would be dangerous or lossy to
     build: nesting deeper than MAX_DEPTH, more than MAX_YAML_ALIASES aliases, an alias to itself, a

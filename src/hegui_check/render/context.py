@@ -362,6 +362,22 @@ def _overall_view(a: Assessment, red_now: list[dict[str, Any]], lawyer: bool) ->
     }
 
 
+def _review_view(a: Assessment) -> dict[str, Any]:
+    """"律师复核 N/M 项" and the items not yet reviewed (lawyer mode only)."""
+    progress = a.review
+    if progress is None:
+        return {"review": None, "review_pending": []}
+    return {"review": f"{LABELS['review']} {progress.reviewed}/{progress.total} 项",
+            "review_pending": [{"module": r.module.title, "title": r.item.short_title} for r in progress.not_reviewed]}
+
+
+def _skipped_modules(a: Assessment) -> list[str]:
+    """Modules that do not apply to this firm (not those switched off by a missing profile value)."""
+    return [m.module.title for m in a.modules
+            if not any(r.applicable or r.state == "not_examined" for r in m.items)
+            and m.module.module not in a.switched_off]
+
+
 def _age_warning(a: Assessment) -> str | None:
     date, released = a.assessment_date, a.questionnaire.info.released
     if date and released and (date - released).days > 365:
@@ -383,7 +399,6 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
     depth = a.depth.value if hasattr(a.depth, "value") else str(a.depth)
     red_lines = [f for f in findings if f["risk"] == RED_LINE]
     red_now = [f for f in red_lines if not f["to_verify"]]
-    progress = a.review
     records = credit_guidance(a.answers.facts, date)
     disclaimer = {"lawyer": LAWYER_DISCLAIMER, "association": ASSOCIATION_DISCLAIMER}.get(assessor.mode, DISCLAIMER)
     return {
@@ -401,9 +416,7 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         "assessor": {"mode": MODES.get(assessor.mode, assessor.mode), "name": assessor.name or "—",
                      "org": assessor.org or "—", "license_no": assessor.license_no or "—", "lawyer": lawyer},
         "answer_label": LABELS["assessor_answer"] if lawyer else LABELS["company_answer"],
-        "review": (f"{LABELS['review']} {progress.reviewed}/{progress.total} 项" if progress is not None else None),
-        "review_pending": [] if progress is None else [
-            {"module": r.module.title, "title": r.item.short_title} for r in progress.not_reviewed],
+        **_review_view(a),
         "overall": _overall_view(a, red_now, lawyer),
         "risks": list(RISKS),
         "red_lines": red_now,
@@ -425,9 +438,7 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         "evidence": evidence,
         "deadline_days": dict(a.deadline_days),
         "appendix": appendix,
-        "skipped_modules": [m.module.title for m in a.modules
-                            if not any(r.applicable or r.state == "not_examined" for r in m.items)
-                            and m.module.module not in a.switched_off],
+        "skipped_modules": _skipped_modules(a),
         "needs": needs,
         "laws": _laws_view(a, date),
         "scoring_method": SCORING_METHOD,

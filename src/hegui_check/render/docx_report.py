@@ -322,6 +322,7 @@ def _cover(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     doc.add_page_break()  # type: ignore[no-untyped-call]
 
 
+# long: the conclusion section in document order (verdict table, reason, red lines, scope)
 def _conclusion(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     overall, L = ctx["overall"], ctx["L"]
     _heading(doc, "一、总体结论", 2)

@@ -30,6 +30,7 @@ def _basis_detail(r: ItemResult, a: Assessment) -> list[dict[str, Any]]:
     return out
 
 
+# long: one literal of the stable JSON keys (SPEC §6), kept in one place so the format reads as a whole
 def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
     answers = a.answers
     letterhead = options.letterhead if options is not None else None

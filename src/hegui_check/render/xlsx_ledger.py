@@ -122,6 +122,7 @@ def _headers(date: dt.date | None) -> list[str]:
     return [quarters.get(key, header) for key, header, *_rest in COLUMNS]
 
 
+# long: the ledger sheet's layout cell by cell, read top to bottom like the sheet itself
 def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     last_col = get_column_letter(len(COLUMNS))
     date = a.assessment_date
