@@ -165,3 +165,27 @@ def test_demo_answers_match_the_current_library(q, demo_path: Path) -> None:
     assert data.problems == []
     result = assess(q, data)
     assert result.completeness == 1.0 and result.problems == ()
+
+
+def test_a_new_format_is_one_renderer_and_one_registry_line(tmp_path, monkeypatch) -> None:
+    """Adding a format: a (result, options) -> bytes function and one registry entry; the CLI, its
+    --format parser and the output naming pick it up with no other change."""
+    from typer.testing import CliRunner
+
+    from hegui_check import cli
+    from hegui_check.render import REGISTRY, REPORT, RenderOptions, formats
+
+    def render_txt(a, options: RenderOptions) -> bytes:
+        head = options.letterhead.organization + "\n" if options.letterhead else ""
+        return (head + f"{a.answers.company.get('company_name')}：{a.overall_rounded}\n").encode("utf-8")
+
+    monkeypatch.setitem(REGISTRY[REPORT], "txt", render_txt)
+    assert "txt" in formats(REPORT)
+    demo = tmp_path / "demo"
+    assert CliRunner().invoke(cli.app, ["demo", "-o", str(demo), "-f", "json"]).exit_code == 0
+    answers = next(demo.glob("*.yaml"))
+    result = CliRunner().invoke(cli.app, ["report", str(answers), "-o", str(tmp_path / "r"), "-f", "txt"])
+    assert result.exit_code == 0, result.output
+    assert "瓯江鞋业" in (tmp_path / "r.txt").read_text(encoding="utf-8")
+    bad = CliRunner().invoke(cli.app, ["diff", str(answers), str(answers), "-f", "txt"])
+    assert bad.exit_code == 2 and "复检对比报告可选" in bad.output  # registered for one kind only

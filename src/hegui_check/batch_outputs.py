@@ -5,7 +5,6 @@ names, so one never replaces the other."""
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,15 +27,14 @@ def industry_stem(anonymize: bool) -> str:
 
 
 def write_batch_outputs(result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format],
-                        options: RenderOptions, *, anonymize: bool = False,
-                        date: dt.date | None = None) -> tuple[list[Path], list[str]]:
+                        options: RenderOptions) -> tuple[list[Path], list[str]]:
     """Write the summary and the industry report; returns (paths written, notes for the user).
 
     Each file is written on its own: one that fails becomes a file problem of ``result`` and the others
     are still written. Every file written is recorded in the batch's manifest, so a later run of the same
     batch may replace it (and no other file)."""
     from .batch import append_manifest, failure_problem, remove_stale_temp
-    from .render.industry_report import render_industry_html, render_industry_json
+    from .render import INDUSTRY, render_as
     from .render.summary import render_summary_csv, render_summary_xlsx
 
     written: list[Path] = []
@@ -57,23 +55,14 @@ def write_batch_outputs(result: BatchResult, q: Questionnaire, outdir: Path, for
         with contextlib.suppress(OSError):
             append_manifest(outdir, {"files": [name]})
 
-    stem = industry_stem(anonymize)
+    stem = industry_stem(options.anonymize)
     remove_stale_temp(outdir, [f"{SUMMARY_STEM}.xlsx", f"{SUMMARY_STEM}.csv", f"{stem}.html", f"{stem}.json",
                                f"{stem}.pdf"])
     attempt(f"{SUMMARY_STEM}.xlsx", lambda: render_summary_xlsx(result.records, q))
     attempt(f"{SUMMARY_STEM}.csv", lambda: render_summary_csv(result.records, q))
-    organization = options.letterhead.organization if options.letterhead else ""
-    summary = result.industry.summary(anonymize=anonymize, organization=organization, date=date)
-    html = render_industry_html(summary, options)
-    attempt(f"{stem}.html", lambda: html)
-    attempt(f"{stem}.json", lambda: render_industry_json(summary))
-    if Format.pdf in formats:  # a scoring-only run (e.g. --format json) stays free of WeasyPrint
-        def pdf() -> bytes:
-            from .render.pdf import html_to_pdf
-
-            return html_to_pdf(html)
-
-        attempt(f"{stem}.pdf", pdf, "warning")  # e.g. WeasyPrint's system libraries missing
+    for fmt in ("html", "json", *(["pdf"] if Format.pdf in formats else [])):  # json-only runs skip WeasyPrint
+        attempt(f"{stem}.{fmt}", lambda fmt=fmt: render_as(INDUSTRY, result.industry, fmt, options),  # type: ignore[misc]
+                "warning" if fmt == "pdf" else "error")  # a PDF may fail for want of system libraries
     if result.industry.duplicates:
         names = "、".join(dict.fromkeys(name for _, name in result.industry.duplicates[:5]))
         more = "等" if len(result.industry.duplicates) > 5 else ""

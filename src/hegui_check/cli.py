@@ -75,21 +75,14 @@ def _load(questionnaires: Optional[list[Path]], no_builtin: bool) -> Any:
     return load_questionnaire(questionnaires or [], builtin=not no_builtin)
 
 
-def _parse_formats(value: str) -> list[Any]:
-    from .render import Format
+def _parse_formats(value: str, kind: str = "report") -> list[Any]:
+    """--format through the renderers' registry: a usage error (exit 2) names what the command can make."""
+    from .render import FormatError, parse_formats
 
-    allowed = [f.value for f in Format]
-    formats = []
-    for part in value.split(","):
-        part = part.strip().lower()
-        if not part:
-            continue
-        if part not in allowed:
-            raise typer.BadParameter(f"不支持的格式“{part}”，可选：{', '.join(allowed)}", param_hint="--format")
-        formats.append(Format(part))
-    if not formats:
-        raise typer.BadParameter("至少给出一种格式", param_hint="--format")
-    return list(dict.fromkeys(formats))
+    try:
+        return parse_formats(value, kind)
+    except FormatError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--format") from None
 
 
 def _output_paths(base: Path, formats: list[Any], explicit: bool) -> dict[Any, Path]:
@@ -458,7 +451,7 @@ def batch(
         result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
                            progress=progress)
-    written, notes = write_batch_outputs(result, q, output, formats, options, anonymize=anonymize)
+    written, notes = write_batch_outputs(result, q, output, formats, replace(options, anonymize=anonymize))
     if answers_out is not None:
         from .batch_outputs import write_answer_files
 
@@ -504,14 +497,10 @@ def diff(
     from .answers import load_answers
     from .compare import compare
     from .letterhead import load_letterhead
-    from .render import RenderOptions
-    from .render.diff_report import DIFF_FORMATS, render_diff
+    from .render import DIFF, RenderOptions, render_as
     from .yamlio import atomic_write
 
-    formats = [f.strip().lower() for f in format.split(",") if f.strip()]
-    bad = [f for f in formats if f not in DIFF_FORMATS]
-    if bad or not formats:
-        raise typer.BadParameter(f"不支持的格式“{'、'.join(bad)}”，可选：{', '.join(DIFF_FORMATS)}", param_hint="--format")
+    formats = [str(getattr(f, "value", f)) for f in _parse_formats(format, DIFF)]
     options = RenderOptions(letterhead=load_letterhead(letterhead) if letterhead else None)
     q = _load(questionnaires, no_builtin)
     old, new = load_answers(before, q), load_answers(after, q)
@@ -524,7 +513,7 @@ def diff(
               f"（逾期 {len(comparison.overdue)} 项），新发现 {len(comparison.new)} 项；"
               f"总分 {comparison.before.overall_rounded} → {comparison.after.overall_rounded}")
     for fmt, path in outputs.items():
-        atomic_write(path, render_diff(comparison, fmt, options))
+        atomic_write(path, render_as(DIFF, comparison, fmt, options))
         out.print(f"已生成：{safe_text(path)}")
     if old.errors or new.errors:
         raise typer.Exit(1)

@@ -19,7 +19,6 @@ from .context import answer_label, score_text
 from .templating import html_env, letterhead_view, md_env
 from .wording import light_reason
 
-DIFF_FORMATS = ("pdf", "html", "docx", "md", "json")
 DIFF_DISCLAIMER = ("本对比报告依据两次体检的答案和检查清单生成；“已整改”以复检时企业的答复和评估人查见的材料为准，"
                    "不构成对企业合规状况的保证或法律意见。")
 LAWYER_DISCLAIMER = ("本对比报告是评估人根据复检时查见的材料和企业的说明出具的复检意见，仅就所列检查事项发表意见，"
@@ -194,7 +193,7 @@ def render_diff_docx(c: Comparison, options: RenderOptions | None = None) -> byt
 
 
 def render_diff(c: Comparison, fmt: str, options: RenderOptions | None = None) -> bytes:
-    """The re-check report in one format (DIFF_FORMATS), with the run's options (letterhead)."""
+    """The re-check report in one format (see the registry in render/__init__.py), with the run's options."""
     if fmt == "pdf":
         from .pdf import html_to_pdf
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -12,6 +12,9 @@ from ..vocabulary import GREEN_FROM, LIGHT_COLOURS, LIGHT_LABELS, LIGHT_SHORT, R
 from . import RenderOptions
 from .chart import AMBER, RED, bar_colour
 from .templating import html_env, letterhead_view
+
+if TYPE_CHECKING:
+    from ..industry import IndustryAccumulator
 
 
 def _chart(modules: list[dict[str, Any]]) -> str:
@@ -99,3 +102,22 @@ def render_industry_html(summary: dict[str, Any], options: RenderOptions | None 
 
 def render_industry_json(summary: dict[str, Any]) -> str:
     return json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def industry_summary(acc: IndustryAccumulator, options: RenderOptions) -> dict[str, Any]:
+    """The industry picture as data, with the run's options: anonymised or named, date, organisation."""
+    organization = options.letterhead.organization if options.letterhead else ""
+    return acc.summary(anonymize=options.anonymize, organization=organization, date=options.date)
+
+
+def render_industry(acc: IndustryAccumulator, fmt: str, options: RenderOptions) -> bytes:
+    """The industry report (行业风险研判) in one format: html, pdf or json."""
+    summary = industry_summary(acc, options)
+    if fmt == "json":
+        return render_industry_json(summary).encode("utf-8")
+    html = render_industry_html(summary, options)
+    if fmt == "pdf":
+        from .pdf import html_to_pdf
+
+        return html_to_pdf(html)
+    return html.encode("utf-8")
