@@ -125,3 +125,20 @@ def test_answers_out_hands_one_firm_to_a_lawyer(campaign: Path, tmp_path: Path) 
     again = CliRunner().invoke(cli.app, ["batch", str(campaign), "-o", str(out), "-f", "json", *MINI_ARGS,
                                          "--answers-out", str(handed)])
     assert "未覆盖" in again.output  # a reviewer may have worked on them
+
+
+def test_industry_report_counts_firms_whose_records_can_be_repaired(tmp_path: Path) -> None:
+    rows = ["company_name,industry,employees,region,credit_record,penalty_authority,penalty_date,penalty_kind,"
+            "penalty_fine_wan,serious_list",
+            "甲鞋业有限公司,footwear,40,温州鹿城,是,market,2025-03,fine,5,否",
+            "乙鞋业有限公司,footwear,25,温州鹿城,是,tax,2024-11,fine,2,否",
+            "丙鞋业有限公司,footwear,60,温州鹿城,是,safety,2025-06,serious,,否",
+            "丁鞋业有限公司,footwear,12,温州鹿城,否,,,,,"]
+    sheet = tmp_path / "members.csv"
+    sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    CliRunner().invoke(cli.app, ["batch", str(sheet), "-o", str(out), "-f", "json", "--jobs", "1"])
+    industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))
+    assert industry["credit"] == {"with_record": 3, "repairable": 2, "not_early": 1}
+    html = (out / "industry-report.html").read_text(encoding="utf-8")
+    assert "信用修复" in html and "3 家企业报告近三年受过行政处罚" in html

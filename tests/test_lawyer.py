@@ -374,3 +374,14 @@ def test_lawyer_date_must_be_a_date(tmp_path: Path) -> None:
                                           "-o", str(tmp_path / "a.yaml"), *MINI_ARGS])
     assert result.exit_code == 2
     assert "无法识别" in result.output and "YYYY-MM-DD" in result.output
+
+
+def test_evidence_of_a_compliant_item_reaches_pdf_and_docx(tmp_path: Path) -> None:
+    seen = {"answer": "yes", "evidence": ["消防验收意见书（2025-06）", "灭火器检查记录"], "note": "现场查看"}
+    a = assess(MINI, _answers({**SELF, "alpha.red": seen}, mode="lawyer", name="李律师"))
+    assert "alpha.red" not in {r.item.id for r in a.findings}  # compliant: no finding card to carry it
+    pdf = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render(a, Format.pdf))).pages)
+    word = docx.Document(io.BytesIO(render(a, Format.docx)))
+    text = "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells])
+    for out in (pdf.replace("\n", ""), text):
+        assert "消防验收意见书（2025-06）" in out and "灭火器检查记录" in out and "现场查看" in out
