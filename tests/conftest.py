@@ -50,3 +50,26 @@ def answers_from(q: Questionnaire, answers: dict, **company_facts) -> AnswerSet:
     raw = {"hegui_check": 1, "company": {"company_name": "测试企业", **company}, "facts": facts,
            "assessor": {"date": "2026-11-21"}, "answers": answers}
     return parse_answers(raw, q, "test.yaml")
+
+
+def layout(html: str):  # type: ignore[no-untyped-def]
+    """WeasyPrint's laid-out pages of a report's HTML (with the packaged CJK font), for layout tests."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from hegui_check.render.pdf import font_css
+    from hegui_check.resources import cjk_font, templates_dir
+
+    found = cjk_font()
+    if found is None:
+        pytest.skip("no CJK font")
+    fonts = FontConfiguration()
+    return weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/").render(
+        stylesheets=[weasyprint.CSS(string=font_css(found[0]), font_config=fonts)], font_config=fonts)
+
+
+def walk(box):  # type: ignore[no-untyped-def]
+    """Every box below ``box`` (itself included), depth first."""
+    yield box
+    for child in getattr(box, "children", None) or []:
+        yield from walk(child)

@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from hegui_check import credit
 from hegui_check.answers import load_answers
 from hegui_check.credit import NDRC_RULE, add_months, credit_guidance, parse_record_date
+from hegui_check.legal import chinese_number
 from hegui_check.questionnaire.citations import article_key, load_laws, normalize
 from hegui_check.render import Format, render
 from hegui_check.scoring import assess
@@ -128,7 +129,7 @@ def test_every_credit_citation_quotes_its_article() -> None:
         paras = laws.texts[c.law].articles[article_key(c.article)]
         scope = [paras[c.paragraph - 1]] if c.paragraph else paras
         if c.item:
-            assert any(f"（{credit.chinese_number(c.item)}）" in p for p in scope), c
+            assert any(f"（{chinese_number(c.item)}）" in p for p in scope), c
         assert normalize(c.quote) in normalize("".join(scope)), c
 
 

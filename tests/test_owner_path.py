@@ -106,27 +106,15 @@ def _largest_profile(q):  # type: ignore[no-untyped-def]
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("which", ["demo", "largest"])
 def test_no_page_is_less_than_a_third_full_except_at_a_section_end(q, which: str) -> None:  # type: ignore[no-untyped-def]
-    import weasyprint
     from weasyprint.formatting_structure import boxes
-    from weasyprint.text.fonts import FontConfiguration
 
     from hegui_check.render.html import render_html
-    from hegui_check.render.pdf import font_css
-    from hegui_check.resources import cjk_font, data_dir, templates_dir
+    from hegui_check.resources import data_dir
 
-    found = cjk_font()
-    if found is None:
-        pytest.skip("no CJK font")
+    from .conftest import layout, walk
+
     answers = load_answers(data_dir() / "demo-answers.yaml", q) if which == "demo" else _largest_profile(q)
-    html = render_html(assess(q, answers))
-    fonts = FontConfiguration()
-    document = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/").render(
-        stylesheets=[weasyprint.CSS(string=font_css(found[0]), font_config=fonts)], font_config=fonts)
-
-    def walk(box):  # type: ignore[no-untyped-def]
-        yield box
-        for child in getattr(box, "children", None) or []:
-            yield from walk(child)
+    document = layout(render_html(assess(q, answers)))
 
     def starts_section(page) -> bool:  # type: ignore[no-untyped-def]
         """The page opens with a section heading (h2), so the page before ended a section."""

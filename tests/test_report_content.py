@@ -279,30 +279,17 @@ def test_invalid_profile_value_switches_a_module_off_and_is_named(q, tmp_path: P
 
 
 def test_table_cells_wrap_long_text_instead_of_overflowing(q, demo) -> None:  # type: ignore[no-untyped-def]
-    import weasyprint
     from weasyprint.formatting_structure import boxes
-    from weasyprint.text.fonts import FontConfiguration
 
     from hegui_check.render.html import render_html
-    from hegui_check.render.pdf import font_css
-    from hegui_check.resources import cjk_font, templates_dir
 
-    found = cjk_font()
-    if found is None:
-        pytest.skip("no CJK font")
+    from .conftest import layout, walk
+
     long = "https://example.com/" + "evidence_file_without_any_break_" * 6
     first = demo.findings[0].item.id
     answers = dataclasses.replace(demo.answers, answers={**demo.answers.answers, first: dataclasses.replace(
         demo.answers.answers[first], note=long, evidence=(long,))})
-    html = render_html(assess(q, answers))
-    fonts = FontConfiguration()
-    document = weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/").render(
-        stylesheets=[weasyprint.CSS(string=font_css(found[0]), font_config=fonts)], font_config=fonts)
-
-    def walk(box):  # type: ignore[no-untyped-def]
-        yield box
-        for child in getattr(box, "children", None) or []:
-            yield from walk(child)
+    document = layout(render_html(assess(q, answers)))
 
     cells = 0
     for page in document.pages:

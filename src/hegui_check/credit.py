@@ -14,18 +14,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .legal import article_text, chinese_number
+from .legal import cite as legal_cite
 from .questionnaire.models import Citation
 
 # The record facts of the company profile (all optional).
 FACT_IDS = ("credit_record", "penalty_authority", "penalty_date", "penalty_kind", "penalty_fine_wan",
             "abnormal_list", "serious_list", "tax_credit_d")
 
-LAW_TITLES = {
-    "市场监督管理行政处罚信息公示规定": "市场监督管理行政处罚信息公示规定",
-    "企业信息公示暂行条例": "企业信息公示暂行条例",
-    "行政处罚法": "中华人民共和国行政处罚法",
-}
 NDRC_RULE = "《信用修复管理办法》（国家发展改革委令2025年第36号）"
 AUTHORITIES = {"market": "市场监督管理部门", "tax": "税务机关", "environment": "生态环境主管部门",
                "safety": "应急管理（安全生产监管）部门", "fire": "消防救援机构",
@@ -60,13 +55,8 @@ FIRST_VIOLATION = _c("行政处罚法", 33, "初次违法且危害后果轻微�
 
 
 def cite(c: Citation) -> str:
-    """《市场监督管理行政处罚信息公示规定》第十四条第一款第（四）项."""
-    text = f"《{LAW_TITLES.get(c.law, c.law)}》{article_text(c.article)}"
-    if c.paragraph:
-        text += f"第{chinese_number(c.paragraph)}款"
-    if c.item:
-        text += f"第（{chinese_number(c.item)}）项"
-    return text
+    """《市场监督管理行政处罚信息公示规定》第十四条第一款第（四）项 (titles from the shipped law data)."""
+    return legal_cite(c)
 
 
 @dataclass(frozen=True)

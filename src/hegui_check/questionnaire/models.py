@@ -50,49 +50,45 @@ def _check_article(v: Union[int, str]) -> Union[int, str]:
     return s
 
 
-class CitationVersion(_Strict):
-    """The same citation in a later text of the law (e.g. 商标法-2027), applying from ``from``."""
+class _CitedText(_Strict):
+    """The fields that locate and quote one provision: law (a short name of the statute index), article,
+    optional paragraph (款) and item (项), and an exact phrase of it."""
 
     law: str = Field(min_length=1)
-    from_: dt.date = Field(alias="from")
     article: Union[int, str]
     paragraph: Optional[int] = Field(default=None, ge=1)
     item: Optional[int] = Field(default=None, ge=1)
     quote: str = Field(min_length=2)
+
+    @field_validator("law")
+    @classmethod
+    def _law(cls, v: str) -> str:
+        return v.strip("《》 ")
+
+    @field_validator("article")
+    @classmethod
+    def _article(cls, v: Union[int, str]) -> Union[int, str]:
+        return _check_article(v)
+
+    def plain(self) -> Citation:
+        """This provision as a one-version citation."""
+        return Citation(law=self.law, article=self.article, paragraph=self.paragraph, item=self.item,
+                        quote=self.quote)
+
+
+class CitationVersion(_CitedText):
+    """The same citation in a later text of the law (e.g. 商标法-2027), applying from ``from``."""
+
+    from_: dt.date = Field(alias="from")
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, populate_by_name=True)
 
-    @field_validator("law")
-    @classmethod
-    def _law(cls, v: str) -> str:
-        return v.strip("《》 ")
 
-    @field_validator("article")
-    @classmethod
-    def _article(cls, v: Union[int, str]) -> Union[int, str]:
-        return _check_article(v)
-
-
-class Citation(_Strict):
+class Citation(_CitedText):
     """One legal basis. The top-level fields cite the text in force before the first of ``versions``;
     each version cites a later text of the law from its ``from`` date (SPEC §3, docs/citations.md)."""
 
-    law: str = Field(min_length=1)
-    article: Union[int, str]
-    paragraph: Optional[int] = Field(default=None, ge=1)
-    item: Optional[int] = Field(default=None, ge=1)
-    quote: str = Field(min_length=2)
     versions: tuple[CitationVersion, ...] = ()
-
-    @field_validator("law")
-    @classmethod
-    def _law(cls, v: str) -> str:
-        return v.strip("《》 ")
-
-    @field_validator("article")
-    @classmethod
-    def _article(cls, v: Union[int, str]) -> Union[int, str]:
-        return _check_article(v)
 
     @field_validator("versions")
     @classmethod
@@ -108,16 +104,12 @@ class Citation(_Strict):
         if date is not None:
             for v in self.versions:
                 if v.from_ <= date:
-                    chosen = Citation(law=v.law, article=v.article, paragraph=v.paragraph, item=v.item,
-                                      quote=v.quote)
+                    chosen = v.plain()
         return chosen
 
     def texts(self) -> list[tuple[Optional[dt.date], Citation]]:
         """Every text this entry cites: (applies-from date or None for the base text, citation)."""
-        return [(None, Citation(law=self.law, article=self.article, paragraph=self.paragraph,
-                                item=self.item, quote=self.quote))] + [
-            (v.from_, Citation(law=v.law, article=v.article, paragraph=v.paragraph, item=v.item,
-                               quote=v.quote)) for v in self.versions]
+        return [(None, self.plain()), *((v.from_, v.plain()) for v in self.versions)]
 
 
 class DatedText(_Strict):
