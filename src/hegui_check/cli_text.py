@@ -83,13 +83,15 @@ def _print_error(exc: Any) -> None:
     from rich.console import Console
     from rich.markup import escape
 
+    from .terminal import safe_text
+
     if exc.__class__.__name__ == "NoArgsIsHelpError":
         return
     console = Console(stderr=True, highlight=False)
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         console.print(escape(_usage(ctx.get_usage())), soft_wrap=True)
-    console.print(f"[red]错误：[/red]{escape(usage_error_text(exc))}", soft_wrap=True)
+    console.print(f"[red]错误：[/red]{safe_text(usage_error_text(exc))}", soft_wrap=True)
     if ctx is not None and ctx.command.get_help_option(ctx) is not None:
         console.print(escape(f"查看帮助：{ctx.command_path} {ctx.help_option_names[0]}"), style="dim",
                       soft_wrap=True)

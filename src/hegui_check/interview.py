@@ -28,6 +28,7 @@ from .answers import (
 )
 from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
 from .scoring import applicability
+from .terminal import safe_text
 from .vocabulary import DEPTH_LABELS, STATUS_ORDER, Depth
 
 BACK = "__back__"
@@ -257,7 +258,7 @@ class Interview:
         old = self.answers.answers.get(step.key)
         owner = _owner_answer(old)
         if owner is not None and self.lawyer:
-            self.asker.say(f"[dim]企业自评：{answer_label(step.item, owner)}[/dim]")
+            self.asker.say(f"[dim]企业自评：{safe_text(answer_label(step.item, owner))}[/dim]")
         return self._ask_item(step.item, prefix, self.defaults.pop(step.key, old.value if old else None))
 
     def _actions(self, *extra: tuple[str, str]) -> list[tuple[str, str]]:
@@ -281,7 +282,7 @@ class Interview:
             value, problem = normalize_value(pq, raw) if raw != "" else ("", None)
             if problem is None:
                 break
-            self.asker.say(f"[yellow]{problem}[/yellow]")  # asked again: a value that does not parse
+            self.asker.say(f"[yellow]{safe_text(problem)}[/yellow]")  # asked again: a value that does not parse
         self._set_profile(pq, value)
         return value
 
@@ -324,7 +325,7 @@ class Interview:
             return
         problem = uscc_problem(str(value))
         if problem:
-            self.asker.say(f"[yellow]提示：{problem}。已按原样记录，可稍后在答题文件中修改。[/yellow]")
+            self.asker.say(f"[yellow]提示：{safe_text(problem)}。已按原样记录，可稍后在答题文件中修改。[/yellow]")
             return
         kind = entity_type_from_uscc(str(value))
         if kind and "entity_type" in self.q.profile_by_id and "entity_type" not in self.answers.company:
@@ -412,7 +413,7 @@ class Interview:
             value, problem = normalize_value(item, raw)
             if problem is None:
                 return value
-            self.asker.say(f"[yellow]{problem}[/yellow]")  # asked again: a value that does not parse
+            self.asker.say(f"[yellow]{safe_text(problem)}[/yellow]")  # asked again: a value that does not parse
 
     def _show_help(self, item: Item) -> None:
         from .legal import cite
@@ -530,7 +531,7 @@ def review_profile(interview: Interview) -> None:
     interview.asker.say("\n[bold]企业画像（企业填写）[/bold]")
     for s in asked:
         assert s.profile is not None
-        interview.asker.say(f"  {s.profile.question}：{_profile_text(a, s.profile)}")
+        interview.asker.say(f"  {s.profile.question}：{safe_text(_profile_text(a, s.profile))}")
     picked = interview.asker.select("企业画像是否需要修改？", [
         ("keep", "确认无误，开始逐题复核"), (EDIT, "修改企业画像（逐题确认，回车保留原答案）")], "keep")
     if picked == EDIT:
