@@ -526,23 +526,26 @@ def list_modules(
     no_builtin: bool = NoBuiltinOpt,
 ) -> None:
     """列出检查模块、题目数量、风险分布和版本。"""
+    from rich import box
     from rich.table import Table
 
     from .scoring import quick_items
+    from .vocabulary import RISKS
 
     q = _load(questionnaires, no_builtin)
-    table = Table(title=f"检查清单 {q.version}（法规截至 {q.info.laws_as_of}）")
-    columns = ("模块", "名称", "类别", "快速", "深度", "红线", "高", "中", "低")
-    for col in columns:
-        table.add_column(col, justify="left" if col in columns[:3] else "right", no_wrap=True)
+    table = Table(title=f"检查清单 {q.version}（法规截至 {q.info.laws_as_of}）", box=box.SIMPLE_HEAD, padding=(0, 1))
+    table.add_column("模块", no_wrap=True)
+    table.add_column("名称", overflow="fold", max_width=20)
+    for col in ("快速", "深度", *RISKS):
+        table.add_column(col, justify="right", no_wrap=True)
     totals = [0] * 6
     for m in q.modules:
         counts = [sum(1 for i in quick_items(m) if i.scored), len(m.scored_items)]
-        counts += [sum(1 for i in m.items if i.risk == r) for r in ("红线", "高", "中", "低")]
+        counts += [sum(1 for i in m.items if i.risk == r) for r in RISKS]
         totals = [t + c for t, c in zip(totals, counts)]
-        kind = {"core": "通用", "industry": "行业", "extra": "自编"}[m.kind]
-        table.add_row(m.module, m.title, kind, *map(str, counts))
-    table.add_row("合计", "", "", *map(str, totals))
+        suffix = "（自编）" if m.kind == "extra" else ""
+        table.add_row(m.module, safe_text(m.title) + suffix, *map(str, counts))
+    table.add_row("合计", "", *map(str, totals))
     out = _console()
     out.print(table)
     out.print("快速：快速体检的计分题（红线和重点题）；深度：深度体检的全部计分题。实际题数按企业画像减少。")
