@@ -24,7 +24,7 @@ from . import __version__
 from .answers import AnswerSet, Problem, load_answers
 from .batch_outputs import BATCH_STEMS, SUMMARY_STEM
 from .errors import HeguiCheckError, OutputExistsError
-from .industry import IndustryAccumulator
+from .industry import Contribution, IndustryAccumulator, company_key, contribution
 from .limits import shorten
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
@@ -34,6 +34,7 @@ from .yamlio import atomic_write
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
 MANIFEST = ".hegui-batch.jsonl"
+RECORDS = "batch-records.jsonl"  # every company's summary row and industry share: what `merge` reads
 # the batch's own files: the summary and the (named or anonymised) industry report
 BATCH_OUTPUTS = tuple(f"{stem}.{ext}" for stem in BATCH_STEMS
                       for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf")))
@@ -76,6 +77,19 @@ class CompanyRecord:
     def where(self) -> str:
         return f"{self.source} 第{self.row}行" if self.row is not None else self.source
 
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for the records file (JSON): problems as their dicts."""
+        data = {k: v for k, v in self.__dict__.items() if k != "problems"}
+        data["problems"] = [p.as_dict() for p in self.problems]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CompanyRecord:
+        data = dict(data)
+        data["problems"] = [Problem(p["severity"], p["where"], p["field"], p["message"], p["code"])
+                            for p in data.get("problems", [])]
+        return cls(**data)
+
     @property
     def has_error(self) -> bool:
         return any(p.severity == "error" for p in self.problems)
@@ -92,6 +106,11 @@ class BatchResult:
     skipped: int
     industry: IndustryAccumulator
     manifest: Manifest = field(default_factory=lambda: Manifest())
+    # per record (same order): its global input position and its industry share (None: unreadable)
+    positions: list[int] = field(default_factory=list)
+    contributions: list[Contribution | None] = field(default_factory=list)
+    shard: tuple[int, int] | None = None
+    inputs: int = 0  # companies in all the inputs, this shard's or not
 
     @property
     def has_errors(self) -> bool:
@@ -294,6 +313,38 @@ def remove_stale_temp(outdir: Path, names: Iterable[str]) -> None:
                 stale.unlink()
 
 
+class StaleTemps:
+    """The temp files a killed run left in the folder, listed once; ``remove(names)`` deletes those of
+    the files about to be written (no folder scan per company, so a large batch stays linear)."""
+
+    def __init__(self, outdir: Path):
+        try:
+            self.left = [p for p in outdir.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+        except OSError:
+            self.left = []
+
+    def remove(self, names: Iterable[str]) -> None:
+        if not self.left:
+            return
+        prefixes = tuple(f".{name}." for name in names)
+        for stale in [p for p in self.left if p.name.startswith(prefixes)]:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+            self.left.remove(stale)
+
+
+def shard_of(key: str, count: int) -> int:
+    """Which of ``count`` shards (0-based) a company belongs to: a stable hash of its key, the same
+    on every machine and Python version."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % count
+
+
+def shard_key(item: CompanyInput) -> str:
+    """The company key (industry.company_key); an input without one, or unreadable, by source + row."""
+    company = item.answers.company if item.answers else item.company
+    return company_key(company) or f"input:{item.source}#{item.row or 0}"
+
+
 _WORKER: dict[str, Any] = {}
 
 
@@ -304,13 +355,16 @@ def _init_worker(extra_dirs: list[str], builtin: bool, pdf: bool) -> None:
             import weasyprint  # noqa: F401 - import once per worker, not once per report
 
 
-def _render_job(job: AnswerSet | str, outputs: dict[str, str], options: RenderOptions,
+def _render_job(job: AnswerSet | str | Assessment, outputs: dict[str, str], options: RenderOptions,
                 deadline_days: dict[str, int], done: tuple[str, str, str]) -> list[str]:
     """Worker side: load (answer files are read again here, so the main process keeps only their path),
-    score again (cheap), write every format atomically, then record the company as done."""
-    q: Questionnaire = _WORKER["q"]
-    answers = load_answers(Path(job), q) if isinstance(job, str) else job
-    a = assess(q, answers, deadline_days)
+    score again (cheap), write every format atomically, then record the company as done. In the main
+    process the assessment just made is passed in and used as it is."""
+    if isinstance(job, Assessment):
+        a = job
+    else:
+        q: Questionnaire = _WORKER["q"]
+        a = assess(q, load_answers(Path(job), q) if isinstance(job, str) else job, deadline_days)
     written: list[str] = []
     try:
         for fmt, path in outputs.items():
@@ -360,12 +414,17 @@ def run_batch(
     deadline_days: dict[str, int] | None = None,
     questionnaire_dirs: Sequence[Path] = (),
     builtin: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,  # (done, total or 0 when not known yet, name)
+    shard: tuple[int, int] | None = None,
 ) -> BatchResult:
     """Check every company in ``paths`` and write its reports to ``outdir``.
 
     First every company is scored (milliseconds each) into a small record and the industry totals; only
     what must be rendered is queued, answer files by path, so memory stays flat as the batch grows.
+    Without worker processes (``jobs`` 1, or formats that take milliseconds) each report is written right
+    after its company is scored, from the same assessment. With ``shard`` = (K, N), 1-based, only the
+    companies whose key hashes to shard K of N are checked; every input is still read, so names and
+    input positions are those of a run over all inputs.
     Any failure of one company — reading, scoring, rendering, writing — becomes that company's error and
     the others go on, whatever ``jobs`` is. Without ``force`` no file the batch did not write itself (in
     this or an earlier run into the same folder, as its manifest records) is replaced.
@@ -387,23 +446,51 @@ def run_batch(
     names = NameAssigner()
     industry = IndustryAccumulator(q)
     records: list[CompanyRecord] = []
+    positions: list[int] = []
+    contributions: list[Contribution | None] = []
     todo: list[Job] = []
     skipped = 0
-    for item in iter_inputs(paths, q, file_problems):
+    heavy = any(f in (Format.pdf, Format.docx) for f in formats)  # the rest take milliseconds
+    inline = jobs <= 1 or not heavy
+    stale = StaleTemps(outdir)
+    stale.remove(manifest.files)
+    finished = 0
+    _WORKER["q"] = q
+    position = -1
+
+    def complete(index: int, name: str, fingerprint: str, error: BaseException | None, total: int) -> None:
+        nonlocal finished
+        finished += 1
+        record = records[index]
+        if error is None:
+            record.status = "已生成"
+        else:
+            record.status = "生成失败"
+            record.outputs = [p for p in record.outputs if Path(p).exists() and manifest.owns(Path(p))]
+            record.problems.append(failure_problem(record.where, error, "报告生成失败"))
+        if progress:
+            progress(finished, total, name)
+
+    for position, item in enumerate(iter_inputs(paths, q, file_problems)):
         name = names.name_for(item)
+        if shard is not None and shard_of(shard_key(item), shard[1]) != shard[0] - 1:
+            continue
         where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
         try:
             a = assess(q, item.answers, deadline_days) if item.answers is not None else None
             record = _record(name, item, a)
+            share = contribution(a, item.row) if a is not None else None
         except Exception as exc:  # noqa: BLE001 - one company that cannot be scored never ends the batch
-            a = None
+            a = share = None
             record = _record(name, CompanyInput(item.source, item.row, None,
                                                 [*item.problems, failure_problem(where, exc, "评分失败")]), None)
         records.append(record)
-        if a is None:
+        positions.append(position)
+        contributions.append(share)
+        if a is None or share is None:
             industry.add_unreadable()
             continue
-        industry.add(a)
+        industry.add_contribution(share)
         outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
         fingerprint = _fingerprint(a, formats, options_key)
         if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
@@ -419,41 +506,26 @@ def run_batch(
                 "未覆盖；请换一个输出目录，或加 --force 覆盖", "output-exists"))
             continue
         record.outputs = list(outputs.values())
+        stale.remove(Path(p).name for p in outputs.values())
+        if inline:
+            try:
+                _render_job(a, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint))
+            except Exception as exc:  # noqa: BLE001 - one report that fails never ends the batch
+                complete(len(records) - 1, name, fingerprint, exc, 0)
+            else:
+                complete(len(records) - 1, name, fingerprint, None, 0)
+            continue
         job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
         todo.append((len(records) - 1, name, job, outputs, fingerprint))
-    remove_stale_temp(outdir, manifest.files | {Path(p).name for job in todo for p in job[3].values()})
 
-    total = len(todo)
-    finished = 0
-
-    def complete(index: int, name: str, fingerprint: str, error: BaseException | None) -> None:
-        nonlocal finished
-        finished += 1
-        record = records[index]
-        if error is None:
-            record.status = "已生成"
-        else:
-            record.status = "生成失败"
-            record.outputs = [p for p in record.outputs if Path(p).exists() and manifest.owns(Path(p))]
-            record.problems.append(failure_problem(record.where, error, "报告生成失败"))
-        if progress:
-            progress(finished, total, name)
-
-    heavy = any(f in (Format.pdf, Format.docx) for f in formats)  # the rest take milliseconds
-    if jobs <= 1 or total <= 1 or not heavy:
-        _WORKER["q"] = q
-        for index, name, job, outputs, fingerprint in todo:
-            try:
-                _render_job(job, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint))
-            except Exception as exc:  # noqa: BLE001 - the same isolation as in a worker process
-                complete(index, name, fingerprint, exc)
-            else:
-                complete(index, name, fingerprint, None)
-    else:
+    if todo:
+        total = len(todo)
         _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin,
-                      Format.pdf in formats, str(outdir), complete)
+                      Format.pdf in formats, str(outdir),
+                      lambda index, name, fingerprint, error: complete(index, name, fingerprint, error, total))
     written = sum(1 for r in records if r.status == "已生成")
-    return BatchResult(records, file_problems, written, skipped, industry, manifest)
+    return BatchResult(records, file_problems, written, skipped, industry, manifest, positions, contributions,
+                       shard, position + 1)
 
 
 def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_days: dict[str, int],

@@ -431,7 +431,7 @@ def batch(
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=safe_text(name[:30]))
+            bar.update(task, completed=done, total=total or None, description=safe_text(name[:30]))
 
         result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
