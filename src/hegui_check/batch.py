@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -288,20 +289,45 @@ def _read_manifest(outdir: Path) -> Manifest:
     return manifest
 
 
-def append_manifest(outdir: str | Path, entry: dict[str, Any]) -> None:
+def append_manifest(outdir: str | Path, entry: dict[str, Any], durable: bool = True) -> None:
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     with open(Path(outdir) / MANIFEST, "a", encoding="utf-8") as fh:
         fh.write(line)
         fh.flush()
-        os.fsync(fh.fileno())
+        if durable:
+            os.fsync(fh.fileno())
 
 
-def _record_done(outdir: str, name: str, fingerprint: str, outputs: Sequence[str] = ()) -> None:
+def _record_done(outdir: str, name: str, fingerprint: str, outputs: Sequence[str] = (), durable: bool = True) -> None:
     """Append one finished company to the manifest, right after its reports are written.
 
     Workers call this themselves, so a batch killed at any moment has recorded every report already on
     disk (one short line per append, so concurrent workers do not interleave)."""
-    append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]})
+    append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]},
+                    durable)
+
+
+SYNC_INTERVAL_S = 1.0  # reports written in the main process reach the disk at least this often
+
+
+class _Syncer:
+    """Forces what the main process wrote to disk once per SYNC_INTERVAL_S and at the end, instead of
+    one fsync per file (which took longer than scoring and writing a JSON report together)."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self.pending = False
+
+    def wrote(self) -> None:
+        self.pending = True
+        if time.monotonic() - self.last >= SYNC_INTERVAL_S:
+            self.sync()
+
+    def sync(self) -> None:
+        if self.pending:
+            os.sync()
+            self.pending = False
+        self.last = time.monotonic()
 
 
 def remove_stale_temp(outdir: Path, names: Iterable[str]) -> None:
@@ -356,7 +382,7 @@ def _init_worker(extra_dirs: list[str], builtin: bool, pdf: bool) -> None:
 
 
 def _render_job(job: AnswerSet | str | Assessment, outputs: dict[str, str], options: RenderOptions,
-                deadline_days: dict[str, int], done: tuple[str, str, str]) -> list[str]:
+                deadline_days: dict[str, int], done: tuple[str, str, str], durable: bool = True) -> list[str]:
     """Worker side: load (answer files are read again here, so the main process keeps only their path),
     score again (cheap), write every format atomically, then record the company as done. In the main
     process the assessment just made is passed in and used as it is."""
@@ -368,13 +394,13 @@ def _render_job(job: AnswerSet | str | Assessment, outputs: dict[str, str], opti
     written: list[str] = []
     try:
         for fmt, path in outputs.items():
-            atomic_write(Path(path), render(a, Format(fmt), options))
+            atomic_write(Path(path), render(a, Format(fmt), options), durable=durable)
             written.append(Path(path).name)
     except BaseException:
         if written:  # so that a later run may replace them
-            append_manifest(done[0], {"files": written})
+            append_manifest(done[0], {"files": written}, durable)
         raise
-    _record_done(*done, outputs=list(outputs.values()))
+    _record_done(*done, outputs=list(outputs.values()), durable=durable)
     return list(outputs.values())
 
 
@@ -471,52 +497,57 @@ def run_batch(
         if progress:
             progress(finished, total, name)
 
-    for position, item in enumerate(iter_inputs(paths, q, file_problems)):
-        name = names.name_for(item)
-        if shard is not None and shard_of(shard_key(item), shard[1]) != shard[0] - 1:
-            continue
-        where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
-        try:
-            a = assess(q, item.answers, deadline_days) if item.answers is not None else None
-            record = _record(name, item, a)
-            share = contribution(a, item.row) if a is not None else None
-        except Exception as exc:  # noqa: BLE001 - one company that cannot be scored never ends the batch
-            a = share = None
-            record = _record(name, CompanyInput(item.source, item.row, None,
-                                                [*item.problems, failure_problem(where, exc, "评分失败")]), None)
-        records.append(record)
-        positions.append(position)
-        contributions.append(share)
-        if a is None or share is None:
-            industry.add_unreadable()
-            continue
-        industry.add_contribution(share)
-        outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
-        fingerprint = _fingerprint(a, formats, options_key)
-        if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
-            record.outputs = list(outputs.values())
-            record.status = "已是最新"
-            skipped += 1
-            continue
-        taken = [Path(p) for p in outputs.values() if not force and Path(p).exists() and not manifest.owns(Path(p))]
-        if taken:
-            record.status = "未覆盖"
-            record.problems.append(Problem(
-                "error", where, "", f"输出文件 {'、'.join(p.name for p in taken)} 已存在且不是本批处理生成的，"
-                "未覆盖；请换一个输出目录，或加 --force 覆盖", "output-exists"))
-            continue
-        record.outputs = list(outputs.values())
-        stale.remove(Path(p).name for p in outputs.values())
-        if inline:
+    syncer = _Syncer()
+    try:
+        for position, item in enumerate(iter_inputs(paths, q, file_problems)):
+            name = names.name_for(item)
+            if shard is not None and shard_of(shard_key(item), shard[1]) != shard[0] - 1:
+                continue
+            where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
             try:
-                _render_job(a, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint))
-            except Exception as exc:  # noqa: BLE001 - one report that fails never ends the batch
-                complete(len(records) - 1, name, fingerprint, exc, 0)
-            else:
-                complete(len(records) - 1, name, fingerprint, None, 0)
-            continue
-        job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
-        todo.append((len(records) - 1, name, job, outputs, fingerprint))
+                a = assess(q, item.answers, deadline_days) if item.answers is not None else None
+                record = _record(name, item, a)
+                share = contribution(a, item.row) if a is not None else None
+            except Exception as exc:  # noqa: BLE001 - one company that cannot be scored never ends the batch
+                a = share = None
+                record = _record(name, CompanyInput(item.source, item.row, None,
+                                                    [*item.problems, failure_problem(where, exc, "评分失败")]), None)
+            records.append(record)
+            positions.append(position)
+            contributions.append(share)
+            if a is None or share is None:
+                industry.add_unreadable()
+                continue
+            industry.add_contribution(share)
+            outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
+            fingerprint = _fingerprint(a, formats, options_key)
+            if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
+                record.outputs = list(outputs.values())
+                record.status = "已是最新"
+                skipped += 1
+                continue
+            taken = [Path(p) for p in outputs.values() if not force and Path(p).exists() and not manifest.owns(Path(p))]
+            if taken:
+                record.status = "未覆盖"
+                record.problems.append(Problem(
+                    "error", where, "", f"输出文件 {'、'.join(p.name for p in taken)} 已存在且不是本批处理生成的，"
+                    "未覆盖；请换一个输出目录，或加 --force 覆盖", "output-exists"))
+                continue
+            record.outputs = list(outputs.values())
+            stale.remove(Path(p).name for p in outputs.values())
+            if inline:
+                try:
+                    _render_job(a, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint), durable=False)
+                    syncer.wrote()
+                except Exception as exc:  # noqa: BLE001 - one report that fails never ends the batch
+                    complete(len(records) - 1, name, fingerprint, exc, 0)
+                else:
+                    complete(len(records) - 1, name, fingerprint, None, 0)
+                continue
+            job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
+            todo.append((len(records) - 1, name, job, outputs, fingerprint))
+    finally:
+        syncer.sync()  # what was written reaches the disk, also when interrupted
 
     if todo:
         total = len(todo)

@@ -255,7 +255,7 @@ class Item(_Strict):
 
     @property
     def condition(self) -> Optional[Condition]:
-        return self._when
+        return self.__pydantic_private__["_when"]  # type: ignore[index]  # read directly: pydantic's __getattr__ is slow
 
     def liability_at(self, date: Optional[dt.date]) -> Optional[str]:
         """The liability text that applies on ``date`` (liability may change with a revised law)."""
@@ -326,7 +326,7 @@ class ProfileQuestion(_Strict):
 
     @property
     def condition(self) -> Optional[Condition]:
-        return self._when
+        return self.__pydantic_private__["_when"]  # type: ignore[index]  # read directly: pydantic's __getattr__ is slow
 
 
 class Profile(_Strict):
