@@ -23,7 +23,7 @@ from typing import Any
 
 from . import __version__
 from .answers import AnswerSet, Problem, load_answers
-from .batch_outputs import BATCH_STEMS, SUMMARY_STEM
+from .batch_outputs import BATCH_STEMS, RECORDS, RECORDS_STEM, SUMMARY_STEM
 from .errors import HeguiCheckError, OutputExistsError
 from .industry import Contribution, IndustryAccumulator, company_key, contribution
 from .limits import shorten
@@ -35,12 +35,11 @@ from .yamlio import atomic_write
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
 MANIFEST = ".hegui-batch.jsonl"
-RECORDS = "batch-records.jsonl"  # every company's summary row and industry share: what `merge` reads
 # the batch's own files: the summary and the (named or anonymised) industry report
 BATCH_OUTPUTS = tuple(f"{stem}.{ext}" for stem in BATCH_STEMS
-                      for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf")))
+                      for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf"))) + (RECORDS,)
 # company file names never take these stems, so no company's report replaces the batch's own files
-RESERVED_STEMS = set(BATCH_STEMS)
+RESERVED_STEMS = {*BATCH_STEMS, RECORDS_STEM}
 NAME_BYTES = 120  # a company's file name stem in UTF-8 bytes: with suffix and temp-file prefix well under 255
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -269,7 +268,7 @@ class Manifest:
 _OLD_FORMATS = ("pdf", "html", "json", "md", "xlsx", "docx")
 
 
-def _read_manifest(outdir: Path) -> Manifest:
+def read_manifest(outdir: Path) -> Manifest:
     path = outdir / MANIFEST
     if not path.exists():
         return Manifest()
@@ -460,7 +459,7 @@ def run_batch(
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise HeguiCheckError(f"{outdir}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed") from None
-    manifest = _read_manifest(outdir)
+    manifest = read_manifest(outdir)
     if not force:
         foreign = [n for n in BATCH_OUTPUTS if (outdir / n).exists() and n not in manifest.files]
         if foreign:
