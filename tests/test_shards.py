@@ -112,5 +112,5 @@ def test_records_keep_input_position_and_industry_share(many: Path, tmp_path: Pa
     result: BatchResult = run_batch([many], q, tmp_path / "o", [Format.json])
     assert result.positions == list(range(13)) and result.inputs == 13
     broken = next(i for i, r in enumerate(result.records) if r.source.endswith("broken.yaml"))
-    assert result.contributions[broken] is None and result.records[broken].status == "无法读取"
-    assert all(c is not None for i, c in enumerate(result.contributions) if i != broken)
+    assert result.contribution(broken) is None and result.records[broken].status == "无法读取"
+    assert all(result.contribution(i) is not None for i in range(13) if i != broken)

@@ -90,32 +90,42 @@ def write_batch_outputs(result: BatchResult, q: Questionnaire, outdir: Path, for
 # the records file, and merging the records of shards
 
 
-def records_lines(result: BatchResult, q: Questionnaire, formats: Sequence[Format],
-                  date: dt.date | None = None) -> str:
-    """The records file: a header line (shard, input count, formats, library version, date, file-level
-    problems), then one line per company with its global input position, its summary record and its
-    industry Contribution (null when the input could not be scored)."""
+def records_header(result: BatchResult, q: Questionnaire, formats: Sequence[Format],
+                   date: dt.date | None = None) -> str:
+    """The records file's first line: shard, input count, formats, library version, run context and
+    date, and the file-level problems. Each further line is one company: its global input position,
+    its summary record and its industry Contribution (null when the input could not be scored)."""
     header = {"format": RECORDS_FORMAT, "shard": list(result.shard) if result.shard else None,
               "inputs": result.inputs, "formats": [f.value for f in formats],
               "questionnaire_version": q.version, "date": (date or dt.date.today()).isoformat(),
+              "context": result.context,
               "file_problems": [p.as_dict() for p in result.file_problems]}
-    lines = [json.dumps(header, ensure_ascii=False)]
-    for position, record, share in zip(result.positions, result.records, result.contributions):
-        lines.append(json.dumps({"position": position, "record": record.as_dict(),
-                                 "contribution": share.as_dict() if share is not None else None},
-                                ensure_ascii=False, default=str))
-    return "\n".join(lines) + "\n"
+    return json.dumps(header, ensure_ascii=False)
 
 
 def write_records(result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format]) -> Path | None:
-    """Write the records file into the batch's folder (recorded in its manifest); None if it failed,
-    which becomes a file problem of ``result``."""
+    """Write the records file into the batch's folder (recorded in its manifest), line by line through a
+    temporary file and an atomic rename; None if it failed, which becomes a file problem of ``result``."""
+    import os
+    import tempfile
+
     from .batch import append_manifest, failure_problem
 
     path = outdir / RECORDS
+    tmp = None
     try:
-        atomic_write(path, records_lines(result, q, formats))
+        fd, tmp = tempfile.mkstemp(prefix=f".{RECORDS}.", suffix=".tmp", dir=outdir)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(records_header(result, q, formats) + "\n")
+            for line in result.record_lines():
+                fh.write(line + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
     except Exception as exc:  # noqa: BLE001 - the reports are written; say what is missing
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         result.file_problems.append(failure_problem(str(path), exc, "写入失败"))
         return None
     with contextlib.suppress(OSError):
@@ -205,19 +215,20 @@ def merge_shards(folders: Sequence[Path], q: Questionnaire) -> tuple[BatchResult
     if missing:
         notes.append(f"缺少分片 {'、'.join(f'{k}/{count}' for k in missing)}：汇总和行业报告只包含已给出的分片")
     industry = IndustryAccumulator(q)
-    result = BatchResult([], list(file_problems.values()), 0, 0, industry, shard=None, inputs=inputs or 0)
+    records: list[CompanyRecord] = []
+    result = BatchResult(records, list(file_problems.values()), 0, 0, industry, shard=None, inputs=inputs or 0)
     for position in sorted(by_position):
         entry = by_position[position][1]
         record = CompanyRecord.from_dict(entry["record"])
         share = Contribution.from_dict(entry["contribution"]) if entry.get("contribution") else None
-        result.records.append(record)
-        result.positions.append(position)
-        result.contributions.append(share)
+        records.append(record)
+        result.merged_positions.append(position)
+        result.merged_contributions.append(share)
         if share is None:
             industry.add_unreadable()
         else:
             industry.add_contribution(share)
-    result.written = sum(1 for r in result.records if r.status == "已生成")
-    result.skipped = sum(1 for r in result.records if r.status == "已是最新")
+    result.written = sum(1 for r in records if r.status == "已生成")
+    result.skipped = sum(1 for r in records if r.status == "已是最新")
     date = max((dt.date.fromisoformat(d) for d in dates if d), default=dt.date.today())
     return result, [Format(f) for f in formats if f in Format.__members__], date, notes

@@ -464,17 +464,18 @@ def batch(
     for note in notes:
         err.print(f"[yellow]{safe_text(note)}[/yellow]")
     _print_problems(result.file_problems)
-    for record in result.records:  # errors here; warnings too would drown them in a large batch
+    errors = warnings = 0
+    for record in result.records:  # errors here; warnings too would drown them in a large batch (one pass: records are read from disk)
+        warnings += len(record.problem_lines("warning"))
         if record.has_error:
+            errors += 1
             name = str(record.company.get("company_name") or record.name)[:60]
             err.print(f"[bold]{safe_text(record.where)}（{safe_text(name)}）[/bold]")
             for line in record.problem_lines("error"):
                 err.print(f"  [red]{safe_text(line)}[/red]")
-    warnings = sum(len(r.problem_lines("warning")) for r in result.records)
     if warnings:
         err.print(f"[yellow]另有 {warnings} 条警告，见 summary.xlsx 的“问题”列。[/yellow]")
     out = _console()
-    errors = sum(1 for r in result.records if r.has_error)
     out.print(f"共 {len(result.records)} 家企业：新生成 {result.written}，已是最新 {result.skipped}，"
               f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）")
     if result.has_errors:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from array import array
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .anonymize import name_variants, redact
@@ -121,6 +122,9 @@ class IndustryAccumulator:
         self.applicable: Counter[str] = Counter()
         self.no: Counter[str] = Counter()
         self.open: Counter[str] = Counter()
+        self._ids = list(q.items)  # item ids by number, for packing the members' item lists
+        self._index = {item_id: n for n, item_id in enumerate(self._ids)}
+        self._lists: dict[str, tuple[Any, Any, Any]] = {}
 
     # -- adding ---------------------------------------------------------------------------------
     def add_unreadable(self) -> None:
@@ -133,11 +137,27 @@ class IndustryAccumulator:
     def add_contribution(self, c: Contribution) -> Contribution | None:
         previous = self.members.get(c.key)
         if previous is not None:
+            applicable, no, open_ = self._unpack(self._lists.pop(c.key))
+            previous = replace(previous, applicable=applicable, no=no, open=open_)
             self._count(previous, -1)
             self.duplicates.append((c.key, c.name or previous.name))
-        self.members[c.key] = c
         self._count(c, +1)
+        # the item lists are only needed again if the firm turns up once more: kept packed, two bytes an item
+        self._lists[c.key] = self._pack(c)
+        self.members[c.key] = replace(c, applicable=[], no=[], open=[])
         return previous
+
+    def _pack(self, c: Contribution) -> tuple[Any, Any, Any]:
+        index = self._index
+        packed = []
+        for ids in (c.applicable, c.no, c.open):
+            packed.append(array("H", [index[i] for i in ids]) if all(i in index for i in ids) else tuple(ids))
+        return packed[0], packed[1], packed[2]
+
+    def _unpack(self, packed: tuple[Any, Any, Any]) -> tuple[list[str], list[str], list[str]]:
+        def ids(value: Any) -> list[str]:
+            return [self._ids[n] for n in value] if isinstance(value, array) else list(value)
+        return ids(packed[0]), ids(packed[1]), ids(packed[2])
 
     def _count(self, c: Contribution, sign: int) -> None:
         if c.score is None:

@@ -240,15 +240,61 @@ def _deeper_than(data: Any, limit: int) -> bool:
     return False
 
 
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_PLAIN_SCALARS = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp")}
+
+
+class _Unusual(Exception):
+    """A node the fast builder leaves to PyYAML's constructor (merge keys, other tags, unhashable keys)."""
+
+
+def _build(node: yaml.Node, loader: _Loader, depth: int) -> Any:
+    """The value of a composed node, as safe_load (our _Loader) would build it, for plain documents:
+    text, numbers, booleans, null, dates, mappings and lists. Deeper than MAX_DEPTH, a text past
+    MAX_STRING_CHARS or a key twice raise _Recheck (the event walk locates them); anything else
+    unusual raises _Unusual."""
+    tag = node.tag
+    if tag == _STR:
+        if len(node.value) > MAX_STRING_CHARS:
+            raise _Recheck
+        return node.value
+    if tag in _PLAIN_SCALARS:
+        if len(node.value) > MAX_STRING_CHARS:
+            raise _Recheck
+        return loader.yaml_constructors[tag](loader, node)
+    if depth >= MAX_DEPTH:
+        raise _Recheck
+    if tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build(key_node, loader, depth + 1)
+            if isinstance(key, (dict, list)) or key_node.tag not in _PLAIN_SCALARS and key_node.tag != _STR:
+                raise _Unusual
+            if key in mapping:
+                raise _Recheck
+            mapping[key] = _build(value_node, loader, depth + 1)
+        return mapping
+    if tag == _SEQ:
+        return [_build(item, loader, depth + 1) for item in node.value]
+    raise _Unusual
+
+
 def _fast_parse(text: str) -> Located | None:
-    """The document by the C loader in one pass, when it cannot hold what the event walk guards
-    against; None when the event walk must run. Without an anchor (``&``) no alias can expand, so the
-    built document is a tree no larger than the text; its strings, keys and depth are checked here."""
+    """The document composed by libyaml and built in one plain pass, when it cannot hold what the event
+    walk guards against; None when the event walk must run. Without an anchor (``&``) no alias can
+    expand, so the document is a tree no larger than the text; its strings, keys and depth are checked
+    while it is built."""
     if "&" in text or 2 * len(text) > MAX_YAML_EXPANDED:
         return None
     loader = _CheckedLoader(text)
     try:
-        data = loader.get_single_data()
+        node = loader.get_single_node()
+        if node is None:
+            return Located(None, None, text)
+        try:
+            data = _build(node, loader, 1)
+        except _Unusual:
+            data = loader.construct_document(node)
     except _Recheck:
         return None
     finally:

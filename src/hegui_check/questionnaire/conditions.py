@@ -360,6 +360,12 @@ class Condition:
     def _compiled(self) -> Compiled:
         return _compile(self.tree)
 
+    def __getstate__(self) -> dict[str, Any]:  # closures do not pickle; they are rebuilt on first use
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
     @property
     def names(self) -> list[str]:
         return list(dict.fromkeys(_names(self.tree)))
