@@ -83,7 +83,7 @@ class CompanyRecord:
 
     def as_dict(self) -> dict[str, Any]:
         """Plain data for the records file (JSON): problems as their dicts."""
-        data = {k: v for k, v in self.__dict__.items() if k != "problems"}
+        data = dict(self.__dict__)
         data["problems"] = [p.as_dict() for p in self.problems]
         return data
 

@@ -11,7 +11,7 @@ import datetime as dt
 import statistics
 from array import array
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .anonymize import name_variants, redact
@@ -66,7 +66,11 @@ class Contribution:
     credit: dict[str, Any] = field(default_factory=dict)  # credit-record facts, when the firm gave any
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data (the fields are already JSON types; a shallow copy is several times faster than
+        dataclasses.asdict, which copies every list item by item)."""
+        data = dict(self.__dict__)
+        data["needs"] = [list(n) for n in self.needs]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Contribution:

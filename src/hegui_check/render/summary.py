@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
+from copy import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,21 +97,40 @@ def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> b
         cells.append(cell)
     ws.append(cells)
     count = 0
+    styles: dict[tuple[bool, Any, bool], Any] = {}  # each combination of styles registered once, then copied
+
+    def styled(value: Any, fill: Any = None, percent: bool = False) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        text = isinstance(value, str)
+        if text:
+            cell.data_type = "s"  # user text is never a formula
+        key = (text, fill, percent)
+        style = styles.get(key)
+        if style is None:
+            if text:
+                cell.alignment = wrap
+            if fill is not None:
+                cell.fill = fill
+            if percent:
+                cell.number_format = "0.0%"
+            styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+        return cell
+
     for row in rows:
         count += 1
         cells = []
-        for index, value in enumerate(row):
-            cell = WriteOnlyCell(ws, value=safe_cell(value))
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # user text is never a formula
-                cell.alignment = wrap
-            if index == light_col and cell.value in fills:
-                cell.fill = fills[cell.value]
-            elif index == done_col and isinstance(cell.value, float):
-                cell.number_format = "0.0%"
-            elif index == status_col and cell.value == ERROR_STATUS:
-                cell.fill = error_fill
-            cells.append(cell)
+        for index, raw in enumerate(row):
+            value = safe_cell(raw)
+            if index == light_col and value in fills:
+                cells.append(styled(value, fill=fills[value]))
+            elif index == done_col and isinstance(value, float):
+                cells.append(styled(value, percent=True))
+            elif index == status_col and value == ERROR_STATUS:
+                cells.append(styled(value, fill=error_fill))
+            else:
+                cells.append(styled(value))
         ws.append(cells)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"  # written with the sheet's end
     out = io.BytesIO()
