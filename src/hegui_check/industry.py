@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .scoring import Assessment
 
 LIGHTS = tuple((light, LIGHT_SHORT[light]) for light in LIGHT_ORDER)
+_NO_SCORE = float("nan")
 FOCUS_LIMIT = 200  # rows of the 重点关注企业 list in the report; the summary spreadsheet has every firm
 
 
@@ -129,6 +130,9 @@ class IndustryAccumulator:
         self._ids = list(q.items)  # item ids by number, for packing the members' item lists
         self._index = {item_id: n for n, item_id in enumerate(self._ids)}
         self._lists: dict[str, tuple[Any, Any, Any]] = {}
+        self._modules = [m.module for m in q.modules]  # members' module scores kept as one array each
+        self._module_index = set(self._modules)
+        self._scores: dict[str, array[float]] = {}
 
     # -- adding ---------------------------------------------------------------------------------
     def add_unreadable(self) -> None:
@@ -142,14 +146,22 @@ class IndustryAccumulator:
         previous = self.members.get(c.key)
         if previous is not None:
             applicable, no, open_ = self._unpack(self._lists.pop(c.key))
-            previous = replace(previous, applicable=applicable, no=no, open=open_)
+            previous = replace(previous, applicable=applicable, no=no, open=open_,
+                               module_scores=self._module_scores(c.key))
             self._count(previous, -1)
             self.duplicates.append((c.key, c.name or previous.name))
         self._count(c, +1)
         # the item lists are only needed again if the firm turns up once more: kept packed, two bytes an item
         self._lists[c.key] = self._pack(c)
-        self.members[c.key] = replace(c, applicable=[], no=[], open=[])
+        self._scores[c.key] = array("d", (c.module_scores.get(m, _NO_SCORE) for m in self._modules))
+        extra = {m: v for m, v in c.module_scores.items() if m not in self._module_index}
+        self.members[c.key] = replace(c, applicable=[], no=[], open=[], module_scores=extra)
         return previous
+
+    def _module_scores(self, key: str) -> dict[str, float]:
+        scores = {m: v for m, v in zip(self._modules, self._scores[key]) if v == v}  # NaN: no score
+        scores.update(self.members[key].module_scores)
+        return scores
 
     def _pack(self, c: Contribution) -> tuple[Any, Any, Any]:
         index = self._index
@@ -188,7 +200,7 @@ class IndustryAccumulator:
         scored = [c for c in members if c.score is not None]
         module_scores: dict[str, list[float]] = defaultdict(list)
         for c in scored:
-            for module_id, s in c.module_scores.items():
+            for module_id, s in self._module_scores(c.key).items():
                 module_scores[module_id].append(s)
         modules = [{"id": m.module, "title": m.title, **_stats(module_scores[m.module])}
                    for m in q.modules if module_scores.get(m.module)]
