@@ -201,8 +201,9 @@ def generate(q: Any, count: int, seed: int, outdir: Path) -> tuple[list[Path], d
     answers = 0
     for path in paths:  # every file must load cleanly, or the batch numbers would include error paths
         data = load_answers(path, q)
-        if data.problems:
-            raise BenchError(f"generated answer file {path.name} is not clean: {data.problems[0]}")
+        errors = [p for p in data.problems if p.severity == "error"]
+        if errors:  # warnings (an optional profile question left blank) are part of real batches
+            raise BenchError(f"generated answer file {path.name} is not clean: {errors[0]}")
         industries[str(data.company.get("industry") or "(unanswered)")] += 1
         lights[assess(q, data).light] += 1
         profiles.add((data.company.get("industry"), tuple(sorted(data.facts.items()))))
@@ -324,6 +325,77 @@ def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
             "industry_pdf_s": round(t4 - t3, 3), "industry_pdf_pages": len(PdfReader(io.BytesIO(pdf)).pages)}
 
 
+def bench_scoring_steps(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
+    """Where one company's time goes in a scoring batch, step by step, in this process (CPU ms/file):
+    parse the YAML, check and normalise the answers, score, build the JSON report, write it, and the
+    batch's own bookkeeping (summary record, industry share, fingerprint)."""
+    from hegui_check.answers import parse_answers
+    from hegui_check.batch import CompanyInput, _fingerprint, _record
+    from hegui_check.industry import contribution
+    from hegui_check.render import Format, RenderOptions, render
+    from hegui_check.scoring import assess
+    from hegui_check.yamlio import atomic_write, read_document
+
+    files = sorted(indir.glob("*.yaml"))
+    outdir.mkdir(parents=True, exist_ok=True)
+    gc.collect()
+    gc.freeze()  # the benchmark's own heap (PDF runs) would make every collection slower than in a CLI batch
+    steps: dict[str, float] = dict.fromkeys(("yaml", "answers", "assess", "json", "write", "bookkeeping"), 0.0)
+    clock = time.process_time
+    for path in files:
+        t0 = clock()
+        doc = read_document(path)
+        t1 = clock()
+        answers = parse_answers(doc.data, q, str(path), doc.line)
+        t2 = clock()
+        a = assess(q, answers)
+        t3 = clock()
+        blob = render(a, Format.json, RenderOptions())
+        t4 = clock()
+        atomic_write(outdir / f"{path.stem}.json", blob, durable=False)
+        t5 = clock()
+        _record(path.stem, CompanyInput(str(path), None, answers), a)
+        contribution(a)
+        _fingerprint(a, [Format.json], "")
+        t6 = clock()
+        for key, dt_ in zip(steps, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5)):
+            steps[key] += dt_
+    gc.unfreeze()
+    n = len(files)
+    per = {k: ms(v / n) for k, v in steps.items()}
+    per["total"] = ms(sum(steps.values()) / n)
+    per["files_per_cpu_s"] = round(n / sum(steps.values()), 1)
+    return {"files": n, "ms_per_file": per}
+
+
+def projection(res: dict[str, Any], reports: int = 45_000) -> dict[str, Any] | None:
+    """Hours for ``reports`` PDF reports at --jobs = usable cores, from the measured --jobs 1 time per
+    report (net of the batch's fixed cost); with the measured parallel efficiency of --jobs 2 when the
+    machine has more than one core."""
+    j1 = res["pdf"]["jobs1"]
+    if not j1.get("net_rate_per_s"):
+        return None
+    per_report = 1 / j1["net_rate_per_s"]
+    cores = res["machine"]["usable_cores"]
+    efficiency = res["pdf"].get("net_efficiency") or res["pdf"].get("efficiency") or 1.0
+    ideal = reports * per_report / cores / 3600
+    measured = reports * per_report / (cores * efficiency if cores > 1 else 1) / 3600
+    return {"reports": reports, "s_per_report": round(per_report, 3), "pages_mean": res["pdf"]["pages"].get("mean"),
+            "cores": cores, "efficiency": round(efficiency, 3), "hours_ideal": round(ideal, 2),
+            "hours_at_measured_efficiency": round(measured, 2)}
+
+
+def template_pages(repeats: int = 2) -> dict[str, Any]:
+    """bench/templates.py's comparison (imported from its path, not copied): the demo report's PDF time
+    per page with the baseline templates and with today's."""
+    spec = importlib.util.spec_from_file_location("hegui_bench_templates", HERE / "templates.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {HERE / 'templates.py'}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.compare(repeats)  # type: ignore[no-any-return]
+
+
 # ---------------------------------------------------------------------------------------------
 # the benchmark
 
@@ -404,6 +476,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             res["phases"] = bench_phases(q, scoring_in, tmp / "out-phases")
         except Exception as exc:  # noqa: BLE001
             res["phases"] = {"error": f"{type(exc).__name__}: {exc}"}
+        try:
+            res["scoring_steps"] = bench_scoring_steps(q, scoring_in, tmp / "out-steps")
+        except Exception as exc:  # noqa: BLE001
+            res["scoring_steps"] = {"error": f"{type(exc).__name__}: {exc}"}
+        step("demo report: baseline templates vs current, per page (bench/templates.py)")
+        try:
+            res["templates"] = template_pages()
+        except (Exception, SystemExit) as exc:  # noqa: BLE001
+            res["templates"] = {"error": f"{type(exc).__name__}: {exc}"}
+    res["projection"] = projection(res)
 
     res["self_peak_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     res["wall_s"] = round(time.perf_counter() - wall0, 1)
@@ -484,6 +566,29 @@ def print_report(res: dict[str, Any]) -> None:
               f" ({ph['run_batch_ms_per_file']} ms/file); summary.xlsx/csv {ph['summary_xlsx_csv_s']} s;"
               f" industry HTML+JSON {ph['industry_html_json_s']} s; industry PDF {ph['industry_pdf_s']} s"
               f" ({ph['industry_pdf_pages']} pages)")
+    st = res.get("scoring_steps", {})
+    if "error" in st:
+        print(f"   scoring steps failed: {st['error']}")
+    elif st:
+        per = st["ms_per_file"]
+        print(f"   scoring breakdown, CPU ms/file over {st['files']} files: YAML {per['yaml']}, answers {per['answers']},"
+              f" assess {per['assess']}, JSON report {per['json']}, write {per['write']},"
+              f" record+industry+fingerprint {per['bookkeeping']} = {per['total']} ms"
+              f" ({per['files_per_cpu_s']} files per CPU second)")
+    tp = res.get("templates", {})
+    if "error" in tp:
+        print(f"   template comparison failed: {tp['error']}")
+    elif tp:
+        b, c = tp["baseline"], tp["current"]
+        print(f"   PDF per page, demo report (bench/templates.py): baseline templates {b['ms_per_page']:.1f} ms/page"
+              f" ({b['pages']} pages), current {c['ms_per_page']:.1f} ms/page ({c['pages']} pages);"
+              f" whole report {tp['speedup_wall']:.2f}x faster (CPU {tp['speedup_cpu']:.2f}x); batch above:"
+              f" {B.cell(per_page)} ms/page")
+    pr = res.get("projection")
+    if pr:
+        print(f"   projected: {pr['reports']:,} PDF reports at --jobs {pr['cores']} (usable cores) ="
+              f" {pr['hours_ideal']} h at {pr['s_per_report']} s/report ({pr['pages_mean']} pages mean, --jobs 1, net);"
+              f" {pr['hours_at_measured_efficiency']} h at the measured parallel efficiency {pr['efficiency']}")
     print()
     print(f"peak RSS: benchmark process {res['self_peak_rss_mib']} MiB; total wall time {res['wall_s']} s")
 

@@ -63,29 +63,21 @@ def pages(blob: bytes) -> int:
     return len(PdfReader(io.BytesIO(blob)).pages)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--save-baseline-html", action="store_true",
-                        help="write the baseline HTML to bench/baseline_templates/demo-report.html and stop")
-    args = parser.parse_args(argv)
-
+def compare(repeats: int) -> dict:  # type: ignore[type-arg]
+    """The demo report with the baseline and the current templates, ``repeats`` PDF renders each,
+    alternating which goes first: pages, wall and CPU times (s) and sizes, and the speed-ups."""
     from hegui_check.render.html import render_html
     from hegui_check.render.pdf import html_to_pdf
 
     a = demo_assessment()
     base, source = baseline_html(a)
-    if args.save_baseline_html:
-        STORED_HTML.write_text(base, encoding="utf-8")
-        print(f"wrote {STORED_HTML}")
-        return 0
     current = render_html(a)
     html_to_pdf(current)  # warm-up: imports and WeasyPrint caches
     runs: dict[str, dict[str, list[float]]] = {"baseline": {"wall": [], "cpu": []},
                                                "current": {"wall": [], "cpu": []}}
     blobs: dict[str, bytes] = {}
     docs = {"baseline": base, "current": current}
-    for n in range(args.repeats):
+    for n in range(repeats):
         order = ("baseline", "current") if n % 2 == 0 else ("current", "baseline")
         for name in order:
             gc.collect()
@@ -93,17 +85,40 @@ def main(argv: list[str] | None = None) -> int:
             blobs[name] = html_to_pdf(docs[name])
             runs[name]["wall"].append(time.perf_counter() - w0)
             runs[name]["cpu"].append(time.process_time() - c0)
-        print(f"run {n + 1}/{args.repeats} done", file=sys.stderr)
-
-    print(f"baseline HTML: {source}")
-    print(f"{'':10} {'pages':>6} {'wall med s':>11} {'wall min s':>11} {'cpu med s':>10} {'KiB':>6}")
+        print(f"run {n + 1}/{repeats} done", file=sys.stderr)
+    res: dict = {"source": source}  # type: ignore[type-arg]
     for name in ("baseline", "current"):
         r = runs[name]
-        print(f"{name:10} {pages(blobs[name]):>6} {statistics.median(r['wall']):>11.2f} {min(r['wall']):>11.2f}"
-              f" {statistics.median(r['cpu']):>10.2f} {len(blobs[name]) // 1024:>6}")
-    speed_wall = statistics.median(runs["baseline"]["wall"]) / statistics.median(runs["current"]["wall"])
-    speed_cpu = statistics.median(runs["baseline"]["cpu"]) / statistics.median(runs["current"]["cpu"])
-    print(f"speed-up (baseline / current): wall {speed_wall:.2f}x, cpu {speed_cpu:.2f}x")
+        n_pages = pages(blobs[name])
+        res[name] = {"pages": n_pages, "wall_med_s": statistics.median(r["wall"]), "wall_min_s": min(r["wall"]),
+                     "cpu_med_s": statistics.median(r["cpu"]), "kib": len(blobs[name]) // 1024,
+                     "ms_per_page": 1000 * statistics.median(r["wall"]) / n_pages,
+                     "cpu_ms_per_page": 1000 * statistics.median(r["cpu"]) / n_pages}
+    res["speedup_wall"] = res["baseline"]["wall_med_s"] / res["current"]["wall_med_s"]
+    res["speedup_cpu"] = res["baseline"]["cpu_med_s"] / res["current"]["cpu_med_s"]
+    return res
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--save-baseline-html", action="store_true",
+                        help="write the baseline HTML to bench/baseline_templates/demo-report.html and stop")
+    args = parser.parse_args(argv)
+
+    if args.save_baseline_html:
+        base, _source = baseline_html(demo_assessment())
+        STORED_HTML.write_text(base, encoding="utf-8")
+        print(f"wrote {STORED_HTML}")
+        return 0
+    res = compare(args.repeats)
+    print(f"baseline HTML: {res['source']}")
+    print(f"{'':10} {'pages':>6} {'wall med s':>11} {'wall min s':>11} {'cpu med s':>10} {'KiB':>6} {'ms/page':>8}")
+    for name in ("baseline", "current"):
+        r = res[name]
+        print(f"{name:10} {r['pages']:>6} {r['wall_med_s']:>11.2f} {r['wall_min_s']:>11.2f}"
+              f" {r['cpu_med_s']:>10.2f} {r['kib']:>6} {r['ms_per_page']:>8.1f}")
+    print(f"speed-up (baseline / current): wall {res['speedup_wall']:.2f}x, cpu {res['speedup_cpu']:.2f}x")
     return 0
 
 

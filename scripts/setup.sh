@@ -45,7 +45,7 @@ case "$mode" in
     echo "  .venv/bin/hegui-check check -o 我的企业.yaml"
     ;;
   test)
-    .venv/bin/python -m pip install -q -e ".[test]"
+    .venv/bin/python -m pip install -q -e ".[test,scale]"  # scale (dask, ~6 s to install) runs the Dask recipe test
     .venv/bin/ruff check src tests scripts bench
     .venv/bin/mypy
     .venv/bin/python -m pytest

@@ -111,6 +111,12 @@ class AnswerSet:
         """Profile facts as the condition language sees them."""
         return {**self.company, **self.facts}
 
+    def __getstate__(self) -> dict[str, Any]:  # scoring's memo (scoring.applicability) stays behind
+        return {k: v for k, v in self.__dict__.items() if k != "_applicability"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
 
 # ---------------------------------------------------------------------------------------------
 # value normalisation, shared with spreadsheet import

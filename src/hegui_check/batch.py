@@ -13,6 +13,8 @@ import hashlib
 import json
 import os
 import re
+import tempfile
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -22,9 +24,9 @@ from typing import Any
 
 from . import __version__
 from .answers import AnswerSet, Problem, load_answers
-from .batch_outputs import BATCH_STEMS, SUMMARY_STEM
+from .batch_outputs import BATCH_STEMS, RECORDS, RECORDS_STEM, SUMMARY_STEM
 from .errors import HeguiCheckError, OutputExistsError
-from .industry import IndustryAccumulator
+from .industry import Contribution, IndustryAccumulator, company_key, contribution
 from .limits import shorten
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
@@ -36,9 +38,9 @@ TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
 MANIFEST = ".hegui-batch.jsonl"
 # the batch's own files: the summary and the (named or anonymised) industry report
 BATCH_OUTPUTS = tuple(f"{stem}.{ext}" for stem in BATCH_STEMS
-                      for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf")))
+                      for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf"))) + (RECORDS,)
 # company file names never take these stems, so no company's report replaces the batch's own files
-RESERVED_STEMS = set(BATCH_STEMS)
+RESERVED_STEMS = {*BATCH_STEMS, RECORDS_STEM}
 NAME_BYTES = 120  # a company's file name stem in UTF-8 bytes: with suffix and temp-file prefix well under 255
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
@@ -52,6 +54,7 @@ class CompanyInput:
     answers: AnswerSet | None
     problems: list[Problem] = field(default_factory=list)
     company: dict[str, Any] = field(default_factory=dict)  # what was valid of a refused input, for its row
+    previous: Previous | None = None  # an unchanged answer file: its record from the last run, not read again
 
 
 @dataclass
@@ -71,10 +74,25 @@ class CompanyRecord:
     module_scores: dict[str, float | None] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     outputs: list[str] = field(default_factory=list)
+    fingerprint: str = ""  # of the reports written (batch._fingerprint), for the next run's up-to-date check
+    input_stat: list[int] | None = None  # [size, mtime_ns] of an answer file when it was read
 
     @property
     def where(self) -> str:
         return f"{self.source} 第{self.row}行" if self.row is not None else self.source
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain data for the records file (JSON): problems as their dicts."""
+        data = dict(self.__dict__)
+        data["problems"] = [p.as_dict() for p in self.problems]
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CompanyRecord:
+        data = dict(data)
+        data["problems"] = [Problem(p["severity"], p["where"], p["field"], p["message"], p["code"])
+                            for p in data.get("problems", [])]
+        return cls(**data)
 
     @property
     def has_error(self) -> bool:
@@ -84,18 +102,119 @@ class CompanyRecord:
         return [str(p) for p in self.problems if p.severity == severity]
 
 
+class RecordStore(Sequence[CompanyRecord]):
+    """The companies' records of a batch, kept in a temporary file beside the outputs (one JSON line
+    each, with the input position and the industry share), not in memory: a batch of 100,000 companies
+    needs about as much memory as one of 1,000. Reads back in input order; in memory stay only an offset,
+    a position and an error flag per company."""
+
+    def __init__(self, outdir: Path):
+        self._fh = tempfile.TemporaryFile(mode="w+b", dir=outdir, prefix=".batch-records.", suffix=".tmp")  # noqa: SIM115 - lives as long as the result
+        self._offsets: list[int] = []
+        self._positions: list[int] = []
+        self._errors = bytearray()
+        self._order: list[int] | None = None
+
+    def append(self, position: int, record: CompanyRecord, share: Contribution | None) -> None:
+        line = json.dumps({"position": position, "record": record.as_dict(),
+                           "contribution": share.as_dict() if share is not None else None},
+                          ensure_ascii=False, default=str).encode("utf-8") + b"\n"
+        self._fh.seek(0, os.SEEK_END)
+        self._offsets.append(self._fh.tell())
+        self._fh.write(line)
+        self._positions.append(position)
+        self._errors.append(record.has_error)
+        self._order = None
+
+    def _ordered(self) -> list[int]:
+        if self._order is None:
+            self._order = sorted(range(len(self._offsets)), key=self._positions.__getitem__)
+        return self._order
+
+    def line(self, index: int) -> bytes:
+        """The raw JSON line of the ``index``-th company in input order."""
+        self._fh.seek(self._offsets[self._ordered()[index]])
+        return self._fh.readline()
+
+    def lines(self) -> Iterator[bytes]:
+        for index in range(len(self)):
+            yield self.line(index)
+
+    def __len__(self) -> int:
+        return len(self._offsets)
+
+    def __getitem__(self, index: int) -> CompanyRecord:  # type: ignore[override]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return CompanyRecord.from_dict(json.loads(self.line(index % len(self)))["record"])
+
+    def __iter__(self) -> Iterator[CompanyRecord]:
+        for index in range(len(self)):
+            yield self[index]
+
+    @property
+    def positions(self) -> list[int]:
+        return [self._positions[i] for i in self._ordered()]
+
+    def contribution(self, index: int) -> Contribution | None:
+        data = json.loads(self.line(index))["contribution"]
+        return Contribution.from_dict(data) if data else None
+
+    @property
+    def any_error(self) -> bool:
+        return any(self._errors)
+
+    def error_count(self) -> int:
+        return sum(self._errors)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
 @dataclass
 class BatchResult:
-    records: list[CompanyRecord]
+    records: Sequence[CompanyRecord]  # a RecordStore from run_batch; a list when merged
     file_problems: list[Problem]
     written: int
     skipped: int
     industry: IndustryAccumulator
     manifest: Manifest = field(default_factory=lambda: Manifest())
+    # per record of a merge (same order): its global input position and its industry share (None: unreadable)
+    merged_positions: list[int] = field(default_factory=list)
+    merged_contributions: list[Contribution | None] = field(default_factory=list)
+    shard: tuple[int, int] | None = None
+    inputs: int = 0  # companies in all the inputs, this shard's or not
+    context: str = ""  # run_context: formats, options and library the reports were made with
+
+    @property
+    def positions(self) -> list[int]:
+        """Each record's position among all the inputs (in record order)."""
+        return self.records.positions if isinstance(self.records, RecordStore) else self.merged_positions
+
+    def contribution(self, index: int) -> Contribution | None:
+        """The industry share of the ``index``-th record (None: not scored)."""
+        if isinstance(self.records, RecordStore):
+            return self.records.contribution(index)
+        return self.merged_contributions[index]
+
+    def record_lines(self) -> Iterator[str]:
+        """The records file's company lines, in input order."""
+        if isinstance(self.records, RecordStore):
+            for line in self.records.lines():
+                yield line.decode("utf-8").rstrip("\n")
+            return
+        for position, record, share in zip(self.merged_positions, self.records, self.merged_contributions):
+            yield json.dumps({"position": position, "record": record.as_dict(),
+                              "contribution": share.as_dict() if share is not None else None},
+                             ensure_ascii=False, default=str)
 
     @property
     def has_errors(self) -> bool:
-        return any(r.has_error for r in self.records) or any(p.severity == "error" for p in self.file_problems)
+        if any(p.severity == "error" for p in self.file_problems):
+            return True
+        if isinstance(self.records, RecordStore):
+            return self.records.any_error
+        return any(r.has_error for r in self.records)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,21 +238,120 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     return list(dict.fromkeys(files)), problems
 
 
-def iter_inputs(paths: Sequence[Path], q: Questionnaire, file_problems: list[Problem]) -> Iterator[CompanyInput]:
-    """Every company in the inputs, in order. File-level problems are appended to ``file_problems``."""
+def input_stat(path: Path) -> list[int] | None:
+    """[size, mtime_ns] of an input file: unchanged means its answers are unchanged (as make and rsync judge)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def load_input(path: Path, q: Questionnaire) -> CompanyInput:
+    """One answer file as a company to check; an unreadable file becomes its error row."""
+    try:
+        answers = load_answers(path, q)
+    except Exception as exc:  # noqa: BLE001 - one unreadable file never ends the batch
+        return CompanyInput(str(path), None, None, [failure_problem(str(path), exc, "读取失败")])
+    return _refuse_past_limits(CompanyInput(str(path), None, answers, list(answers.problems)))
+
+
+def iter_inputs(paths: Sequence[Path], q: Questionnaire, file_problems: list[Problem],
+                previous: PreviousRecords | None = None) -> Iterator[CompanyInput]:
+    """Every company in the inputs, in order. File-level problems are appended to ``file_problems``.
+    An answer file that ``previous`` knows as unchanged is not read: it comes with its last record."""
     files, problems = _expand(paths)
     file_problems.extend(problems)
     for path in files:
         suffix = path.suffix.lower()
         if suffix in ANSWER_SUFFIXES:
-            try:
-                answers = load_answers(path, q)
-            except Exception as exc:  # noqa: BLE001 - one unreadable file never ends the batch
-                yield CompanyInput(str(path), None, None, [failure_problem(str(path), exc, "读取失败")])
+            known = previous.get(path) if previous else None
+            if known is not None:
+                yield CompanyInput(str(path), None, None, company=dict(known.record.company), previous=known)
                 continue
-            yield _refuse_past_limits(CompanyInput(str(path), None, answers, list(answers.problems)))
+            yield load_input(path, q)
         else:
             yield from _table_inputs(path, q, file_problems)
+
+
+@dataclass
+class Previous:
+    """A company as the last run into this folder recorded it."""
+
+    record: CompanyRecord
+    contribution: Contribution | None
+
+
+class PreviousRecords:
+    """The records file of the last run into the folder, as an index: source -> (offset, [size, mtime_ns]).
+    Lines are read again only for the answer files that are unchanged, so memory stays small."""
+
+    def __init__(self, path: Path, context: str, done: dict[str, str]):
+        self.path = path
+        self.done = done
+        self.index: dict[str, tuple[int, list[int]]] = {}
+        try:
+            fh = path.open("rb")
+        except OSError:
+            return
+        with fh:
+            header = fh.readline()
+            try:
+                if json.loads(header).get("context") != context:
+                    return  # other formats, options or library: every report is checked again
+            except (ValueError, AttributeError):
+                return
+            while True:
+                offset = fh.tell()
+                line = fh.readline()
+                if not line:
+                    break
+                source, stat = _source_and_stat(line)
+                if source is not None and stat is not None:
+                    self.index[source] = (offset, stat)
+
+    def get(self, path: Path) -> Previous | None:
+        found = self.index.get(str(path))
+        if found is None or found[1] != input_stat(path):
+            return None
+        with self.path.open("rb") as fh:
+            fh.seek(found[0])
+            line = fh.readline()
+        try:
+            entry = json.loads(line)
+            record = CompanyRecord.from_dict(entry["record"])
+            share = Contribution.from_dict(entry["contribution"]) if entry.get("contribution") else None
+        except (ValueError, KeyError, TypeError):
+            return None
+        if self.done.get(record.name) != record.fingerprint or not record.fingerprint:
+            return None
+        if not all(Path(p).exists() for p in record.outputs):
+            return None
+        return Previous(record, share)
+
+
+_SOURCE = re.compile(rb'"source": ("(?:[^"\\]|\\.)*")')
+_STAT = re.compile(rb'"input_stat": \[(\d+), (\d+)\]')
+
+
+def _source_and_stat(line: bytes) -> tuple[str | None, list[int] | None]:
+    """The source and input stat of a records line, without parsing all of it."""
+    source, stat = _SOURCE.search(line), _STAT.search(line)
+    if source is None or stat is None:
+        return None, None
+    try:
+        return json.loads(source.group(1)), [int(stat.group(1)), int(stat.group(2))]
+    except ValueError:
+        return None, None
+
+
+def run_context(q: Questionnaire, formats: Sequence[Format], options_key: str,
+                deadline_days: dict[str, int] | None) -> str:
+    """What, besides an input's answers, decides its reports: a records file made under another context
+    is not used to skip reading inputs."""
+    blob = json.dumps([sorted(f.value for f in formats), q.version, len(q.items), __version__,
+                       sorted((deadline_days or {}).items()), options_key], ensure_ascii=False)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
 def failure_problem(where: str, exc: BaseException, what: str) -> Problem:
@@ -249,7 +467,7 @@ class Manifest:
 _OLD_FORMATS = ("pdf", "html", "json", "md", "xlsx", "docx")
 
 
-def _read_manifest(outdir: Path) -> Manifest:
+def read_manifest(outdir: Path) -> Manifest:
     path = outdir / MANIFEST
     if not path.exists():
         return Manifest()
@@ -269,20 +487,45 @@ def _read_manifest(outdir: Path) -> Manifest:
     return manifest
 
 
-def append_manifest(outdir: str | Path, entry: dict[str, Any]) -> None:
+def append_manifest(outdir: str | Path, entry: dict[str, Any], durable: bool = True) -> None:
     line = json.dumps(entry, ensure_ascii=False) + "\n"
     with open(Path(outdir) / MANIFEST, "a", encoding="utf-8") as fh:
         fh.write(line)
         fh.flush()
-        os.fsync(fh.fileno())
+        if durable:
+            os.fsync(fh.fileno())
 
 
-def _record_done(outdir: str, name: str, fingerprint: str, outputs: Sequence[str] = ()) -> None:
+def _record_done(outdir: str, name: str, fingerprint: str, outputs: Sequence[str] = (), durable: bool = True) -> None:
     """Append one finished company to the manifest, right after its reports are written.
 
     Workers call this themselves, so a batch killed at any moment has recorded every report already on
     disk (one short line per append, so concurrent workers do not interleave)."""
-    append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]})
+    append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]},
+                    durable)
+
+
+SYNC_INTERVAL_S = 1.0  # reports written in the main process reach the disk at least this often
+
+
+class _Syncer:
+    """Forces what the main process wrote to disk once per SYNC_INTERVAL_S and at the end, instead of
+    one fsync per file (which took longer than scoring and writing a JSON report together)."""
+
+    def __init__(self) -> None:
+        self.last = time.monotonic()
+        self.pending = False
+
+    def wrote(self) -> None:
+        self.pending = True
+        if time.monotonic() - self.last >= SYNC_INTERVAL_S:
+            self.sync()
+
+    def sync(self) -> None:
+        if self.pending:
+            os.sync()
+            self.pending = False
+        self.last = time.monotonic()
 
 
 def remove_stale_temp(outdir: Path, names: Iterable[str]) -> None:
@@ -292,6 +535,38 @@ def remove_stale_temp(outdir: Path, names: Iterable[str]) -> None:
         for stale in outdir.glob(f".{glob.escape(name)}.*.tmp"):
             with contextlib.suppress(OSError):
                 stale.unlink()
+
+
+class StaleTemps:
+    """The temp files a killed run left in the folder, listed once; ``remove(names)`` deletes those of
+    the files about to be written (no folder scan per company, so a large batch stays linear)."""
+
+    def __init__(self, outdir: Path):
+        try:
+            self.left = [p for p in outdir.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+        except OSError:
+            self.left = []
+
+    def remove(self, names: Iterable[str]) -> None:
+        if not self.left:
+            return
+        prefixes = tuple(f".{name}." for name in names)
+        for stale in [p for p in self.left if p.name.startswith(prefixes)]:
+            with contextlib.suppress(OSError):
+                stale.unlink()
+            self.left.remove(stale)
+
+
+def shard_of(key: str, count: int) -> int:
+    """Which of ``count`` shards (0-based) a company belongs to: a stable hash of its key, the same
+    on every machine and Python version."""
+    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % count
+
+
+def shard_key(item: CompanyInput) -> str:
+    """The company key (industry.company_key); an input without one, or unreadable, by source + row."""
+    company = item.answers.company if item.answers else item.company
+    return company_key(company) or f"input:{item.source}#{item.row or 0}"
 
 
 _WORKER: dict[str, Any] = {}
@@ -304,23 +579,26 @@ def _init_worker(extra_dirs: list[str], builtin: bool, pdf: bool) -> None:
             import weasyprint  # noqa: F401 - import once per worker, not once per report
 
 
-def _render_job(job: AnswerSet | str, outputs: dict[str, str], options: RenderOptions,
-                deadline_days: dict[str, int], done: tuple[str, str, str]) -> list[str]:
+def _render_job(job: AnswerSet | str | Assessment, outputs: dict[str, str], options: RenderOptions,
+                deadline_days: dict[str, int], done: tuple[str, str, str], durable: bool = True) -> list[str]:
     """Worker side: load (answer files are read again here, so the main process keeps only their path),
-    score again (cheap), write every format atomically, then record the company as done."""
-    q: Questionnaire = _WORKER["q"]
-    answers = load_answers(Path(job), q) if isinstance(job, str) else job
-    a = assess(q, answers, deadline_days)
+    score again (cheap), write every format atomically, then record the company as done. In the main
+    process the assessment just made is passed in and used as it is."""
+    if isinstance(job, Assessment):
+        a = job
+    else:
+        q: Questionnaire = _WORKER["q"]
+        a = assess(q, load_answers(Path(job), q) if isinstance(job, str) else job, deadline_days)
     written: list[str] = []
     try:
         for fmt, path in outputs.items():
-            atomic_write(Path(path), render(a, Format(fmt), options))
+            atomic_write(Path(path), render(a, Format(fmt), options), durable=durable)
             written.append(Path(path).name)
     except BaseException:
         if written:  # so that a later run may replace them
-            append_manifest(done[0], {"files": written})
+            append_manifest(done[0], {"files": written}, durable)
         raise
-    _record_done(*done, outputs=list(outputs.values()))
+    _record_done(*done, outputs=list(outputs.values()), durable=durable)
     return list(outputs.values())
 
 
@@ -348,7 +626,8 @@ def _record(name: str, item: CompanyInput, a: Assessment | None) -> CompanyRecor
 Job = tuple[int, str, "AnswerSet | str", dict[str, str], str]
 
 
-def run_batch(
+# long: one pass over the inputs (read, score, skip up-to-date, queue, isolate each failure), kept in one place
+def run_batch(  # noqa: C901 - see the comment above
     paths: Sequence[Path],
     q: Questionnaire,
     outdir: Path,
@@ -360,12 +639,17 @@ def run_batch(
     deadline_days: dict[str, int] | None = None,
     questionnaire_dirs: Sequence[Path] = (),
     builtin: bool = True,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Callable[[int, int, str], None] | None = None,  # (done, total or 0 when not known yet, name)
+    shard: tuple[int, int] | None = None,
 ) -> BatchResult:
     """Check every company in ``paths`` and write its reports to ``outdir``.
 
     First every company is scored (milliseconds each) into a small record and the industry totals; only
     what must be rendered is queued, answer files by path, so memory stays flat as the batch grows.
+    Without worker processes (``jobs`` 1, or formats that take milliseconds) each report is written right
+    after its company is scored, from the same assessment. With ``shard`` = (K, N), 1-based, only the
+    companies whose key hashes to shard K of N are checked; every input is still read, so names and
+    input positions are those of a run over all inputs.
     Any failure of one company — reading, scoring, rendering, writing — becomes that company's error and
     the others go on, whatever ``jobs`` is. Without ``force`` no file the batch did not write itself (in
     this or an earlier run into the same folder, as its manifest records) is replaced.
@@ -375,7 +659,7 @@ def run_batch(
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise HeguiCheckError(f"{outdir}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed") from None
-    manifest = _read_manifest(outdir)
+    manifest = read_manifest(outdir)
     if not force:
         foreign = [n for n in BATCH_OUTPUTS if (outdir / n).exists() and n not in manifest.files]
         if foreign:
@@ -384,76 +668,114 @@ def run_batch(
     file_problems: list[Problem] = []
     done = {} if force else manifest.done
     options_key = options.letterhead.model_dump_json() if options.letterhead else ""
+    context = run_context(q, formats, options_key, deadline_days)
     names = NameAssigner()
     industry = IndustryAccumulator(q)
-    records: list[CompanyRecord] = []
+    store = RecordStore(outdir)
+    waiting: dict[int, tuple[int, CompanyRecord, Contribution | None]] = {}  # reports still being rendered
     todo: list[Job] = []
+    written = 0
     skipped = 0
-    for item in iter_inputs(paths, q, file_problems):
-        name = names.name_for(item)
-        where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
-        try:
-            a = assess(q, item.answers, deadline_days) if item.answers is not None else None
-            record = _record(name, item, a)
-        except Exception as exc:  # noqa: BLE001 - one company that cannot be scored never ends the batch
-            a = None
-            record = _record(name, CompanyInput(item.source, item.row, None,
-                                                [*item.problems, failure_problem(where, exc, "评分失败")]), None)
-        records.append(record)
-        if a is None:
-            industry.add_unreadable()
-            continue
-        industry.add(a)
-        outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
-        fingerprint = _fingerprint(a, formats, options_key)
-        if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
-            record.outputs = list(outputs.values())
-            record.status = "已是最新"
-            skipped += 1
-            continue
-        taken = [Path(p) for p in outputs.values() if not force and Path(p).exists() and not manifest.owns(Path(p))]
-        if taken:
-            record.status = "未覆盖"
-            record.problems.append(Problem(
-                "error", where, "", f"输出文件 {'、'.join(p.name for p in taken)} 已存在且不是本批处理生成的，"
-                "未覆盖；请换一个输出目录，或加 --force 覆盖", "output-exists"))
-            continue
-        record.outputs = list(outputs.values())
-        job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
-        todo.append((len(records) - 1, name, job, outputs, fingerprint))
-    remove_stale_temp(outdir, manifest.files | {Path(p).name for job in todo for p in job[3].values()})
-
-    total = len(todo)
+    heavy = any(f in (Format.pdf, Format.docx) for f in formats)  # the rest take milliseconds
+    inline = jobs <= 1 or not heavy
+    stale = StaleTemps(outdir)
+    stale.remove(manifest.files)
     finished = 0
+    _WORKER["q"] = q
+    position = -1
 
-    def complete(index: int, name: str, fingerprint: str, error: BaseException | None) -> None:
-        nonlocal finished
+    def complete(index: int, name: str, fingerprint: str, error: BaseException | None, total: int) -> None:
+        nonlocal finished, written
         finished += 1
-        record = records[index]
+        position, record, share = waiting.pop(index)
         if error is None:
             record.status = "已生成"
+            written += 1
         else:
             record.status = "生成失败"
             record.outputs = [p for p in record.outputs if Path(p).exists() and manifest.owns(Path(p))]
             record.problems.append(failure_problem(record.where, error, "报告生成失败"))
+        store.append(position, record, share)
         if progress:
             progress(finished, total, name)
 
-    heavy = any(f in (Format.pdf, Format.docx) for f in formats)  # the rest take milliseconds
-    if jobs <= 1 or total <= 1 or not heavy:
-        _WORKER["q"] = q
-        for index, name, job, outputs, fingerprint in todo:
+    syncer = _Syncer()
+    previous = None if force else PreviousRecords(outdir / RECORDS, context, done)
+    try:
+        for position, item in enumerate(iter_inputs(paths, q, file_problems, previous)):
+            name = names.name_for(item)
+            if shard is not None and shard_of(shard_key(item), shard[1]) != shard[0] - 1:
+                continue
+            if item.previous is not None:
+                if item.previous.record.name == name:  # unchanged and up to date: its last record as it is
+                    record, share = item.previous.record, item.previous.contribution
+                    record.status = "已是最新"
+                    store.append(position, record, share)
+                    skipped += 1
+                    if share is None:
+                        industry.add_unreadable()
+                    else:
+                        industry.add_contribution(share)
+                    continue
+                item = load_input(Path(item.source), q)  # another file now takes its name: read it
+            where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
             try:
-                _render_job(job, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint))
-            except Exception as exc:  # noqa: BLE001 - the same isolation as in a worker process
-                complete(index, name, fingerprint, exc)
-            else:
-                complete(index, name, fingerprint, None)
-    else:
+                a = assess(q, item.answers, deadline_days) if item.answers is not None else None
+                record = _record(name, item, a)
+                share = contribution(a, item.row) if a is not None else None
+            except Exception as exc:  # noqa: BLE001 - one company that cannot be scored never ends the batch
+                a = share = None
+                record = _record(name, CompanyInput(item.source, item.row, None,
+                                                    [*item.problems, failure_problem(where, exc, "评分失败")]), None)
+            if a is None or share is None:
+                industry.add_unreadable()
+                store.append(position, record, share)
+                continue
+            industry.add_contribution(share)
+            outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
+            fingerprint = _fingerprint(a, formats, options_key)
+            record.fingerprint = fingerprint
+            if item.row is None:
+                record.input_stat = input_stat(Path(item.source))
+            if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
+                record.outputs = list(outputs.values())
+                record.status = "已是最新"
+                skipped += 1
+                store.append(position, record, share)
+                continue
+            taken = [Path(p) for p in outputs.values() if not force and Path(p).exists() and not manifest.owns(Path(p))]
+            if taken:
+                record.status = "未覆盖"
+                record.problems.append(Problem(
+                    "error", where, "", f"输出文件 {'、'.join(p.name for p in taken)} 已存在且不是本批处理生成的，"
+                    "未覆盖；请换一个输出目录，或加 --force 覆盖", "output-exists"))
+                store.append(position, record, share)
+                continue
+            record.outputs = list(outputs.values())
+            stale.remove(Path(p).name for p in outputs.values())
+            index = position
+            waiting[index] = (position, record, share)
+            if inline:
+                try:
+                    _render_job(a, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint), durable=False)
+                    syncer.wrote()
+                except Exception as exc:  # noqa: BLE001 - one report that fails never ends the batch
+                    complete(index, name, fingerprint, exc, 0)
+                else:
+                    complete(index, name, fingerprint, None, 0)
+                continue
+            job: AnswerSet | str = item.source if item.row is None else item.answers  # type: ignore[assignment]
+            todo.append((index, name, job, outputs, fingerprint))
+    finally:
+        syncer.sync()  # what was written reaches the disk, also when interrupted
+
+    if todo:
+        total = len(todo)
         _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin,
-                      Format.pdf in formats, str(outdir), complete)
-    written = sum(1 for r in records if r.status == "已生成")
-    return BatchResult(records, file_problems, written, skipped, industry, manifest)
+                      Format.pdf in formats, str(outdir),
+                      lambda index, name, fingerprint, error: complete(index, name, fingerprint, error, total))
+    return BatchResult(store, file_problems, written, skipped, industry, manifest, shard=shard,
+                       inputs=position + 1, context=context)
 
 
 def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_days: dict[str, int],

@@ -75,6 +75,20 @@ def _load(questionnaires: Optional[list[Path]], no_builtin: bool) -> Any:
     return load_questionnaire(questionnaires or [], builtin=not no_builtin)
 
 
+def _parse_shard(value: str | None) -> tuple[int, int] | None:
+    """``K/N`` (1 ≤ K ≤ N): this run checks the K-th of N shares of the companies."""
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d{1,6})\s*/\s*(\d{1,6})\s*", value)
+    if not match:
+        raise typer.BadParameter(f"“{value}”格式不对，应写成 K/N，如 1/4（共 4 片中的第 1 片）", param_hint="--shard")
+    k, n = int(match.group(1)), int(match.group(2))
+    if n < 1 or not 1 <= k <= n:
+        raise typer.BadParameter(f"“{value}”不对：分片数 N 至少为 1，序号 K 应在 1 到 N 之间（如 1/{max(n, 2)}）",
+                                 param_hint="--shard")
+    return k, n
+
+
 def _parse_formats(value: str, kind: str = "report") -> list[Any]:
     """--format through the renderers' registry: a usage error (exit 2) names what the command can make."""
     from .render import FormatError, parse_formats
@@ -408,6 +422,7 @@ def _validate_answer_files(q: Any, answer_files: list[Path]) -> bool:
     return failed
 
 
+# long: typer declares each option in the signature; the body delegates to run_batch and batch_outputs
 @app.command()
 @handle_errors
 def batch(
@@ -424,19 +439,24 @@ def batch(
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = typer.Option(False, "--force", help="重新生成所有报告（默认跳过已是最新的企业）"),
+    shard: Optional[str] = typer.Option(
+        None, "--shard", help="只处理 N 份中的第 K 份企业（按企业键的哈希划分），如 1/4；各份用 merge 汇总", metavar="K/N"
+    ),
 ) -> None:
     """批量体检：每家企业一份报告，另生成 summary.xlsx / summary.csv 汇总表和行业合规画像报告。
 
-    单个文件或单行出错不会中断批处理；重新运行时跳过报告已是最新的企业。"""
+    单个文件或单行出错不会中断批处理；重新运行时跳过报告已是最新的企业。
+    加 --shard K/N 时只处理其中一份，汇总和行业报告由 hegui-check merge 生成。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .batch import run_batch, usable_cores
-    from .batch_outputs import write_batch_outputs
+    from .batch_outputs import write_batch_outputs, write_records
     from .letterhead import load_letterhead
     from .render import RenderOptions
 
     formats = _parse_formats(format)
     days = _parse_deadlines(deadline_days)
+    part = _parse_shard(shard)
     options = RenderOptions(letterhead=load_letterhead(letterhead) if letterhead else None)
     q = _load(questionnaires, no_builtin)
     workers = jobs or usable_cores()
@@ -446,12 +466,17 @@ def batch(
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total, description=safe_text(name[:30]))
+            bar.update(task, completed=done, total=total or None, description=safe_text(name[:30]))
 
         result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
                            deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
-                           progress=progress)
-    written, notes = write_batch_outputs(result, q, output, formats, replace(options, anonymize=anonymize))
+                           progress=progress, shard=part)
+    records = write_records(result, q, output, formats)
+    if part is None:
+        written, notes = write_batch_outputs(result, q, output, formats, replace(options, anonymize=anonymize))
+    else:
+        written = [records] if records else []
+        notes = [f"分片 {part[0]}/{part[1]}：汇总表和行业报告请在所有分片完成后用 hegui-check merge 汇总目录 各分片目录… 生成"]
     if answers_out is not None:
         from .batch_outputs import write_answer_files
 
@@ -462,19 +487,63 @@ def batch(
     for note in notes:
         err.print(f"[yellow]{safe_text(note)}[/yellow]")
     _print_problems(result.file_problems)
-    for record in result.records:  # errors here; warnings too would drown them in a large batch
+    errors = warnings = 0
+    for record in result.records:  # errors here; warnings too would drown them in a large batch (one pass: records are read from disk)
+        warnings += len(record.problem_lines("warning"))
         if record.has_error:
+            errors += 1
             name = str(record.company.get("company_name") or record.name)[:60]
             err.print(f"[bold]{safe_text(record.where)}（{safe_text(name)}）[/bold]")
             for line in record.problem_lines("error"):
                 err.print(f"  [red]{safe_text(line)}[/red]")
-    warnings = sum(len(r.problem_lines("warning")) for r in result.records)
     if warnings:
         err.print(f"[yellow]另有 {warnings} 条警告，见 summary.xlsx 的“问题”列。[/yellow]")
     out = _console()
-    errors = sum(1 for r in result.records if r.has_error)
     out.print(f"共 {len(result.records)} 家企业：新生成 {result.written}，已是最新 {result.skipped}，"
               f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）")
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handle_errors
+def merge(
+    output: Path = typer.Argument(..., help="汇总输出目录", metavar="输出目录"),
+    shards: list[Path] = typer.Argument(..., help="各 batch --shard K/N 的输出目录", metavar="分片目录…"),
+    anonymize: bool = typer.Option(False, "--anonymize", help="行业报告中不出现企业名称和统一社会信用代码"),
+    letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="信头文件（YAML）", metavar="文件"),
+    questionnaires: Optional[list[Path]] = QuestionnairesOpt,
+    no_builtin: bool = NoBuiltinOpt,
+    force: bool = ForceOpt,
+) -> None:
+    """汇总分片：由各 batch --shard 输出目录中的记录生成 summary.xlsx / summary.csv 和行业合规画像报告，
+    与对全部输入运行一次 batch 的结果相同。"""
+    from .batch import BATCH_OUTPUTS, read_manifest
+    from .batch_outputs import merge_shards, write_batch_outputs
+    from .errors import OutputExistsError
+    from .letterhead import load_letterhead
+    from .render import RenderOptions
+
+    options = RenderOptions(letterhead=load_letterhead(letterhead) if letterhead else None)
+    q = _load(questionnaires, no_builtin)
+    result, formats, date, notes = merge_shards(shards, q)
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HeguiCheckError(f"{output}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed") from None
+    owned = read_manifest(output).files
+    foreign = [n for n in BATCH_OUTPUTS if (output / n).exists() and n not in owned]
+    if foreign and not force:
+        raise OutputExistsError(f"{output}: 输出目录中已有不是 hegui-check 生成的 {'、'.join(foreign)}，未覆盖；"
+                                "请换一个输出目录，或加 --force 覆盖")
+    written, more = write_batch_outputs(result, q, output, formats, replace(options, anonymize=anonymize, date=date))
+    err = _console(stderr=True)
+    for note in notes + more:
+        err.print(f"[yellow]{safe_text(note)}[/yellow]")
+    _print_problems(result.file_problems)
+    errors = sum(1 for r in result.records if r.has_error)
+    _console().print(f"共 {len(result.records)} 家企业（{len(shards)} 个分片）：新生成 {result.written}，已是最新 {result.skipped}，"
+                     f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）")
     if result.has_errors:
         raise typer.Exit(1)
 

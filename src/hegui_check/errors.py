@@ -33,6 +33,8 @@ CODES = {
     "bad-questionnaire": "检查清单有误",
     "bad-condition": "条件有误",
     "bad-letterhead": "信头文件有误",
+    "overlap": "合并的分片目录重叠",
+    "mismatch": "合并的分片不是同一次分片运行",
     "failed": "其他错误",
 }
 

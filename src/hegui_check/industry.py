@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from array import array
 from collections import Counter, defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .anonymize import name_variants, redact
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from .scoring import Assessment
 
 LIGHTS = tuple((light, LIGHT_SHORT[light]) for light in LIGHT_ORDER)
+_NO_SCORE = float("nan")
 FOCUS_LIMIT = 200  # rows of the 重点关注企业 list in the report; the summary spreadsheet has every firm
 
 
@@ -65,7 +67,11 @@ class Contribution:
     credit: dict[str, Any] = field(default_factory=dict)  # credit-record facts, when the firm gave any
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data (the fields are already JSON types; a shallow copy is several times faster than
+        dataclasses.asdict, which copies every list item by item)."""
+        data = dict(self.__dict__)
+        data["needs"] = [list(n) for n in self.needs]
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Contribution:
@@ -121,6 +127,12 @@ class IndustryAccumulator:
         self.applicable: Counter[str] = Counter()
         self.no: Counter[str] = Counter()
         self.open: Counter[str] = Counter()
+        self._ids = list(q.items)  # item ids by number, for packing the members' item lists
+        self._index = {item_id: n for n, item_id in enumerate(self._ids)}
+        self._lists: dict[str, tuple[Any, Any, Any]] = {}
+        self._modules = [m.module for m in q.modules]  # members' module scores kept as one array each
+        self._module_index = set(self._modules)
+        self._scores: dict[str, array[float]] = {}
 
     # -- adding ---------------------------------------------------------------------------------
     def add_unreadable(self) -> None:
@@ -133,11 +145,35 @@ class IndustryAccumulator:
     def add_contribution(self, c: Contribution) -> Contribution | None:
         previous = self.members.get(c.key)
         if previous is not None:
+            applicable, no, open_ = self._unpack(self._lists.pop(c.key))
+            previous = replace(previous, applicable=applicable, no=no, open=open_,
+                               module_scores=self._module_scores(c.key))
             self._count(previous, -1)
             self.duplicates.append((c.key, c.name or previous.name))
-        self.members[c.key] = c
         self._count(c, +1)
+        # the item lists are only needed again if the firm turns up once more: kept packed, two bytes an item
+        self._lists[c.key] = self._pack(c)
+        self._scores[c.key] = array("d", (c.module_scores.get(m, _NO_SCORE) for m in self._modules))
+        extra = {m: v for m, v in c.module_scores.items() if m not in self._module_index}
+        self.members[c.key] = replace(c, applicable=[], no=[], open=[], module_scores=extra)
         return previous
+
+    def _module_scores(self, key: str) -> dict[str, float]:
+        scores = {m: v for m, v in zip(self._modules, self._scores[key]) if v == v}  # NaN: no score
+        scores.update(self.members[key].module_scores)
+        return scores
+
+    def _pack(self, c: Contribution) -> tuple[Any, Any, Any]:
+        index = self._index
+        packed = []
+        for ids in (c.applicable, c.no, c.open):
+            packed.append(array("H", [index[i] for i in ids]) if all(i in index for i in ids) else tuple(ids))
+        return packed[0], packed[1], packed[2]
+
+    def _unpack(self, packed: tuple[Any, Any, Any]) -> tuple[list[str], list[str], list[str]]:
+        def ids(value: Any) -> list[str]:
+            return [self._ids[n] for n in value] if isinstance(value, array) else list(value)
+        return ids(packed[0]), ids(packed[1]), ids(packed[2])
 
     def _count(self, c: Contribution, sign: int) -> None:
         if c.score is None:
@@ -170,10 +206,10 @@ class IndustryAccumulator:
             })
         return common
 
-    def _modules(self, scored: list[Contribution]) -> list[dict[str, Any]]:
+    def _module_spread(self, scored: list[Contribution]) -> list[dict[str, Any]]:
         module_scores: dict[str, list[float]] = defaultdict(list)
         for c in scored:
-            for module_id, s in c.module_scores.items():
+            for module_id, s in self._module_scores(c.key).items():
                 module_scores[module_id].append(s)
         return [{"id": m.module, "title": m.title, **_stats(module_scores[m.module])}
                 for m in self.q.modules if module_scores.get(m.module)]
@@ -212,7 +248,7 @@ class IndustryAccumulator:
             "overall": _stats(scores) if scores else None,
             "findings_by_risk": {risk: self.by_risk.get(risk, 0) for risk in RISKS},
             "companies_with_red_lines": sum(1 for c in scored if c.red_lines),
-            "modules": self._modules(scored),
+            "modules": self._module_spread(scored),
             "common_findings": self._common_findings(top),
             "focus": self._focus(scored, anonymize),
             "by_industry": _breakdown(scored, "industry"),

@@ -118,8 +118,28 @@ class BasisLine:
     quotes: tuple[str, ...]
 
 
+_LINES: dict[tuple[int, ...], tuple[list[Citation], list[BasisLine]]] = {}
+_LINES_MAX = 20_000  # distinct (item, texts in force) pairs remembered; far above one library's
+
+
 def basis_lines(basis: Iterable[Citation], date: dt.date | None) -> list[BasisLine]:
-    """The legal basis of an item on ``date``: one line per distinct provision, in article order."""
+    """The legal basis of an item on ``date``: one line per distinct provision, in article order.
+
+    Remembered per set of texts in force (the same for most dates), since a batch cites the same items
+    for thousands of companies."""
+    texts = [c.at(date) for c in basis]
+    key = tuple(map(id, texts))
+    hit = _LINES.get(key)
+    if hit is not None:
+        return list(hit[1])
+    lines = _basis_lines(texts, date)
+    if len(_LINES) >= _LINES_MAX:
+        _LINES.clear()
+    _LINES[key] = (texts, lines)  # the texts are kept, so their ids stay theirs
+    return list(lines)
+
+
+def _basis_lines(basis: Iterable[Citation], date: dt.date | None) -> list[BasisLine]:
     lines: dict[str, BasisLine] = {}
     for c in cited_at(basis, date):
         key = cite(c)

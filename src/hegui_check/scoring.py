@@ -162,9 +162,26 @@ def _learn(env: dict[str, Any], item: Item, ans: Answer | None) -> None:
         env[item.id] = _env_value(item, ans.value)
 
 
+def _snapshot(q: Questionnaire, answers: AnswerSet, depth: Depth) -> tuple[Any, ...]:
+    """Everything applicability reads, compared by value: reading an answer file works out applicability
+    (for its warnings) and scoring needs it again for the same, unchanged answers."""
+    return (id(q), depth, list(answers.company.items()), list(answers.facts.items()),
+            [(k, a.value) for k, a in answers.answers.items()])
+
+
 def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | None = None) -> Applicability:
     """Evaluate every condition in library order over profile facts and earlier answers."""
     depth = Depth(depth or answers.depth)
+    snapshot = _snapshot(q, answers, depth)
+    memo = answers.__dict__.get("_applicability")
+    if memo is not None and memo[0] == snapshot and memo[2] is q:
+        return memo[1]  # type: ignore[no-any-return]
+    result = _applicability(q, answers, depth)
+    answers.__dict__["_applicability"] = (snapshot, result, q)  # not a field: dataclasses.replace drops it
+    return result
+
+
+def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applicability:
     env: dict[str, Any] = answers.profile_env()
     profile = _profile_asked(q, env, depth)
     items: dict[str, bool] = {}

@@ -63,12 +63,28 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_ti
 
 
 class Located:
-    """A parsed document plus a way to find the source line of any path inside it."""
+    """A parsed document plus a way to find the source line of any path inside it.
 
-    def __init__(self, data: Any, root: yaml.Node | None):
+    The node tree that holds the lines is built only when a line is first asked for (a problem to
+    report): a clean file is parsed once, by the C loader, and never composed twice."""
+
+    def __init__(self, data: Any, root: yaml.Node | None, text: str | None = None):
         self.data = data
         self._root = root
+        self._text = text  # YAML source whose node tree is composed on the first line lookup
         self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}  # per mapping: key -> (key, value)
+
+    def _tree(self) -> yaml.Node | None:
+        if self._root is None and self._text is not None:
+            text, self._text = self._text, None
+            loader = _Loader(text)
+            try:
+                self._root = loader.get_single_node()
+            except yaml.YAMLError:  # pragma: no cover - the same text parsed a moment ago
+                self._root = None
+            finally:
+                loader.dispose()
+        return self._root
 
     def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
         entries = self._keys.get(id(node))
@@ -81,7 +97,7 @@ class Located:
 
     def line(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node reachable along ``loc`` (keys and list indexes)."""
-        node = self._root
+        node = self._tree()
         best = node.start_mark.line + 1 if node is not None else None
         for key in loc:
             if isinstance(node, yaml.MappingNode):
@@ -192,11 +208,111 @@ def check_yaml_events(text: str) -> None:
             parser.dispose()
 
 
+class _CheckedLoader(_Loader):
+    """The loader of the fast path: while it builds the document it notices, cheaply, what the event
+    walk would refuse — a text past MAX_STRING_CHARS, a key twice in one mapping (a mapping whose
+    entries did not all become keys) — and hands the document to the event walk, which names the line."""
+
+    def construct_scalar(self, node: yaml.ScalarNode) -> Any:
+        if len(node.value) > MAX_STRING_CHARS:
+            raise _Recheck
+        return super().construct_scalar(node)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) != len(node.value):
+            raise _Recheck
+        return mapping
+
+
+class _Recheck(Exception):
+    """The fast path found something the event walk must judge and locate."""
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether mappings and lists nest more than ``limit`` deep (only containers are visited)."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((v, depth + 1) for v in children if isinstance(v, (dict, list)))
+    return False
+
+
+_STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_PLAIN_SCALARS = {f"tag:yaml.org,2002:{t}" for t in ("int", "float", "bool", "null", "timestamp")}
+
+
+class _Unusual(Exception):
+    """A node the fast builder leaves to PyYAML's constructor (merge keys, other tags, unhashable keys)."""
+
+
+def _build(node: yaml.Node, loader: _Loader, depth: int) -> Any:
+    """The value of a composed node, as safe_load (our _Loader) would build it, for plain documents:
+    text, numbers, booleans, null, dates, mappings and lists. Deeper than MAX_DEPTH, a text past
+    MAX_STRING_CHARS or a key twice raise _Recheck (the event walk locates them); anything else
+    unusual raises _Unusual."""
+    tag = node.tag
+    if tag == _STR:
+        if len(node.value) > MAX_STRING_CHARS:
+            raise _Recheck
+        return node.value
+    if tag in _PLAIN_SCALARS:
+        if len(node.value) > MAX_STRING_CHARS:
+            raise _Recheck
+        return loader.yaml_constructors[tag](loader, node)
+    if depth >= MAX_DEPTH:
+        raise _Recheck
+    if tag == _MAP:
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = _build(key_node, loader, depth + 1)
+            if isinstance(key, (dict, list)) or key_node.tag not in _PLAIN_SCALARS and key_node.tag != _STR:
+                raise _Unusual
+            if key in mapping:
+                raise _Recheck
+            mapping[key] = _build(value_node, loader, depth + 1)
+        return mapping
+    if tag == _SEQ:
+        return [_build(item, loader, depth + 1) for item in node.value]
+    raise _Unusual
+
+
+def _fast_parse(text: str) -> Located | None:
+    """The document composed by libyaml and built in one plain pass, when it cannot hold what the event
+    walk guards against; None when the event walk must run. Without an anchor (``&``) no alias can
+    expand, so the document is a tree no larger than the text; its strings, keys and depth are checked
+    while it is built."""
+    if "&" in text or 2 * len(text) > MAX_YAML_EXPANDED:
+        return None
+    loader = _CheckedLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located(None, None, text)
+        try:
+            data = _build(node, loader, 1)
+        except _Unusual:
+            data = loader.construct_document(node)
+    except _Recheck:
+        return None
+    finally:
+        loader.dispose()
+    if isinstance(data, (dict, list)) and _deeper_than(data, MAX_DEPTH):
+        return None
+    return Located(data, None, text)
+
+
 def parse_yaml(text: str) -> Located:
-    """Parse one YAML document safely within the limits, keeping the node tree for line lookups.
+    """Parse one YAML document safely within the limits; line numbers are looked up on demand.
 
     Raises ``DocumentError`` (syntax, a limit, a duplicate key), its message in Chinese with the line."""
     try:
+        fast = _fast_parse(text)
+        if fast is not None:
+            return fast
         check_yaml_events(text)
         loader = _Loader(text)
         try:
@@ -323,10 +439,13 @@ def _target_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
+def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
 
-    A crash or Ctrl-C mid-write leaves either the old file or the new one, never half of one.
+    A crash or Ctrl-C mid-write leaves either the old file or the new one, never half of one. With
+    ``durable`` False the data is not forced to disk before the rename: for callers that sync many
+    files at once (a batch syncs once a second), which survives a killed process but not a power cut
+    in that second.
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -339,7 +458,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
             fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                os.fsync(fh.fileno())
         os.chmod(tmp, _target_mode(path))
         os.replace(tmp, path)
     except BaseException as exc:

@@ -14,8 +14,9 @@ a value is ``None``; every comparison involving ``None`` is false, and a bare ``
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Union
 
@@ -263,6 +264,66 @@ def _eval(node: Node, env: Mapping[str, Any]) -> Any:
         return False
 
 
+def _compare(op: str, left: Any, right: Any) -> bool:
+    if left is None or right is None:
+        return False
+    try:
+        if op == "in":
+            return left in right
+        if op == "notin":
+            return left not in right
+        if op == "==":
+            return bool(left == right)
+        if op == "!=":
+            return bool(left != right)
+        if isinstance(left, bool) or isinstance(right, bool):
+            return False
+        if op == ">":
+            return bool(left > right)
+        if op == ">=":
+            return bool(left >= right)
+        if op == "<":
+            return bool(left < right)
+        return bool(left <= right)
+    except TypeError:  # e.g. a text answer compared with a number
+        return False
+
+
+Compiled = Callable[[Mapping[str, Any]], Any]
+
+
+def _compile(node: Node) -> Compiled:
+    """The tree as nested closures with the meaning of ``_eval``: conditions are evaluated for every
+    item of every company, and walking the tree with isinstance checks each time cost more than scoring."""
+    if isinstance(node, Name):
+        name = node.name
+        return lambda env: env.get(name)
+    if isinstance(node, (Literal, ListLit)):
+        value = node.value if isinstance(node, Literal) else node.values
+        return lambda _env: value
+    if isinstance(node, Not):
+        operand = _compile(node.operand)
+        return lambda env: not _truthy(operand(env))
+    if isinstance(node, BoolOp):
+        parts = tuple(_compile(n) for n in node.operands)
+        if node.op == "and":
+            def all_of(env: Mapping[str, Any]) -> bool:
+                for part in parts:  # noqa: SIM110 - a loop: no generator per evaluation
+                    if not _truthy(part(env)):
+                        return False
+                return True
+            return all_of
+
+        def any_of(env: Mapping[str, Any]) -> bool:
+            for part in parts:  # noqa: SIM110 - a loop: no generator per evaluation
+                if _truthy(part(env)):
+                    return True
+            return False
+        return any_of
+    left, right, op = _compile(node.left), _compile(node.right), node.op
+    return lambda env: _compare(op, left(env), right(env))
+
+
 def _names(node: Node) -> list[str]:
     if isinstance(node, Name):
         return [node.name]
@@ -293,7 +354,17 @@ class Condition:
     tree: Node
 
     def evaluate(self, env: Mapping[str, Any]) -> bool:
-        return _truthy(_eval(self.tree, env))
+        return _truthy(self._compiled(env))
+
+    @functools.cached_property
+    def _compiled(self) -> Compiled:
+        return _compile(self.tree)
+
+    def __getstate__(self) -> dict[str, Any]:  # closures do not pickle; they are rebuilt on first use
+        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
 
     @property
     def names(self) -> list[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Literal, Optional, Union
+from typing import Literal, Optional, Union, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
@@ -247,7 +247,7 @@ class Item(_Strict):
 
     @property
     def condition(self) -> Optional[Condition]:
-        return self._when
+        return cast(Optional[Condition], self.__pydantic_private__["_when"])  # type: ignore[index]  # pydantic's __getattr__ is slow
 
     def liability_at(self, date: Optional[dt.date]) -> Optional[str]:
         """The liability text that applies on ``date`` (liability may change with a revised law)."""
@@ -318,7 +318,7 @@ class ProfileQuestion(_Strict):
 
     @property
     def condition(self) -> Optional[Condition]:
-        return self._when
+        return cast(Optional[Condition], self.__pydantic_private__["_when"])  # type: ignore[index]  # pydantic's __getattr__ is slow
 
 
 class Profile(_Strict):

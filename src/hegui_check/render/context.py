@@ -391,9 +391,7 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
     info = a.questionnaire.info
     assessor = a.answers.assessor
     date = a.assessment_date
-    findings = [_finding_view(n, r, date) for n, r in enumerate(a.findings, 1)]
-    for f, r in zip(findings, a.findings):
-        f["verdict_code"] = r.verdict
+    findings = [{**_finding_view(n, r, date), "verdict_code": r.verdict} for n, r in enumerate(a.findings, 1)]
     appendix, needs, evidence = _answers_views(a, {f["id"]: f["n"] for f in findings})
     lawyer = assessor.mode == "lawyer"
     depth = a.depth.value if hasattr(a.depth, "value") else str(a.depth)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from copy import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +25,13 @@ _WIDTHS = {"企业名称": 30, "统一社会信用代码": 21, "行业": 12, "�
 
 def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[list[str], list[list[Any]]]:
     """Header and rows of the summary; values are plain (numbers stay numbers, completeness 0..1)."""
+    header, rows = summary_row_stream(records, q)
+    return header, list(rows)
+
+
+def summary_row_stream(records: Iterable[CompanyRecord],
+                       q: Questionnaire) -> tuple[list[str], Iterator[list[Any]]]:
+    """Header and rows of the summary, one row at a time (a batch's records are read from disk)."""
     modules = [m for m in q.modules if m.scored_items]
     header = ["企业名称", "统一社会信用代码", "行业", "地区", "用工人数", "总分", "灯色", "完整度",
               *(f"问题项_{r}" for r in RISKS), "红线问题", *(f"{m.title}得分" for m in modules),
@@ -36,69 +44,96 @@ def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[li
         item = q.items.get(item_id)
         return item.short_title if item else item_id
 
-    rows = []
-    for r in records:
-        c = r.company
-        status = ERROR_STATUS if r.has_error and r.status in ("", "已生成", "已是最新") else r.status
-        rows.append([
-            c.get("company_name") or r.name, c.get("uscc") or "", industries.get(c.get("industry"), c.get("industry") or ""),
-            c.get("region") or "", c.get("employees", ""), r.score if r.score is not None else "",
-            LIGHT_SHORT.get(r.light or "", ""), r.completeness if r.completeness is not None else "",
-            *(r.counts.get(risk, 0) if r.counts else "" for risk in RISKS), "、".join(title(i) for i in r.red_lines),
-            *(("" if r.module_scores.get(m.module) is None else r.module_scores[m.module]) for m in modules),
-            r.source, r.row or "", status, "\n".join(map(str, r.problems)), "\n".join(Path(p).name for p in r.outputs),
-        ])
-    return header, rows
+    def rows() -> Iterator[list[Any]]:
+        for r in records:
+            c = r.company
+            status = ERROR_STATUS if r.has_error and r.status in ("", "已生成", "已是最新") else r.status
+            yield [
+                c.get("company_name") or r.name, c.get("uscc") or "", industries.get(c.get("industry"), c.get("industry") or ""),
+                c.get("region") or "", c.get("employees", ""), r.score if r.score is not None else "",
+                LIGHT_SHORT.get(r.light or "", ""), r.completeness if r.completeness is not None else "",
+                *(r.counts.get(risk, 0) if r.counts else "" for risk in RISKS), "、".join(title(i) for i in r.red_lines),
+                *(("" if r.module_scores.get(m.module) is None else r.module_scores[m.module]) for m in modules),
+                r.source, r.row or "", status, "\n".join(map(str, r.problems)), "\n".join(Path(p).name for p in r.outputs),
+            ]
+    return header, rows()
 
 
 def render_summary_csv(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
     """UTF-8 with BOM, so Excel on Chinese Windows opens it correctly; every user text cell guarded."""
-    header, rows = summary_rows(records, q)
+    header, rows = summary_row_stream(records, q)
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(header)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    writer.writerows([safe_cell(v) for v in row] for row in rows)  # streamed: no list of all rows
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
+# long: the sheet's layout (styles, widths, fills, number formats, filter) read top to bottom like the sheet
 def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
+    """Written in openpyxl's write-only mode: rows stream to the file with their styles, so a summary of
+    tens of thousands of companies takes seconds and little memory."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    header, rows = summary_rows(records, q)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "汇总"
-    ws.append(header)
-    light_col = header.index("灯色") + 1
-    done_col = header.index("完整度") + 1
-    status_col = header.index("状态") + 1
+    header, rows = summary_row_stream(records, q)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("汇总")
+    light_col = header.index("灯色")
+    done_col = header.index("完整度")
+    status_col = header.index("状态")
     fills = {LIGHT_SHORT[k]: PatternFill("solid", fgColor=v) for k, v in LIGHT_FILLS.items()}
     error_fill = PatternFill("solid", fgColor="FFCDD2")
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-        cells = ws[ws.max_row]
-        for cell in cells:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # user text is never a formula
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        light = cells[light_col - 1]
-        if light.value in fills:
-            light.fill = fills[light.value]
-        done = cells[done_col - 1]
-        if isinstance(done.value, float):
-            done.number_format = "0.0%"
-        if cells[status_col - 1].value == ERROR_STATUS:
-            cells[status_col - 1].fill = error_fill
+    wrap = Alignment(wrap_text=True, vertical="top")
     for n, name in enumerate(header, 1):
-        cell = ws.cell(row=1, column=n)
-        cell.font = Font(bold=True, color="0D47A1")
-        cell.fill = PatternFill("solid", fgColor="E3F2FD")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.column_dimensions[get_column_letter(n)].width = _WIDTHS.get(name, 12 if name.endswith("得分") else 9)
     ws.freeze_panes = "B2"
-    ws.auto_filter.ref = ws.dimensions
+    head_font, head_fill = Font(bold=True, color="0D47A1"), PatternFill("solid", fgColor="E3F2FD")
+    cells = []
+    for name in header:
+        cell = WriteOnlyCell(ws, value=name)
+        cell.font, cell.fill, cell.alignment = head_font, head_fill, wrap
+        cells.append(cell)
+    ws.append(cells)
+    count = 0
+    styles: dict[tuple[bool, Any, bool], Any] = {}  # each combination of styles registered once, then copied
+
+    def styled(value: Any, fill: Any = None, percent: bool = False) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=value)
+        text = isinstance(value, str)
+        if text:
+            cell.data_type = "s"  # user text is never a formula
+        key = (text, fill, percent)
+        style = styles.get(key)
+        if style is None:
+            if text:
+                cell.alignment = wrap
+            if fill is not None:
+                cell.fill = fill
+            if percent:
+                cell.number_format = "0.0%"
+            styles[key] = copy(cell._style)
+        else:
+            cell._style = copy(style)
+        return cell
+
+    for row in rows:
+        count += 1
+        cells = []
+        for index, raw in enumerate(row):
+            value = safe_cell(raw)
+            if index == light_col and value in fills:
+                cells.append(styled(value, fill=fills[value]))
+            elif index == done_col and isinstance(value, float):
+                cells.append(styled(value, percent=True))
+            elif index == status_col and value == ERROR_STATUS:
+                cells.append(styled(value, fill=error_fill))
+            else:
+                cells.append(styled(value))
+        ws.append(cells)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"  # written with the sheet's end
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
