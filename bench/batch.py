@@ -151,22 +151,48 @@ def run_cli(argv: list[str], logdir: Path, label: str) -> dict[str, Any]:
     if match is None:
         raise BenchError(f"`{' '.join(argv[1:])}`: summary line not found in its output: {stdout[-400:]!r}")
     companies, written, skipped, errors = map(int, match.groups())
-    return {"wall_s": round(wall, 3), "cpu_s": round(usage.ru_utime + usage.ru_stime, 3), "companies": companies,
-            "written": written, "skipped": skipped, "errors": errors,
-            "peak_rss_mib": mib_from_rusage(usage.ru_maxrss), "tree_pss_mib": sampler.peak_mib}
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "companies": companies,
+        "written": written,
+        "skipped": skipped,
+        "errors": errors,
+        "peak_rss_mib": mib_from_rusage(usage.ru_maxrss),
+        "tree_pss_mib": sampler.peak_mib,
+    }
 
 
-def batch(cli: Path, indir: Path, outdir: Path, fmt: str, jobs: int, logdir: Path, label: str,
-          expect_written: int | None = None, expect_skipped: int = 0) -> dict[str, Any]:
+def batch(
+    cli: Path,
+    indir: Path,
+    outdir: Path,
+    fmt: str,
+    jobs: int,
+    logdir: Path,
+    label: str,
+    expect_written: int | None = None,
+    expect_skipped: int = 0,
+) -> dict[str, Any]:
     count = len(list(indir.glob("*.yaml")))
     step(f"{label}: batch {count} files --format {fmt} --jobs {jobs}")
-    res = run_cli([str(cli), "batch", str(indir), "-o", str(outdir), "--format", fmt, "--jobs", str(jobs)],
-                  logdir, label)
+    res = run_cli(
+        [str(cli), "batch", str(indir), "-o", str(outdir), "--format", fmt, "--jobs", str(jobs)],
+        logdir,
+        label,
+    )
     written = count if expect_written is None else expect_written
-    if (res["companies"], res["written"], res["skipped"], res["errors"]) != (count, written, expect_skipped, 0):
-        raise BenchError(f"{label}: expected {count} companies, {written} written, {expect_skipped} up to date,"
-                         f" 0 errors; the CLI reported {res['companies']}, {res['written']}, {res['skipped']},"
-                         f" {res['errors']}")
+    if (res["companies"], res["written"], res["skipped"], res["errors"]) != (
+        count,
+        written,
+        expect_skipped,
+        0,
+    ):
+        raise BenchError(
+            f"{label}: expected {count} companies, {written} written, {expect_skipped} up to date,"
+            f" 0 errors; the CLI reported {res['companies']}, {res['written']}, {res['skipped']},"
+            f" {res['errors']}"
+        )
     made = [p for p in outdir.glob(f"*.{fmt}") if not p.name.startswith("industry-report")]
     if len(made) != count:
         raise BenchError(f"{label}: {len(made)} .{fmt} reports in {outdir}, expected {count}")
@@ -228,11 +254,19 @@ def page_counts(pdfs: list[Path]) -> dict[str, Any]:
     except ImportError:
         return {"sampled": 0}
     pdfs = sorted(pdfs)
-    picked = pdfs if len(pdfs) <= PAGE_SAMPLE else [pdfs[i * len(pdfs) // PAGE_SAMPLE] for i in range(PAGE_SAMPLE)]
+    picked = (
+        pdfs if len(pdfs) <= PAGE_SAMPLE else [pdfs[i * len(pdfs) // PAGE_SAMPLE] for i in range(PAGE_SAMPLE)]
+    )
     pages = [len(PdfReader(p).pages) for p in picked]
     sizes = [p.stat().st_size / 1024 for p in picked]
-    return {"sampled": len(pages), "median": statistics.median(pages), "min": min(pages), "max": max(pages),
-            "mean": round(statistics.fmean(pages), 2), "median_kib": round(statistics.median(sizes), 1)}
+    return {
+        "sampled": len(pages),
+        "median": statistics.median(pages),
+        "min": min(pages),
+        "max": max(pages),
+        "mean": round(statistics.fmean(pages), 2),
+        "median_kib": round(statistics.median(sizes), 1),
+    }
 
 
 def bench_one_report(q: Any, paths: list[Path]) -> dict[str, Any]:
@@ -249,7 +283,9 @@ def bench_one_report(q: Any, paths: list[Path]) -> dict[str, Any]:
         from pypdf import PdfReader
         from weasyprint.text.fonts import FontConfiguration
     except (ImportError, OSError) as exc:
-        raise BenchError(f"WeasyPrint or pypdf cannot be imported ({exc}); run `hegui-check doctor`") from None
+        raise BenchError(
+            f"WeasyPrint or pypdf cannot be imported ({exc}); run `hegui-check doctor`"
+        ) from None
     found = cjk_font()
     if found is None:
         raise BenchError("no CJK font found; run `hegui-check doctor`")
@@ -279,21 +315,41 @@ def bench_one_report(q: Any, paths: list[Path]) -> dict[str, Any]:
         html, t_html = timed(render_html, a)
         times: dict[str, float] = {}
         pdfs: dict[str, bytes] = {}
-        for which in (("lib", "raw") if n % 2 == 0 else ("raw", "lib")):  # neither always runs second
+        for which in ("lib", "raw") if n % 2 == 0 else ("raw", "lib"):  # neither always runs second
             pdfs[which], times[which] = timed(html_to_pdf if which == "lib" else raw, html)
         pages = len(PdfReader(io.BytesIO(pdfs["lib"])).pages)
-        rows.append({"report": name, "pages": pages, "html_ms": ms(t_html), "html_to_pdf_ms": ms(times["lib"]),
-                     "raw_weasyprint_ms": ms(times["raw"]), "ratio": round(times["lib"] / times["raw"], 3),
-                     "html_to_pdf_ms_per_page": ms(times["lib"] / pages)})
+        rows.append(
+            {
+                "report": name,
+                "pages": pages,
+                "html_ms": ms(t_html),
+                "html_to_pdf_ms": ms(times["lib"]),
+                "raw_weasyprint_ms": ms(times["raw"]),
+                "ratio": round(times["lib"] / times["raw"], 3),
+                "html_to_pdf_ms_per_page": ms(times["lib"] / pages),
+            }
+        )
 
     def med(key: str) -> float:
         return round(statistics.median(r[key] for r in rows), 3 if key == "ratio" else 2)
 
     pages_total = sum(r["pages"] for r in rows)
-    return {"rows": rows, "ms_per_page_overall": round(sum(r["html_to_pdf_ms"] for r in rows) / pages_total, 1),
-            "raw_ms_per_page_overall": round(sum(r["raw_weasyprint_ms"] for r in rows) / pages_total, 1),
-            "median": {k: med(k) for k in ("pages", "html_ms", "html_to_pdf_ms", "raw_weasyprint_ms",
-                                                         "ratio", "html_to_pdf_ms_per_page")}}
+    return {
+        "rows": rows,
+        "ms_per_page_overall": round(sum(r["html_to_pdf_ms"] for r in rows) / pages_total, 1),
+        "raw_ms_per_page_overall": round(sum(r["raw_weasyprint_ms"] for r in rows) / pages_total, 1),
+        "median": {
+            k: med(k)
+            for k in (
+                "pages",
+                "html_ms",
+                "html_to_pdf_ms",
+                "raw_weasyprint_ms",
+                "ratio",
+                "html_to_pdf_ms_per_page",
+            )
+        },
+    }
 
 
 def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
@@ -320,9 +376,15 @@ def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
     pdf = html_to_pdf(html)
     t4 = time.perf_counter()
     n = len(result.records)
-    return {"companies": n, "run_batch_s": round(t1 - t0, 3), "run_batch_ms_per_file": ms((t1 - t0) / n),
-            "summary_xlsx_csv_s": round(t2 - t1, 3), "industry_html_json_s": round(t3 - t2, 3),
-            "industry_pdf_s": round(t4 - t3, 3), "industry_pdf_pages": len(PdfReader(io.BytesIO(pdf)).pages)}
+    return {
+        "companies": n,
+        "run_batch_s": round(t1 - t0, 3),
+        "run_batch_ms_per_file": ms((t1 - t0) / n),
+        "summary_xlsx_csv_s": round(t2 - t1, 3),
+        "industry_html_json_s": round(t3 - t2, 3),
+        "industry_pdf_s": round(t4 - t3, 3),
+        "industry_pdf_pages": len(PdfReader(io.BytesIO(pdf)).pages),
+    }
 
 
 def bench_scoring_steps(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
@@ -340,7 +402,9 @@ def bench_scoring_steps(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
     outdir.mkdir(parents=True, exist_ok=True)
     gc.collect()
     gc.freeze()  # the benchmark's own heap (PDF runs) would make every collection slower than in a CLI batch
-    steps: dict[str, float] = dict.fromkeys(("yaml", "answers", "assess", "json", "write", "bookkeeping"), 0.0)
+    steps: dict[str, float] = dict.fromkeys(
+        ("yaml", "answers", "assess", "json", "write", "bookkeeping"), 0.0
+    )
     clock = time.process_time
     for path in files:
         t0 = clock()
@@ -380,9 +444,15 @@ def projection(res: dict[str, Any], reports: int = 45_000) -> dict[str, Any] | N
     efficiency = res["pdf"].get("net_efficiency") or res["pdf"].get("efficiency") or 1.0
     ideal = reports * per_report / cores / 3600
     measured = reports * per_report / (cores * efficiency if cores > 1 else 1) / 3600
-    return {"reports": reports, "s_per_report": round(per_report, 3), "pages_mean": res["pdf"]["pages"].get("mean"),
-            "cores": cores, "efficiency": round(efficiency, 3), "hours_ideal": round(ideal, 2),
-            "hours_at_measured_efficiency": round(measured, 2)}
+    return {
+        "reports": reports,
+        "s_per_report": round(per_report, 3),
+        "pages_mean": res["pdf"]["pages"].get("mean"),
+        "cores": cores,
+        "efficiency": round(efficiency, 3),
+        "hours_ideal": round(ideal, 2),
+        "hours_at_measured_efficiency": round(measured, 2),
+    }
 
 
 def template_pages(repeats: int = 2) -> dict[str, Any]:
@@ -407,11 +477,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     n_scoring = args.scoring or (200 if args.quick else 1000)
     n_pdf = args.pdf or (20 if args.quick else 200)
     n_small = 200 if n_scoring > 200 else max(1, n_scoring // 5)  # memory must not grow with N
-    params = {"quick": args.quick, "seed": args.seed, "scoring_files": n_scoring, "scoring_small_files": n_small,
-              "pdf_files": n_pdf, "raw_reports": min(RAW_REPORTS, n_pdf)}
+    params = {
+        "quick": args.quick,
+        "seed": args.seed,
+        "scoring_files": n_scoring,
+        "scoring_small_files": n_small,
+        "pdf_files": n_pdf,
+        "raw_reports": min(RAW_REPORTS, n_pdf),
+    }
     machine = B.machine_info()
     machine["usable_cores"] = usable_cores()
-    machine["loadavg_at_start"] = [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    machine["loadavg_at_start"] = (
+        [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    )
     res: dict[str, Any] = {"params": params, "machine": machine}
     cli = B.find_cli()
     wall0 = time.perf_counter()
@@ -438,8 +516,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         if 1 < n_small < n_scoring:
             sc["small"] = batch(cli, small, tmp / "out-small", "json", 1, logs, f"scoring N={n_small}")
         sc["cold"] = batch(cli, scoring_in, tmp / "out-scoring", "json", 1, logs, f"scoring N={n_scoring}")
-        sc["rerun"] = batch(cli, scoring_in, tmp / "out-scoring", "json", 1, logs, f"scoring N={n_scoring} re-run",
-                            expect_written=0, expect_skipped=n_scoring)
+        sc["rerun"] = batch(
+            cli,
+            scoring_in,
+            tmp / "out-scoring",
+            "json",
+            1,
+            logs,
+            f"scoring N={n_scoring} re-run",
+            expect_written=0,
+            expect_skipped=n_scoring,
+        )
         fixed = sc["fixed"]["wall_s"]
         if n_scoring > 1 and sc["cold"]["wall_s"] > fixed:
             sc["marginal_files_per_s"] = round((n_scoring - 1) / (sc["cold"]["wall_s"] - fixed), 1)
@@ -451,10 +538,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         pdf: dict[str, Any] = {}
         pdf["jobs1"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1")
         pdf["jobs2"] = batch(cli, pdf_in, tmp / "out-pdf-2", "pdf", 2, logs, f"PDF N={n_pdf} --jobs 2")
-        pdf["rerun"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1 re-run",
-                             expect_written=0, expect_skipped=n_pdf)
+        pdf["rerun"] = batch(
+            cli,
+            pdf_in,
+            tmp / "out-pdf-1",
+            "pdf",
+            1,
+            logs,
+            f"PDF N={n_pdf} --jobs 1 re-run",
+            expect_written=0,
+            expect_skipped=n_pdf,
+        )
         for run_ in (pdf["jobs1"], pdf["jobs2"]):  # without the fixed cost of a batch (the N=1 json run)
-            run_["net_rate_per_s"] = round(n_pdf / (run_["wall_s"] - fixed), 3) if run_["wall_s"] > fixed else None
+            run_["net_rate_per_s"] = (
+                round(n_pdf / (run_["wall_s"] - fixed), 3) if run_["wall_s"] > fixed else None
+            )
         r1, r2 = pdf["jobs1"]["rate_per_s"], pdf["jobs2"]["rate_per_s"]
         pdf["speedup"] = round(r2 / r1, 3)
         pdf["efficiency"] = round(r2 / r1 / 2, 3)
@@ -462,8 +560,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         pdf["net_speedup"] = round(n2 / n1, 3) if n1 and n2 else None
         pdf["net_efficiency"] = round(n2 / n1 / 2, 3) if n1 and n2 else None
         step("counting pages (pypdf)")
-        pdf["pages"] = page_counts([p for p in (tmp / "out-pdf-1").glob("*.pdf")
-                                    if not p.name.startswith("industry-report")])
+        pdf["pages"] = page_counts(
+            [p for p in (tmp / "out-pdf-1").glob("*.pdf") if not p.name.startswith("industry-report")]
+        )
         res["pdf"] = pdf
 
         step(f"one report in-process: render_html, html_to_pdf, raw WeasyPrint x{params['raw_reports']}")
@@ -494,101 +593,152 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def print_report(res: dict[str, Any]) -> None:
     m, p, syn = res["machine"], res["params"], res["synthetic"]
-    print(f"hegui-check {m['hegui_check']} batch benchmark  ({'quick' if p['quick'] else 'full'},"
-          f" seed {p['seed']}, {m['date']})")
-    print(table("machine", ["what", "value"], [
-        ["platform", m["platform"]],
-        ["CPUs (os.cpu_count / usable_cores)", f"{m['cpu_count']} / {m['usable_cores']}"],
-        ["Python", f"{m['python']} ({m['python_impl']})"],
-        ["WeasyPrint", m["weasyprint"]],
-        ["libharfbuzz-subset", m["libharfbuzz_subset"] or "not found (slow fontTools subsetting)"],
-        ["load average at start (1/5/15 min)", " / ".join(map(str, m["loadavg_at_start"] or ["-"]))],
-    ]))
+    print(
+        f"hegui-check {m['hegui_check']} batch benchmark  ({'quick' if p['quick'] else 'full'},"
+        f" seed {p['seed']}, {m['date']})"
+    )
+    print(
+        table(
+            "machine",
+            ["what", "value"],
+            [
+                ["platform", m["platform"]],
+                ["CPUs (os.cpu_count / usable_cores)", f"{m['cpu_count']} / {m['usable_cores']}"],
+                ["Python", f"{m['python']} ({m['python_impl']})"],
+                ["WeasyPrint", m["weasyprint"]],
+                ["libharfbuzz-subset", m["libharfbuzz_subset"] or "not found (slow fontTools subsetting)"],
+                ["load average at start (1/5/15 min)", " / ".join(map(str, m["loadavg_at_start"] or ["-"]))],
+            ],
+        )
+    )
     load = m["loadavg_at_start"]
     if load and load[0] > 0.5:
-        print(f"   WARNING: the machine was not idle (load {load[0]}): timings, and --jobs 2 most of all, are low")
-    print(f"   synthetic companies: {syn['files']} in {syn['generate_s']} s, {len(syn['industries'])} industries"
-          f" {syn['industries']}, {syn['distinct_profiles']} distinct industry+facts profiles,"
-          f" {syn['mean_answers_per_file']} answers/file, lights {syn['lights']}")
+        print(
+            f"   WARNING: the machine was not idle (load {load[0]}): timings, and --jobs 2 most of all, are low"
+        )
+    print(
+        f"   synthetic companies: {syn['files']} in {syn['generate_s']} s, {len(syn['industries'])} industries"
+        f" {syn['industries']}, {syn['distinct_profiles']} distinct industry+facts profiles,"
+        f" {syn['mean_answers_per_file']} answers/file, lights {syn['lights']}"
+    )
     print()
 
     cols = ["files", "seconds", "/s", "CPU s", "cores busy", "peak RSS MiB", "tree PSS MiB"]
 
     def row(name: str, r: dict[str, Any]) -> list[Any]:
-        return [name, r["files"], r["wall_s"], r["rate_per_s"], r["cpu_s"], round(r["cpu_s"] / r["wall_s"], 2),
-                r["peak_rss_mib"], r["tree_pss_mib"]]
+        return [
+            name,
+            r["files"],
+            r["wall_s"],
+            r["rate_per_s"],
+            r["cpu_s"],
+            round(r["cpu_s"] / r["wall_s"], 2),
+            r["peak_rss_mib"],
+            r["tree_pss_mib"],
+        ]
 
     sc = res["scoring"]
     rows = [row("N=1 (fixed cost of a batch)", sc["fixed"])]
     if "small" in sc:
         rows.append(row(f"N={p['scoring_small_files']}", sc["small"]))
-    rows += [row(f"N={p['scoring_files']}", sc["cold"]),
-             row(f"N={p['scoring_files']} re-run, all up to date", sc["rerun"])]
-    print(table("1. scoring only: batch --format json --jobs 1 (wall time of the CLI process)", ["run", *cols], rows))
+    rows += [
+        row(f"N={p['scoring_files']}", sc["cold"]),
+        row(f"N={p['scoring_files']} re-run, all up to date", sc["rerun"]),
+    ]
+    print(
+        table(
+            "1. scoring only: batch --format json --jobs 1 (wall time of the CLI process)",
+            ["run", *cols],
+            rows,
+        )
+    )
     if "marginal_files_per_s" in sc:
-        print(f"   without the fixed cost (N=1 run): {sc['marginal_files_per_s']} files/s ({sc['marginal_ms_per_file']} ms/file);"
-              f" re-run {sc.get('rerun_marginal_files_per_s', '-')} files/s")
+        print(
+            f"   without the fixed cost (N=1 run): {sc['marginal_files_per_s']} files/s ({sc['marginal_ms_per_file']} ms/file);"
+            f" re-run {sc.get('rerun_marginal_files_per_s', '-')} files/s"
+        )
     if "small" in sc:
         a, b = sc["small"]["peak_rss_mib"], sc["cold"]["peak_rss_mib"]
-        print(f"   peak RSS N={p['scoring_small_files']} -> N={p['scoring_files']}: {a} -> {b} MiB"
-              f" ({(b - a) / a * 100:+.1f} %)")
+        print(
+            f"   peak RSS N={p['scoring_small_files']} -> N={p['scoring_files']}: {a} -> {b} MiB"
+            f" ({(b - a) / a * 100:+.1f} %)"
+        )
     print()
 
     pdf = res["pdf"]
     rows = [[*row(f"--jobs {j}", pdf[f"jobs{j}"]), pdf[f"jobs{j}"]["net_rate_per_s"]] for j in (1, 2)]
     rows.append([*row("--jobs 1 re-run, all up to date", pdf["rerun"]), None])
     print(table(f"2. PDF: batch --format pdf, {p['pdf_files']} reports", ["run", *cols, "net /s"], rows))
-    print(f"   speed-up rate@2/rate@1 {pdf['speedup']}, parallel efficiency {pdf['efficiency']}"
-          f" (net of the fixed cost: {pdf['net_speedup']}, {pdf['net_efficiency']}); usable cores {m['usable_cores']}")
+    print(
+        f"   speed-up rate@2/rate@1 {pdf['speedup']}, parallel efficiency {pdf['efficiency']}"
+        f" (net of the fixed cost: {pdf['net_speedup']}, {pdf['net_efficiency']}); usable cores {m['usable_cores']}"
+    )
     pg = pdf["pages"]
     if pg.get("sampled"):
-        print(f"   pages per report (pypdf, {pg['sampled']} reports): median {pg['median']}, min {pg['min']},"
-              f" max {pg['max']}, mean {pg['mean']}; median {pg['median_kib']} KiB")
+        print(
+            f"   pages per report (pypdf, {pg['sampled']} reports): median {pg['median']}, min {pg['min']},"
+            f" max {pg['max']}, mean {pg['mean']}; median {pg['median_kib']} KiB"
+        )
     print()
 
     one = res["one_report"]
     cols3 = ["pages", "html_ms", "html_to_pdf_ms", "raw_weasyprint_ms", "ratio", "html_to_pdf_ms_per_page"]
     rows = [[r["report"], *(r[k] for k in cols3)] for r in one["rows"]]
     rows.append(["median", *(one["median"][k] for k in cols3)])
-    print(table("3. one report in-process (ms, after one warm-up render)",
-                ["report", "pages", "render_html", "html_to_pdf", "raw WeasyPrint", "lib/raw", "ms/page"], rows))
+    print(
+        table(
+            "3. one report in-process (ms, after one warm-up render)",
+            ["report", "pages", "render_html", "html_to_pdf", "raw WeasyPrint", "lib/raw", "ms/page"],
+            rows,
+        )
+    )
     j1 = pdf["jobs1"]
     net_ms = 1000 / j1["net_rate_per_s"] if j1["net_rate_per_s"] else None
     per_page = net_ms / pg["mean"] if net_ms and pg.get("sampled") else None
-    print(f"   batch --jobs 1: {ms(j1['wall_s'] / j1['files'])} ms/report all in, {B.cell(net_ms)} ms/report"
-          f" net of the fixed cost = {B.cell(per_page)} ms/page (mean {pg.get('mean')} pages);"
-          f" in-process {one['ms_per_page_overall']} ms/page html_to_pdf, {one['raw_ms_per_page_overall']} raw")
+    print(
+        f"   batch --jobs 1: {ms(j1['wall_s'] / j1['files'])} ms/report all in, {B.cell(net_ms)} ms/report"
+        f" net of the fixed cost = {B.cell(per_page)} ms/page (mean {pg.get('mean')} pages);"
+        f" in-process {one['ms_per_page_overall']} ms/page html_to_pdf, {one['raw_ms_per_page_overall']} raw"
+    )
     ph = res["phases"]
     if "error" in ph:
         print(f"   in-process breakdown failed: {ph['error']}")
     else:
-        print(f"   in-process, N={ph['companies']}: run_batch (load, assess, JSON report, manifest) {ph['run_batch_s']} s"
-              f" ({ph['run_batch_ms_per_file']} ms/file); summary.xlsx/csv {ph['summary_xlsx_csv_s']} s;"
-              f" industry HTML+JSON {ph['industry_html_json_s']} s; industry PDF {ph['industry_pdf_s']} s"
-              f" ({ph['industry_pdf_pages']} pages)")
+        print(
+            f"   in-process, N={ph['companies']}: run_batch (load, assess, JSON report, manifest) {ph['run_batch_s']} s"
+            f" ({ph['run_batch_ms_per_file']} ms/file); summary.xlsx/csv {ph['summary_xlsx_csv_s']} s;"
+            f" industry HTML+JSON {ph['industry_html_json_s']} s; industry PDF {ph['industry_pdf_s']} s"
+            f" ({ph['industry_pdf_pages']} pages)"
+        )
     st = res.get("scoring_steps", {})
     if "error" in st:
         print(f"   scoring steps failed: {st['error']}")
     elif st:
         per = st["ms_per_file"]
-        print(f"   scoring breakdown, CPU ms/file over {st['files']} files: YAML {per['yaml']}, answers {per['answers']},"
-              f" assess {per['assess']}, JSON report {per['json']}, write {per['write']},"
-              f" record+industry+fingerprint {per['bookkeeping']} = {per['total']} ms"
-              f" ({per['files_per_cpu_s']} files per CPU second)")
+        print(
+            f"   scoring breakdown, CPU ms/file over {st['files']} files: YAML {per['yaml']}, answers {per['answers']},"
+            f" assess {per['assess']}, JSON report {per['json']}, write {per['write']},"
+            f" record+industry+fingerprint {per['bookkeeping']} = {per['total']} ms"
+            f" ({per['files_per_cpu_s']} files per CPU second)"
+        )
     tp = res.get("templates", {})
     if "error" in tp:
         print(f"   template comparison failed: {tp['error']}")
     elif tp:
         b, c = tp["baseline"], tp["current"]
-        print(f"   PDF per page, demo report (bench/templates.py): baseline templates {b['ms_per_page']:.1f} ms/page"
-              f" ({b['pages']} pages), current {c['ms_per_page']:.1f} ms/page ({c['pages']} pages);"
-              f" whole report {tp['speedup_wall']:.2f}x faster (CPU {tp['speedup_cpu']:.2f}x); batch above:"
-              f" {B.cell(per_page)} ms/page")
+        print(
+            f"   PDF per page, demo report (bench/templates.py): baseline templates {b['ms_per_page']:.1f} ms/page"
+            f" ({b['pages']} pages), current {c['ms_per_page']:.1f} ms/page ({c['pages']} pages);"
+            f" whole report {tp['speedup_wall']:.2f}x faster (CPU {tp['speedup_cpu']:.2f}x); batch above:"
+            f" {B.cell(per_page)} ms/page"
+        )
     pr = res.get("projection")
     if pr:
-        print(f"   projected: {pr['reports']:,} PDF reports at --jobs {pr['cores']} (usable cores) ="
-              f" {pr['hours_ideal']} h at {pr['s_per_report']} s/report ({pr['pages_mean']} pages mean, --jobs 1, net);"
-              f" {pr['hours_at_measured_efficiency']} h at the measured parallel efficiency {pr['efficiency']}")
+        print(
+            f"   projected: {pr['reports']:,} PDF reports at --jobs {pr['cores']} (usable cores) ="
+            f" {pr['hours_ideal']} h at {pr['s_per_report']} s/report ({pr['pages_mean']} pages mean, --jobs 1, net);"
+            f" {pr['hours_at_measured_efficiency']} h at the measured parallel efficiency {pr['efficiency']}"
+        )
     print()
     print(f"peak RSS: benchmark process {res['self_peak_rss_mib']} MiB; total wall time {res['wall_s']} s")
 
@@ -612,9 +762,13 @@ def checklist_changed() -> bool:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="hegui-check batch benchmark (see bench/README.md)")
     parser.add_argument("--quick", action="store_true", help="200 files for scoring, 20 PDF reports")
-    parser.add_argument("--scoring", type=int, metavar="N", help="answer files for the scoring runs (default 1000)")
+    parser.add_argument(
+        "--scoring", type=int, metavar="N", help="answer files for the scoring runs (default 1000)"
+    )
     parser.add_argument("--pdf", type=int, metavar="N", help="reports for the PDF runs (default 200)")
-    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic answer generator")
+    parser.add_argument(
+        "--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic answer generator"
+    )
     parser.add_argument("--json", metavar="OUT", type=Path, help="also write all numbers as JSON to OUT")
     args = parser.parse_args(argv)
     if args.scoring is not None and args.scoring < 1:
@@ -628,8 +782,11 @@ def main(argv: list[str] | None = None) -> int:
     except BenchError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         if checklist_changed():
-            print("bench: note: the checklist's items changed while the benchmark ran (files being edited?);"
-                  " the generated answer files no longer match it. Run again.", file=sys.stderr)
+            print(
+                "bench: note: the checklist's items changed while the benchmark ran (files being edited?);"
+                " the generated answer files no longer match it. Run again.",
+                file=sys.stderr,
+            )
         return 1
     except KeyboardInterrupt:
         print("bench: interrupted", file=sys.stderr)

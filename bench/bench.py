@@ -43,7 +43,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIRST_PROMPT = "企业名称"  # text of the first profile question (company_name)
 PROMPT_TIMEOUT_S = 60.0
 EXIT_TIMEOUT_S = 30.0
-ANSI_RE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
+ANSI_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]"
+)
 
 
 class BenchError(RuntimeError):
@@ -156,7 +158,9 @@ def bench_help(cli: Path, runs: int) -> dict[str, Any]:
         proc = subprocess.run([str(cli), "--help"], capture_output=True, timeout=60)
         elapsed = time.perf_counter() - t0
         if proc.returncode != 0:
-            raise BenchError(f"`hegui-check --help` exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}")
+            raise BenchError(
+                f"`hegui-check --help` exited {proc.returncode}: {proc.stderr.decode(errors='replace')[-500:]}"
+            )
         return elapsed
 
     once()  # warm the page cache / .pyc files; not counted
@@ -242,8 +246,10 @@ def pty_first_prompt(cli: Path, workdir: Path, run: int) -> dict[str, Any]:
                 break
         if t_prompt is None:
             tail = ANSI_RE.sub("", buf.decode("utf-8", errors="replace"))[-400:]
-            raise BenchError(f"pty run {run}: first prompt “{FIRST_PROMPT}” not seen within "
-                             f"{PROMPT_TIMEOUT_S:.0f}s; output tail: {tail!r}")
+            raise BenchError(
+                f"pty run {run}: first prompt “{FIRST_PROMPT}” not seen within "
+                f"{PROMPT_TIMEOUT_S:.0f}s; output tail: {tail!r}"
+            )
         os.write(fd, b"\x03")  # Ctrl-C
         t_ctrl_c = time.perf_counter()
         deadline = time.monotonic() + EXIT_TIMEOUT_S
@@ -252,15 +258,22 @@ def pty_first_prompt(cli: Path, workdir: Path, run: int) -> dict[str, Any]:
         code = _reap(pid, time.monotonic() + 5)
         t_exit = time.perf_counter() - t_ctrl_c
         if code is None:
-            raise BenchError(f"pty run {run}: process {pid} did not exit within {EXIT_TIMEOUT_S:.0f}s of Ctrl-C")
+            raise BenchError(
+                f"pty run {run}: process {pid} did not exit within {EXIT_TIMEOUT_S:.0f}s of Ctrl-C"
+            )
     finally:
         if code is None:
             with contextlib.suppress(ProcessLookupError, ChildProcessError):
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
         os.close(fd)
-    return {"first_prompt_s": t_prompt, "exit_after_ctrl_c_s": t_exit, "exit_code": code,
-            "answers_saved": answers.is_file(), "cpr_requests": cpr_answered}
+    return {
+        "first_prompt_s": t_prompt,
+        "exit_after_ctrl_c_s": t_exit,
+        "exit_code": code,
+        "answers_saved": answers.is_file(),
+        "cpr_requests": cpr_answered,
+    }
 
 
 def bench_pty(cli: Path, runs: int, workdir: Path) -> dict[str, Any]:
@@ -301,7 +314,9 @@ def _profile_value(pq: Any, rng: random.Random, n: int) -> Any:
         chars = "0123456789ABCDEFGHJKLMNPQRTUWXY"
         return uscc_with_check("91330302" + "".join(rng.choice(chars) for _ in range(9)))
     if pq.id == "region":
-        return rng.choice(["浙江省温州市鹿城区", "浙江省杭州市西湖区", "广东省深圳市南山区", "江苏省苏州市吴中区"])
+        return rng.choice(
+            ["浙江省温州市鹿城区", "浙江省杭州市西湖区", "广东省深圳市南山区", "江苏省苏州市吴中区"]
+        )
     if getattr(pq, "format", None) == "month_or_date":
         return f"{rng.randint(2019, 2025)}-{rng.randint(1, 12):02d}"
     return _random_text(rng, rng.randint(2, 12))
@@ -355,12 +370,21 @@ def synthetic_answers(q: Any, rng: random.Random, n: int) -> Any:
             if item.condition is not None and not item.condition.evaluate(env):
                 continue
             value = _item_value(item, rng, p_yes)
-            note = _random_text(rng, rng.randint(4, 30)) if value in ("partial", "no", "unknown") and rng.random() < 0.3 else None
+            note = (
+                _random_text(rng, rng.randint(4, 30))
+                if value in ("partial", "no", "unknown") and rng.random() < 0.3
+                else None
+            )
             answers[item.id] = Answer(value=value, note=note)
             env[item.id] = value
     date = dt.date(2026, 11, 20) - dt.timedelta(days=rng.randint(0, 365))
-    return AnswerSet(company=company, facts=facts, assessor=Assessor(mode=rng.choice(["self", "association"]), date=date),
-                     answers=answers, questionnaire_version=q.version)
+    return AnswerSet(
+        company=company,
+        facts=facts,
+        assessor=Assessor(mode=rng.choice(["self", "association"]), date=date),
+        answers=answers,
+        questionnaire_version=q.version,
+    )
 
 
 def write_synthetic(q: Any, count: int, seed: int, outdir: Path) -> tuple[list[Path], float]:
@@ -416,8 +440,12 @@ def bench_scoring(q: Any, paths: list[Path], outdir: Path) -> dict[str, Any]:
 
     def rate(samples: list[float]) -> dict[str, Any]:
         total = sum(samples)
-        return {**summary(samples), "total_s": round(total, 3), "files_per_s": round(len(samples) / total, 1),
-                "ms_per_file": ms(total / len(samples))}
+        return {
+            **summary(samples),
+            "total_s": round(total, 3),
+            "files_per_s": round(len(samples) / total, 1),
+            "ms_per_file": ms(total / len(samples)),
+        }
 
     return {
         "files": len(paths),
@@ -494,7 +522,7 @@ def bench_pdf(q: Any, answer_paths: list[Path], repeats: int) -> dict[str, Any]:
         html, t_html = timed(functools.partial(render_html, a))
         fulls, raws, fulls_cpu, raws_cpu = [], [], [], []
         for r in range(repeats):  # alternate the order so neither side always runs second
-            for which in (("full", "raw") if r % 2 == 0 else ("raw", "full")):
+            for which in ("full", "raw") if r % 2 == 0 else ("raw", "full"):
                 if which == "full":
                     full_pdf, t = timed(functools.partial(render, a, Format.pdf), "x")
                     fulls.append(t)
@@ -505,24 +533,26 @@ def bench_pdf(q: Any, answer_paths: list[Path], repeats: int) -> dict[str, Any]:
                     raws_cpu.append(cpu["x"])
         t_full, t_raw = statistics.median(fulls), statistics.median(raws)
         c_full, c_raw = statistics.median(fulls_cpu), statistics.median(raws_cpu)
-        rows.append({
-            "report": path.name,
-            "findings": len(a.findings),
-            "html_kib": round(len(html.encode("utf-8")) / 1024, 1),
-            "full_ms": ms(t_full),
-            "html_ms": ms(t_html),
-            "raw_weasyprint_ms": ms(t_raw),
-            "ratio_full_over_raw": round(t_full / t_raw, 3),
-            "full_cpu_ms": ms(c_full),
-            "raw_cpu_ms": ms(c_raw),
-            "cpu_ratio_full_over_raw": round(c_full / c_raw, 3),
-            "overhead_ms": ms(t_full - t_html - t_raw),
-            "pages": pdf_pages(full_pdf),
-            "raw_pages": pdf_pages(raw_pdf),
-            "pdf_kib": round(len(full_pdf) / 1024, 1),
-            "raw_pdf_kib": round(len(raw_pdf) / 1024, 1),
-            "ms_per_page": ms(t_full / pages) if (pages := pdf_pages(full_pdf)) else None,
-        })
+        rows.append(
+            {
+                "report": path.name,
+                "findings": len(a.findings),
+                "html_kib": round(len(html.encode("utf-8")) / 1024, 1),
+                "full_ms": ms(t_full),
+                "html_ms": ms(t_html),
+                "raw_weasyprint_ms": ms(t_raw),
+                "ratio_full_over_raw": round(t_full / t_raw, 3),
+                "full_cpu_ms": ms(c_full),
+                "raw_cpu_ms": ms(c_raw),
+                "cpu_ratio_full_over_raw": round(c_full / c_raw, 3),
+                "overhead_ms": ms(t_full - t_html - t_raw),
+                "pages": pdf_pages(full_pdf),
+                "raw_pages": pdf_pages(raw_pdf),
+                "pdf_kib": round(len(full_pdf) / 1024, 1),
+                "raw_pdf_kib": round(len(raw_pdf) / 1024, 1),
+                "ms_per_page": ms(t_full / pages) if (pages := pdf_pages(full_pdf)) else None,
+            }
+        )
 
     def med(key: str) -> float:
         return round(statistics.median(r[key] for r in rows), 2 if key.endswith("ms") else 3)
@@ -534,9 +564,21 @@ def bench_pdf(q: Any, answer_paths: list[Path], repeats: int) -> dict[str, Any]:
         "cold_first_full_ms": ms(cold_full),
         "cold_first_raw_ms": ms(cold_raw),
         "rows": rows,
-        "median": {k: med(k) for k in ("full_ms", "html_ms", "raw_weasyprint_ms", "ratio_full_over_raw",
-                                        "full_cpu_ms", "raw_cpu_ms", "cpu_ratio_full_over_raw",
-                                        "overhead_ms", "pdf_kib", "raw_pdf_kib")},
+        "median": {
+            k: med(k)
+            for k in (
+                "full_ms",
+                "html_ms",
+                "raw_weasyprint_ms",
+                "ratio_full_over_raw",
+                "full_cpu_ms",
+                "raw_cpu_ms",
+                "cpu_ratio_full_over_raw",
+                "overhead_ms",
+                "pdf_kib",
+                "raw_pdf_kib",
+            )
+        },
         "total_pages": sum(r["pages"] or 0 for r in rows),
     }
 
@@ -547,58 +589,113 @@ def bench_pdf(q: Any, answer_paths: list[Path], repeats: int) -> dict[str, Any]:
 
 def print_report(res: dict[str, Any]) -> None:
     m, p = res["machine"], res["params"]
-    print(f"hegui-check {m['hegui_check']} benchmark  ({'quick' if p['quick'] else 'full'}, seed {p['seed']}, {m['date']})")
-    print(table("machine", ["what", "value"], [
-        ["platform", m["platform"]],
-        ["CPUs (os.cpu_count / usable)", f"{m['cpu_count']} / {m['sched_cpus']}"],
-        ["Python", f"{m['python']} ({m['python_impl']})"],
-        ["WeasyPrint", m["weasyprint"]],
-        ["pydyf / fonttools / pypdf", f"{m['pydyf']} / {m['fonttools']} / {m['pypdf']}"],
-        ["libharfbuzz", m["libharfbuzz"] or "not found"],
-        ["libharfbuzz-subset", m["libharfbuzz_subset"] or "not found"],
-    ]))
+    print(
+        f"hegui-check {m['hegui_check']} benchmark  ({'quick' if p['quick'] else 'full'}, seed {p['seed']}, {m['date']})"
+    )
+    print(
+        table(
+            "machine",
+            ["what", "value"],
+            [
+                ["platform", m["platform"]],
+                ["CPUs (os.cpu_count / usable)", f"{m['cpu_count']} / {m['sched_cpus']}"],
+                ["Python", f"{m['python']} ({m['python_impl']})"],
+                ["WeasyPrint", m["weasyprint"]],
+                ["pydyf / fonttools / pypdf", f"{m['pydyf']} / {m['fonttools']} / {m['pypdf']}"],
+                ["libharfbuzz", m["libharfbuzz"] or "not found"],
+                ["libharfbuzz-subset", m["libharfbuzz_subset"] or "not found"],
+            ],
+        )
+    )
     print()
     s = res["startup"]
     rows = [
-        [f"hegui-check --help (N={s['help']['n']})", s["help"]["median_ms"], s["help"]["min_ms"], s["help"]["max_ms"]],
-        [f"check: launch -> first prompt, pty (N={s['pty']['first_prompt']['n']})",
-         s["pty"]["first_prompt"]["median_ms"], s["pty"]["first_prompt"]["min_ms"], s["pty"]["first_prompt"]["max_ms"]],
-        ["check: Ctrl-C -> process exit, pty", s["pty"]["exit_after_ctrl_c"]["median_ms"],
-         s["pty"]["exit_after_ctrl_c"]["min_ms"], s["pty"]["exit_after_ctrl_c"]["max_ms"]],
+        [
+            f"hegui-check --help (N={s['help']['n']})",
+            s["help"]["median_ms"],
+            s["help"]["min_ms"],
+            s["help"]["max_ms"],
+        ],
+        [
+            f"check: launch -> first prompt, pty (N={s['pty']['first_prompt']['n']})",
+            s["pty"]["first_prompt"]["median_ms"],
+            s["pty"]["first_prompt"]["min_ms"],
+            s["pty"]["first_prompt"]["max_ms"],
+        ],
+        [
+            "check: Ctrl-C -> process exit, pty",
+            s["pty"]["exit_after_ctrl_c"]["median_ms"],
+            s["pty"]["exit_after_ctrl_c"]["min_ms"],
+            s["pty"]["exit_after_ctrl_c"]["max_ms"],
+        ],
     ]
     print(table("1. CLI start-up (ms)", ["measure", "median", "min", "max"], rows))
-    print(f"   exit code(s) after Ctrl-C: {s['pty']['exit_codes']}; answers file saved: {s['pty']['answers_saved']};"
-          f" cursor-position requests answered: {s['pty']['cpr_requests_answered']}")
-    print(f"   weasyprint in sys.modules after `import hegui_check.cli`: {s['weasyprint_imported_by_cli']}"
-          f"{'  <-- REGRESSION' if s['weasyprint_imported_by_cli'] else ' (ok)'}")
+    print(
+        f"   exit code(s) after Ctrl-C: {s['pty']['exit_codes']}; answers file saved: {s['pty']['answers_saved']};"
+        f" cursor-position requests answered: {s['pty']['cpr_requests_answered']}"
+    )
+    print(
+        f"   weasyprint in sys.modules after `import hegui_check.cli`: {s['weasyprint_imported_by_cli']}"
+        f"{'  <-- REGRESSION' if s['weasyprint_imported_by_cli'] else ' (ok)'}"
+    )
     print()
     sc = res["scoring"]
     rows = [
         [name, sc[key]["files_per_s"], sc[key]["ms_per_file"], sc[key]["median_ms"], sc[key]["max_ms"]]
-        for name, key in (("load_answers", "load_answers"), ("assess", "assess"),
-                          ("load_answers + assess", "load_plus_assess"),
-                          ("report --format json (load+assess+render+write)", "report_json"))
+        for name, key in (
+            ("load_answers", "load_answers"),
+            ("assess", "assess"),
+            ("load_answers + assess", "load_plus_assess"),
+            ("report --format json (load+assess+render+write)", "report_json"),
+        )
     ]
-    print(table(f"2. scoring, {sc['files']} synthetic answer files", ["step", "files/s", "ms/file", "median ms", "max ms"], rows))
-    print(f"   load_questionnaire: {res['scoring_setup']['load_questionnaire_ms']} ms (once);"
-          f" generating + writing files: {res['scoring_setup']['generate_s']} s")
-    print(f"   per file: {sc['mean_answers_per_file']} answers, {sc['mean_findings_per_file']} findings,"
-          f" JSON {sc['report_json']['mean_json_kib']} KiB; lights {sc['lights']}")
+    print(
+        table(
+            f"2. scoring, {sc['files']} synthetic answer files",
+            ["step", "files/s", "ms/file", "median ms", "max ms"],
+            rows,
+        )
+    )
+    print(
+        f"   load_questionnaire: {res['scoring_setup']['load_questionnaire_ms']} ms (once);"
+        f" generating + writing files: {res['scoring_setup']['generate_s']} s"
+    )
+    print(
+        f"   per file: {sc['mean_answers_per_file']} answers, {sc['mean_findings_per_file']} findings,"
+        f" JSON {sc['report_json']['mean_json_kib']} KiB; lights {sc['lights']}"
+    )
     print()
     pdf = res["pdf"]
-    cols = ["full_ms", "html_ms", "raw_weasyprint_ms", "ratio_full_over_raw", "overhead_ms",
-            "cpu_ratio_full_over_raw"]
-    rows = [[r["report"], *(r[k] for k in cols), r["pages"], r["pdf_kib"], r["raw_pdf_kib"]] for r in pdf["rows"]]
+    cols = [
+        "full_ms",
+        "html_ms",
+        "raw_weasyprint_ms",
+        "ratio_full_over_raw",
+        "overhead_ms",
+        "cpu_ratio_full_over_raw",
+    ]
+    rows = [
+        [r["report"], *(r[k] for k in cols), r["pages"], r["pdf_kib"], r["raw_pdf_kib"]] for r in pdf["rows"]
+    ]
     med = pdf["median"]
     rows.append(["median", *(med[k] for k in cols), "", med["pdf_kib"], med["raw_pdf_kib"]])
-    print(table(f"3. PDF, {pdf['reports']} reports x {pdf['repeats']} (median ms; a=render(pdf), b=render_html, c=raw WeasyPrint)",
-                ["report", "a full", "b html", "c raw", "a/c", "a-b-c", "a/c cpu", "pages", "KiB", "raw KiB"], rows))
-    print(f"   import weasyprint: {pdf['weasyprint_import_ms']} ms; first (cold) render in process: "
-          f"full {pdf['cold_first_full_ms']} ms, raw {pdf['cold_first_raw_ms']} ms")
+    print(
+        table(
+            f"3. PDF, {pdf['reports']} reports x {pdf['repeats']} (median ms; a=render(pdf), b=render_html, c=raw WeasyPrint)",
+            ["report", "a full", "b html", "c raw", "a/c", "a-b-c", "a/c cpu", "pages", "KiB", "raw KiB"],
+            rows,
+        )
+    )
+    print(
+        f"   import weasyprint: {pdf['weasyprint_import_ms']} ms; first (cold) render in process: "
+        f"full {pdf['cold_first_full_ms']} ms, raw {pdf['cold_first_raw_ms']} ms"
+    )
     print()
     r = res["rss"]
-    print(f"peak RSS: benchmark process (scoring + PDF) {r['self_mib']} MiB;"
-          f" largest CLI run (--help / check) {r['cli_mib']} MiB")
+    print(
+        f"peak RSS: benchmark process (scoring + PDF) {r['self_mib']} MiB;"
+        f" largest CLI run (--help / check) {r['cli_mib']} MiB"
+    )
     print(f"total benchmark wall time: {res['wall_s']} s")
 
 
@@ -668,13 +765,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="hegui-check release benchmark (see bench/README.md)")
-    parser.add_argument("--quick", action="store_true", help="fewer files and reports (200 answer files, 2 PDFs)")
+    parser.add_argument(
+        "--quick", action="store_true", help="fewer files and reports (200 answer files, 2 PDFs)"
+    )
     parser.add_argument("--json", metavar="OUT", type=Path, help="also write all numbers as JSON to OUT")
     parser.add_argument("--seed", type=int, default=20261121, help="seed of the synthetic answer generator")
-    parser.add_argument("--files", type=int, metavar="M", help="override the number of synthetic answer files")
+    parser.add_argument(
+        "--files", type=int, metavar="M", help="override the number of synthetic answer files"
+    )
     parser.add_argument("--reports", type=int, metavar="K", help="override the number of PDF reports (>= 1)")
-    parser.add_argument("--pdf-repeats", type=int, metavar="R",
-                        help="times each PDF is rendered both ways; the median counts (default 3, --quick 1)")
+    parser.add_argument(
+        "--pdf-repeats",
+        type=int,
+        metavar="R",
+        help="times each PDF is rendered both ways; the median counts (default 3, --quick 1)",
+    )
     args = parser.parse_args(argv)
     if args.files is not None and args.files < 1:
         parser.error("--files must be at least 1")

@@ -41,7 +41,11 @@ def alias_bomb(path: Path) -> Path:
 
 
 def string_aliases(path: Path) -> Path:
-    text = "hegui_check: 1\nx: &s " + "法" * 500 + "\nanswers:\n  labor.written_contract:\n    answer: 'yes'\n    evidence: ["
+    text = (
+        "hegui_check: 1\nx: &s "
+        + "法" * 500
+        + "\nanswers:\n  labor.written_contract:\n    answer: 'yes'\n    evidence: ["
+    )
     refs = []
     while len(text) + 4 * len(refs) < 206_000:
         refs.append("*s")
@@ -51,33 +55,45 @@ def string_aliases(path: Path) -> Path:
 
 def xlsx_rows(path: Path, rows: int, declare: bool) -> Path:
     """A workbook whose one sheet holds ``rows`` rows, streamed straight into the archive."""
-    content_types = ('<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
-                     '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
-                     'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
-                     'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-                     'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
-                     '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-    rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
-            'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
-    workbook = ('<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
-                '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
-                '<sheet name="答题" sheetId="1" r:id="rId1"/></sheets></workbook>')
-    workbook_rels = ('<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
-                     'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-                     'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    content_types = (
+        '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
+        '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
+        'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
+        'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+        'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+        '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+    )
+    rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
+        'relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+    )
+    workbook = (
+        '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/'
+        '2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>'
+        '<sheet name="答题" sheetId="1" r:id="rId1"/></sheets></workbook>'
+    )
+    workbook_rels = (
+        '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+        'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+        'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+    )
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         z.writestr("[Content_Types].xml", content_types)
         z.writestr("_rels/.rels", rels)
         z.writestr("xl/workbook.xml", workbook)
         z.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            fh.write(b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                     b'spreadsheetml/2006/main">')
+            fh.write(
+                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                b'spreadsheetml/2006/main">'
+            )
             if declare:
                 fh.write(f'<dimension ref="A1:B{rows}"/>'.encode())
-            fh.write(b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>company_name</t></is></c>'
-                     b'<c r="B1" t="inlineStr"><is><t>labor.written_contract</t></is></c></row>')
+            fh.write(
+                b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>company_name</t></is></c>'
+                b'<c r="B1" t="inlineStr"><is><t>labor.written_contract</t></is></c></row>'
+            )
             chunk = []
             for n in range(2, rows + 1):
                 chunk.append(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>')
@@ -89,21 +105,29 @@ def xlsx_rows(path: Path, rows: int, declare: bool) -> Path:
 
 
 def deep_json(path: Path) -> Path:
-    path.write_text('{"hegui_check": 1, "answers": {"labor.written_contract": ' + "[" * 100_000 + "]" * 100_000 + "}}",
-                    encoding="utf-8")
+    path.write_text(
+        '{"hegui_check": 1, "answers": {"labor.written_contract": ' + "[" * 100_000 + "]" * 100_000 + "}}",
+        encoding="utf-8",
+    )
     return path
 
 
 def condition_list(path: Path) -> Path:
     values = ", ".join(f'"v{n}"' for n in range(20_000))
-    path.write_text("module: bomb\ntitle: 条件炸弹\nitems:\n  - id: bomb.one\n    question: 问题？\n    type: boolean\n"
-                    f"    when: 'industry in [{values}]'\n", encoding="utf-8")
+    path.write_text(
+        "module: bomb\ntitle: 条件炸弹\nitems:\n  - id: bomb.one\n    question: 问题？\n    type: boolean\n"
+        f"    when: 'industry in [{values}]'\n",
+        encoding="utf-8",
+    )
     return path
 
 
 def normal_answers(path: Path) -> Path:
-    path.write_text("hegui_check: 1\ncompany: {company_name: 温州某某鞋业有限公司, industry: footwear, employees: 45}\n"
-                    "answers:\n  labor.written_contract: 'yes'\n", encoding="utf-8")
+    path.write_text(
+        "hegui_check: 1\ncompany: {company_name: 温州某某鞋业有限公司, industry: footwear, employees: 45}\n"
+        "answers:\n  labor.written_contract: 'yes'\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -117,10 +141,17 @@ def measure(name: str, args: list[str], cwd: Path) -> dict[str, object]:
     seconds = wall
     if elapsed:
         parts = [float(p) for p in elapsed.group(1).split(":")]
-        seconds = sum(p * 60 ** i for i, p in enumerate(reversed(parts)))
-    message = next((line for line in proc.stderr.splitlines() if line.startswith("错误") or "错误：" in line), "")
-    return {"name": name, "seconds": seconds, "mb": int(rss.group(1)) / 1024 if rss else float("nan"),
-            "exit": proc.returncode, "message": message[:110]}
+        seconds = sum(p * 60**i for i, p in enumerate(reversed(parts)))
+    message = next(
+        (line for line in proc.stderr.splitlines() if line.startswith("错误") or "错误：" in line), ""
+    )
+    return {
+        "name": name,
+        "seconds": seconds,
+        "mb": int(rss.group(1)) / 1024 if rss else float("nan"),
+        "exit": proc.returncode,
+        "message": message[:110],
+    }
 
 
 def main() -> int:
@@ -146,16 +177,42 @@ def main() -> int:
         }
         print(f"built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         runs = [
-            ("baseline (normal file, report -f json)", ["report", str(inputs["baseline"]), "-f", "json", "-o",
-                                                       str(work / "normal.json"), "--force"]),
-            (f"alias bomb ({inputs['alias-bomb'].stat().st_size} B, report)",
-             ["report", str(inputs["alias-bomb"]), "-f", "json", "-o", str(work / "a.json"), "--force"]),
-            (f"string aliases ({inputs['string-aliases'].stat().st_size // 1000} KB, report)",
-             ["report", str(inputs["string-aliases"]), "-f", "json", "-o", str(work / "s.json"), "--force"]),
-            (f"XLSX 2M rows, dimension declared ({inputs['xlsx-2m-declared'].stat().st_size // 1000} KB, batch)",
-             ["batch", str(inputs["xlsx-2m-declared"]), "-o", str(work / "out1"), "-f", "json", "--force"]),
-            (f"XLSX 2M rows, no dimension ({inputs['xlsx-2m-undeclared'].stat().st_size // 1000} KB, batch)",
-             ["batch", str(inputs["xlsx-2m-undeclared"]), "-o", str(work / "out2"), "-f", "json", "--force"]),
+            (
+                "baseline (normal file, report -f json)",
+                ["report", str(inputs["baseline"]), "-f", "json", "-o", str(work / "normal.json"), "--force"],
+            ),
+            (
+                f"alias bomb ({inputs['alias-bomb'].stat().st_size} B, report)",
+                ["report", str(inputs["alias-bomb"]), "-f", "json", "-o", str(work / "a.json"), "--force"],
+            ),
+            (
+                f"string aliases ({inputs['string-aliases'].stat().st_size // 1000} KB, report)",
+                [
+                    "report",
+                    str(inputs["string-aliases"]),
+                    "-f",
+                    "json",
+                    "-o",
+                    str(work / "s.json"),
+                    "--force",
+                ],
+            ),
+            (
+                f"XLSX 2M rows, dimension declared ({inputs['xlsx-2m-declared'].stat().st_size // 1000} KB, batch)",
+                ["batch", str(inputs["xlsx-2m-declared"]), "-o", str(work / "out1"), "-f", "json", "--force"],
+            ),
+            (
+                f"XLSX 2M rows, no dimension ({inputs['xlsx-2m-undeclared'].stat().st_size // 1000} KB, batch)",
+                [
+                    "batch",
+                    str(inputs["xlsx-2m-undeclared"]),
+                    "-o",
+                    str(work / "out2"),
+                    "-f",
+                    "json",
+                    "--force",
+                ],
+            ),
             ("JSON nested 100 000 deep (validate)", ["validate", str(inputs["deep-json"])]),
             ("condition with 20 000-element list (validate)", ["validate", str(inputs["condition-20000"])]),
         ]
@@ -170,8 +227,10 @@ def main() -> int:
         print(f"{r['name']:<{width}}  {r['seconds']:>7.2f}  {r['mb']:>7.0f}  {r['exit']:>4}  {r['message']}")
         if not str(r["name"]).startswith("baseline"):
             ok &= r["exit"] == 1 and float(r["seconds"]) < TARGET_SECONDS and float(r["mb"]) < TARGET_MB  # type: ignore[arg-type]
-    print(f"\nall hostile inputs refused with exit 1 in < {TARGET_SECONDS:.0f} s and < {TARGET_MB} MB: "
-          f"{'yes' if ok else 'NO'}")
+    print(
+        f"\nall hostile inputs refused with exit 1 in < {TARGET_SECONDS:.0f} s and < {TARGET_MB} MB: "
+        f"{'yes' if ok else 'NO'}"
+    )
     return 0 if ok else 1
 
 

@@ -44,8 +44,13 @@ def baseline_html(a) -> tuple[str, str]:  # type: ignore[no-untyped-def]
 
     from hegui_check.render.context import report_context
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(BASELINE)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(BASELINE)),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     ctx = report_context(a)
     ctx["chart_svg"] = Markup(ctx["chart_svg"])
     ctx["css"] = Markup((BASELINE / "report.css").read_text(encoding="utf-8"))
@@ -53,7 +58,9 @@ def baseline_html(a) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         return env.get_template("report.html.j2").render(**ctx), "baseline templates, today's context"
     except jinja2.UndefinedError as exc:
         if not STORED_HTML.is_file():
-            raise SystemExit(f"bench: error: baseline templates no longer render ({exc}) and {STORED_HTML} is missing") from None
+            raise SystemExit(
+                f"bench: error: baseline templates no longer render ({exc}) and {STORED_HTML} is missing"
+            ) from None
         return STORED_HTML.read_text(encoding="utf-8"), f"stored {STORED_HTML.name} ({exc.message})"
 
 
@@ -73,8 +80,10 @@ def compare(repeats: int) -> dict:  # type: ignore[type-arg]
     base, source = baseline_html(a)
     current = render_html(a)
     html_to_pdf(current)  # warm-up: imports and WeasyPrint caches
-    runs: dict[str, dict[str, list[float]]] = {"baseline": {"wall": [], "cpu": []},
-                                               "current": {"wall": [], "cpu": []}}
+    runs: dict[str, dict[str, list[float]]] = {
+        "baseline": {"wall": [], "cpu": []},
+        "current": {"wall": [], "cpu": []},
+    }
     blobs: dict[str, bytes] = {}
     docs = {"baseline": base, "current": current}
     for n in range(repeats):
@@ -90,20 +99,30 @@ def compare(repeats: int) -> dict:  # type: ignore[type-arg]
     for name in ("baseline", "current"):
         r = runs[name]
         n_pages = pages(blobs[name])
-        res[name] = {"pages": n_pages, "wall_med_s": statistics.median(r["wall"]), "wall_min_s": min(r["wall"]),
-                     "cpu_med_s": statistics.median(r["cpu"]), "kib": len(blobs[name]) // 1024,
-                     "ms_per_page": 1000 * statistics.median(r["wall"]) / n_pages,
-                     "cpu_ms_per_page": 1000 * statistics.median(r["cpu"]) / n_pages}
+        res[name] = {
+            "pages": n_pages,
+            "wall_med_s": statistics.median(r["wall"]),
+            "wall_min_s": min(r["wall"]),
+            "cpu_med_s": statistics.median(r["cpu"]),
+            "kib": len(blobs[name]) // 1024,
+            "ms_per_page": 1000 * statistics.median(r["wall"]) / n_pages,
+            "cpu_ms_per_page": 1000 * statistics.median(r["cpu"]) / n_pages,
+        }
     res["speedup_wall"] = res["baseline"]["wall_med_s"] / res["current"]["wall_med_s"]
     res["speedup_cpu"] = res["baseline"]["cpu_med_s"] / res["current"]["cpu_med_s"]
     return res
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--save-baseline-html", action="store_true",
-                        help="write the baseline HTML to bench/baseline_templates/demo-report.html and stop")
+    parser.add_argument(
+        "--save-baseline-html",
+        action="store_true",
+        help="write the baseline HTML to bench/baseline_templates/demo-report.html and stop",
+    )
     args = parser.parse_args(argv)
 
     if args.save_baseline_html:
@@ -113,11 +132,15 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     res = compare(args.repeats)
     print(f"baseline HTML: {res['source']}")
-    print(f"{'':10} {'pages':>6} {'wall med s':>11} {'wall min s':>11} {'cpu med s':>10} {'KiB':>6} {'ms/page':>8}")
+    print(
+        f"{'':10} {'pages':>6} {'wall med s':>11} {'wall min s':>11} {'cpu med s':>10} {'KiB':>6} {'ms/page':>8}"
+    )
     for name in ("baseline", "current"):
         r = res[name]
-        print(f"{name:10} {r['pages']:>6} {r['wall_med_s']:>11.2f} {r['wall_min_s']:>11.2f}"
-              f" {r['cpu_med_s']:>10.2f} {r['kib']:>6} {r['ms_per_page']:>8.1f}")
+        print(
+            f"{name:10} {r['pages']:>6} {r['wall_med_s']:>11.2f} {r['wall_min_s']:>11.2f}"
+            f" {r['cpu_med_s']:>10.2f} {r['kib']:>6} {r['ms_per_page']:>8.1f}"
+        )
     print(f"speed-up (baseline / current): wall {res['speedup_wall']:.2f}x, cpu {res['speedup_cpu']:.2f}x")
     return 0
 

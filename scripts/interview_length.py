@@ -26,8 +26,11 @@ def count(path: Path, depth: Depth | None = None) -> tuple[int, Counter[str]]:
     if depth is not None:
         a = replace(a, depth=depth)
     while True:  # open every gate the file leaves unanswered
-        gates = [s for s in pending_steps(q, a) if s.item is not None and s.item.type is ItemType.boolean
-                 and not is_answered(a, s)]
+        gates = [
+            s
+            for s in pending_steps(q, a)
+            if s.item is not None and s.item.type is ItemType.boolean and not is_answered(a, s)
+        ]
         if not gates:
             break
         a = with_answer(a, gates[0].key, Answer(True))

@@ -15,14 +15,33 @@ from hegui_check.questionnaire import ItemType, load_questionnaire
 from hegui_check.resources import data_dir
 from hegui_check.scoring import applicable_items, assess
 
-COMPANY = {"company_name": "温州市鹿城区瓯江鞋业有限公司", "uscc": uscc_with_check("91330302MA2H8K3L7"),
-           "entity_type": "company", "industry": "footwear", "region": "浙江省温州市鹿城区", "employees": 45,
-           "annual_revenue_wan": 2800}
-FACTS = {"sells_online": True, "live_streaming": True, "sells_to_consumers": True, "exports": False,
-         "handles_personal_info": True, "operates_online_service": False, "has_production_site": True,
-         "has_shop": False, "has_dormitory": True, "has_special_equipment": True, "uses_hazardous_chemicals": True,
-         "has_occupational_hazards": True, "discharges_pollutants": True, "owns_ip": True, "does_rnd": True,
-         "outsources_or_dispatch": True}
+COMPANY = {
+    "company_name": "温州市鹿城区瓯江鞋业有限公司",
+    "uscc": uscc_with_check("91330302MA2H8K3L7"),
+    "entity_type": "company",
+    "industry": "footwear",
+    "region": "浙江省温州市鹿城区",
+    "employees": 45,
+    "annual_revenue_wan": 2800,
+}
+FACTS = {
+    "sells_online": True,
+    "live_streaming": True,
+    "sells_to_consumers": True,
+    "exports": False,
+    "handles_personal_info": True,
+    "operates_online_service": False,
+    "has_production_site": True,
+    "has_shop": False,
+    "has_dormitory": True,
+    "has_special_equipment": True,
+    "uses_hazardous_chemicals": True,
+    "has_occupational_hazards": True,
+    "discharges_pollutants": True,
+    "owns_ip": True,
+    "does_rnd": True,
+    "outsources_or_dispatch": True,
+}
 SPECIAL: dict[str, object] = {
     "contract.counterparty_identity": ("partial", "只对新客户查过，老客户赊销没有复查"),
     "contract.seal_control": ("partial", "公章有登记，合同章由业务经理自行保管"),
@@ -57,8 +76,14 @@ def main() -> int:
     answers: dict[str, object] = {}
     raw: dict[str, object] = {}
     for _ in range(5):  # gates open further items; repeat until stable
-        raw = {"hegui_check": 1, "questionnaire_version": q.version, "company": COMPANY, "facts": FACTS,
-               "assessor": {"mode": "self", "name": "陈经理", "date": "2026-11-20"}, "answers": answers}
+        raw = {
+            "hegui_check": 1,
+            "questionnaire_version": q.version,
+            "company": COMPANY,
+            "facts": FACTS,
+            "assessor": {"mode": "self", "name": "陈经理", "date": "2026-11-20"},
+            "answers": answers,
+        }
         applies = applicable_items(q, parse_answers(raw, q, "demo"))
         for item in q.items.values():
             if not applies[item.id] or item.id in answers:
@@ -79,10 +104,14 @@ def main() -> int:
         print("problems:", [str(p) for p in data.problems], "not applicable or unknown:", unused)
         return 1
     text = dump_answers(data, q).splitlines(keepends=True)
-    text[0] = "# hegui-check 示例答题文件（虚构企业，供 hegui-check demo 使用）。可以用 hegui-check report 生成报告。\n"
+    text[0] = (
+        "# hegui-check 示例答题文件（虚构企业，供 hegui-check demo 使用）。可以用 hegui-check report 生成报告。\n"
+    )
     target = data_dir() / "demo-answers.yaml"
     Path(target).write_text("".join(text), encoding="utf-8")
-    print(f"{target}: {len(data.answers)} answers, {result.light}, {result.overall_rounded}, {len(result.findings)} findings")
+    print(
+        f"{target}: {len(data.answers)} answers, {result.light}, {result.overall_rounded}, {len(result.findings)} findings"
+    )
     return 0
 
 

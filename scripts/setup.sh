@@ -47,6 +47,7 @@ case "$mode" in
   test)
     .venv/bin/python -m pip install -q -e ".[test,scale]"  # scale (dask, ~6 s to install) runs the Dask recipe test
     .venv/bin/ruff check src tests scripts bench
+    .venv/bin/ruff format --check src tests scripts bench
     .venv/bin/mypy
     .venv/bin/python -m pytest
     echo

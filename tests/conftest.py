@@ -39,7 +39,9 @@ def shared_path(name: str) -> Path:
     if not path.is_dir():
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"{path} is missing, but CI=true: CI must run with ../shared beside the checkout")
-        pytest.skip(f"{path} not found: the statute texts live in ../shared, which only development checkouts have")
+        pytest.skip(
+            f"{path} not found: the statute texts live in ../shared, which only development checkouts have"
+        )
     return path
 
 
@@ -47,8 +49,13 @@ def answers_from(q: Questionnaire, answers: dict, **company_facts) -> AnswerSet:
     """An AnswerSet from plain data: company fields and facts by keyword, item answers by id."""
     company = {k: v for k, v in company_facts.items() if q.profile_by_id[k].group == "company"}
     facts = {k: v for k, v in company_facts.items() if q.profile_by_id[k].group == "facts"}
-    raw = {"hegui_check": 1, "company": {"company_name": "测试企业", **company}, "facts": facts,
-           "assessor": {"date": "2026-11-21"}, "answers": answers}
+    raw = {
+        "hegui_check": 1,
+        "company": {"company_name": "测试企业", **company},
+        "facts": facts,
+        "assessor": {"date": "2026-11-21"},
+        "answers": answers,
+    }
     return parse_answers(raw, q, "test.yaml")
 
 
@@ -65,7 +72,8 @@ def layout(html: str):  # type: ignore[no-untyped-def]
         pytest.skip("no CJK font")
     fonts = FontConfiguration()
     return weasyprint.HTML(string=html, base_url=templates_dir().as_uri() + "/").render(
-        stylesheets=[weasyprint.CSS(string=font_css(found[0]), font_config=fonts)], font_config=fonts)
+        stylesheets=[weasyprint.CSS(string=font_css(found[0]), font_config=fonts)], font_config=fonts
+    )
 
 
 def walk(box):  # type: ignore[no-untyped-def]

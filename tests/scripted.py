@@ -60,10 +60,14 @@ class ScriptedAsker:
         assert reply in values, f"{reply!r} is not a choice of “{message}”: {values}"
         return str(reply)
 
-    def checkbox(self, message: str, choices: Sequence[tuple[str, str]], default: Sequence[str] = ()) -> list[str]:
+    def checkbox(
+        self, message: str, choices: Sequence[tuple[str, str]], default: Sequence[str] = ()
+    ) -> list[str]:
         return list(self._reply("checkbox", message, [v for v, _ in choices], list(default)))
 
-    def text(self, message: str, default: str = "", validate: Callable[[str], bool | str] | None = None) -> str:
+    def text(
+        self, message: str, default: str = "", validate: Callable[[str], bool | str] | None = None
+    ) -> str:
         for _ in range(5):
             reply = str(self._reply("text", message, [], default))
             verdict = validate(reply) if validate is not None else True

@@ -41,8 +41,20 @@ def _write(tmp_path: Path, text: str, name: str = "answers.yaml") -> Path:
 
 @pytest.mark.parametrize(
     ("raw", "value"),
-    [("yes", "yes"), (True, "yes"), ("符合", "yes"), ("是", "yes"), ("部分符合", "partial"), ("部分", "partial"),
-     (False, "no"), ("不符合", "no"), ("否", "no"), ("不清楚", "unknown"), ("不适用", "na"), ("NA", "na")],
+    [
+        ("yes", "yes"),
+        (True, "yes"),
+        ("符合", "yes"),
+        ("是", "yes"),
+        ("部分符合", "partial"),
+        ("部分", "partial"),
+        (False, "no"),
+        ("不符合", "no"),
+        ("否", "no"),
+        ("不清楚", "unknown"),
+        ("不适用", "na"),
+        ("NA", "na"),
+    ],
 )
 def test_status_aliases(mini, raw, value) -> None:
     a = parse_answers({"company": PROFILE, "answers": {"alpha.high": raw}}, mini, "f.yaml")
@@ -70,18 +82,28 @@ def test_wrong_value_names_what_is_allowed(mini, tmp_path: Path) -> None:
 
 
 def test_wrong_types_are_reported(mini, tmp_path: Path) -> None:
-    text = ("company:\n  employees: many\n  industry: shoes\nfacts:\n  sells_online: perhaps\n"
-            "answers:\n  alpha.num: lots\n  alpha.choice: [all]\n  alpha.multi: 措施甲、措施丙\n")
+    text = (
+        "company:\n  employees: many\n  industry: shoes\nfacts:\n  sells_online: perhaps\n"
+        "answers:\n  alpha.num: lots\n  alpha.choice: [all]\n  alpha.multi: 措施甲、措施丙\n"
+    )
     a = load_answers(_write(tmp_path, text), mini)
     fields = {p.field for p in a.errors}
-    assert fields == {"company.employees", "company.industry", "facts.sells_online", "alpha.num", "alpha.choice",
-                      "alpha.multi"}
+    assert fields == {
+        "company.employees",
+        "company.industry",
+        "facts.sells_online",
+        "alpha.num",
+        "alpha.choice",
+        "alpha.multi",
+    }
     assert all(p.where.startswith(str(tmp_path)) and ":" in p.where for p in a.errors)
 
 
 def test_options_accept_labels_and_multi_separators(mini) -> None:
-    raw = {"company": {"industry": "鞋革", "employees": "1,200"},
-           "answers": {"alpha.choice": "大部分", "alpha.multi": "措施甲┋b", "alpha.num": "3"}}
+    raw = {
+        "company": {"industry": "鞋革", "employees": "1,200"},
+        "answers": {"alpha.choice": "大部分", "alpha.multi": "措施甲┋b", "alpha.num": "3"},
+    }
     a = parse_answers(raw, mini, "f")
     assert a.problems == []
     assert a.company == {"industry": "footwear", "employees": 1200}
@@ -95,7 +117,12 @@ def test_unknown_top_level_and_entry_keys_are_errors(mini) -> None:
 
 @pytest.mark.parametrize(
     ("text", "needle"),
-    [("answers: [unclosed\n", "YAML 格式错误"), ("\tanswers:\n", "YAML 格式错误"), ("", None), ("- a\n- b\n", None)],
+    [
+        ("answers: [unclosed\n", "YAML 格式错误"),
+        ("\tanswers:\n", "YAML 格式错误"),
+        ("", None),
+        ("- a\n- b\n", None),
+    ],
 )
 def test_malformed_files(mini, tmp_path: Path, text: str, needle: str | None) -> None:
     path = _write(tmp_path, text)
@@ -126,7 +153,9 @@ def test_json_answer_files_load(mini, tmp_path: Path) -> None:
 
 
 def test_renamed_ids_are_mapped_and_retired_ids_dropped_with_a_warning(mini) -> None:
-    a = parse_answers({"company": PROFILE, "answers": {"alpha.old_mid": "no", "alpha.gone": "yes"}}, mini, "old.yaml")
+    a = parse_answers(
+        {"company": PROFILE, "answers": {"alpha.old_mid": "no", "alpha.gone": "yes"}}, mini, "old.yaml"
+    )
     assert a.answers["alpha.mid"].value == "no"
     assert "alpha.gone" not in a.answers
     assert [p.severity for p in a.problems] == ["warning", "warning"]
@@ -144,7 +173,11 @@ def test_uscc_check_character() -> None:
     assert "校验位" in (uscc_problem(good[:-1] + ("0" if good[-1] != "0" else "1")) or "")
     assert "18 位" in (uscc_problem("9133") or "")
     assert "不允许的字符" in (uscc_problem("91330302MA2H8K3LIO") or "")
-    for published in ("9144030071526726XG", "91330100716105852F", "91110108551385082Q"):  # from business licences
+    for published in (
+        "9144030071526726XG",
+        "91330100716105852F",
+        "91110108551385082Q",
+    ):  # from business licences
         assert uscc_problem(published) is None
     assert entity_type_from_uscc(good) == "company"
     assert entity_type_from_uscc("92" + good[2:]) == "individual"
@@ -158,11 +191,19 @@ def test_bad_uscc_is_a_warning_and_entity_type_is_suggested(mini) -> None:
 
 
 def test_dump_and_load_round_trip(mini, tmp_path: Path) -> None:
-    raw = {"company": {"company_name": "瓯江<鞋业>", "employees": 3, "industry": "retail"}, "facts": {"sells_online": True},
-           "assessor": {"mode": "lawyer", "name": "李律师", "date": "2026-11-21"},
-           "answers": {"alpha.high": {"answer": "no", "note": "备注：含冒号", "evidence": "台账"},
-                       "alpha.red": "yes", "alpha.multi": ["a"], "alpha.num": 2.5, "alpha.text": "",
-                       "alpha.mid": {"answer": "yes", "self_answer": "no", "override_reason": "现场查见"}}}
+    raw = {
+        "company": {"company_name": "瓯江<鞋业>", "employees": 3, "industry": "retail"},
+        "facts": {"sells_online": True},
+        "assessor": {"mode": "lawyer", "name": "李律师", "date": "2026-11-21"},
+        "answers": {
+            "alpha.high": {"answer": "no", "note": "备注：含冒号", "evidence": "台账"},
+            "alpha.red": "yes",
+            "alpha.multi": ["a"],
+            "alpha.num": 2.5,
+            "alpha.text": "",
+            "alpha.mid": {"answer": "yes", "self_answer": "no", "override_reason": "现场查见"},
+        },
+    }
     a = parse_answers(raw, mini, "f")
     path = tmp_path / "out.yaml"
     save_answers(path, a, mini)
@@ -193,8 +234,16 @@ def test_atomic_write_uses_normal_permissions(tmp_path: Path) -> None:
 
 
 def test_evidence_and_overrides_are_kept(mini) -> None:
-    raw = {"answers": {"alpha.high": {"answer": "no", "evidence": ["合同台账", "花名册"], "self_answer": "是",
-                                      "override_reason": "现场抽查 3 份未签"}}}
+    raw = {
+        "answers": {
+            "alpha.high": {
+                "answer": "no",
+                "evidence": ["合同台账", "花名册"],
+                "self_answer": "是",
+                "override_reason": "现场抽查 3 份未签",
+            }
+        }
+    }
     ans = parse_answers(raw, mini, "f").answers["alpha.high"]
     assert ans == Answer("no", None, ("合同台账", "花名册"), "yes", "现场抽查 3 份未签")
 
@@ -205,26 +254,37 @@ def test_depth_is_read_validated_and_written(mini, tmp_path: Path) -> None:
     assert parse_answers({"company": PROFILE}, mini, "f.yaml").depth is Depth.full  # absent: a full check
     for raw, depth in (("quick", Depth.quick), ("快速体检", Depth.quick), ("full", Depth.full)):
         assert parse_answers({"company": PROFILE, "depth": raw}, mini, "f.yaml").depth is depth
-    path = _write(tmp_path, "hegui_check: 1\ndepth: deep\ncompany: {company_name: 甲, employees: 5, industry: retail}\n")
+    path = _write(
+        tmp_path, "hegui_check: 1\ndepth: deep\ncompany: {company_name: 甲, employees: 5, industry: retail}\n"
+    )
     a = load_answers(path, mini)
-    assert [str(p) for p in a.errors] == [f"{path}:2: depth: 错误：取值“deep”不允许，可选：quick（快速体检）、full（深度体检）"]
+    assert [str(p) for p in a.errors] == [
+        f"{path}:2: depth: 错误：取值“deep”不允许，可选：quick（快速体检）、full（深度体检）"
+    ]
     save_answers(tmp_path / "out.yaml", a, mini)
     assert "depth: full" in (tmp_path / "out.yaml").read_text(encoding="utf-8")
 
 
 def test_a_profile_value_that_does_not_parse_names_the_modules_it_switches_off(mini, tmp_path: Path) -> None:
-    path = _write(tmp_path, "hegui_check: 1\ncompany: {company_name: 甲, industry: retail, employees: 三十}\n")
+    path = _write(
+        tmp_path, "hegui_check: 1\ncompany: {company_name: 甲, industry: retail, employees: 三十}\n"
+    )
     a = load_answers(path, mini)
     (error,) = a.errors
-    assert error.where == f"{path}:2" and error.field == "company.employees" and error.code == "profile-invalid"
+    assert (
+        error.where == f"{path}:2" and error.field == "company.employees" and error.code == "profile-invalid"
+    )
     assert "三十" in error.message and "阿拉伯数字" in error.message and "乙模块" in error.message
 
 
 def test_a_missing_profile_value_that_gates_a_module_is_a_warning(mini) -> None:
     from hegui_check.scoring import assess
 
-    a = parse_answers({"company": {"company_name": "甲", "industry": "retail"},
-                       "answers": {"alpha.red": "yes"}}, mini, "f.yaml")
+    a = parse_answers(
+        {"company": {"company_name": "甲", "industry": "retail"}, "answers": {"alpha.red": "yes"}},
+        mini,
+        "f.yaml",
+    )
     assert a.errors == []
     (warning,) = [p for p in a.problems if p.code == "profile-missing"]
     assert warning.field == "company.employees" and "乙模块" in warning.message

@@ -20,14 +20,33 @@ from .conftest import FIXTURES
 
 MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
 MINI_ARGS = ["--no-builtin", "--questionnaires", str(FIXTURES / "mini")]
-ALL = {"alpha.red": "yes", "alpha.high": "yes", "alpha.mid": "yes", "alpha.low": "yes", "alpha.choice": "all",
-       "alpha.multi": ["a", "b"], "alpha.num": 0, "alpha.gate": False, "beta.one": "yes", "pack.glue": "yes",
-       "alpha.text": ""}
+ALL = {
+    "alpha.red": "yes",
+    "alpha.high": "yes",
+    "alpha.mid": "yes",
+    "alpha.low": "yes",
+    "alpha.choice": "all",
+    "alpha.multi": ["a", "b"],
+    "alpha.num": 0,
+    "alpha.gate": False,
+    "beta.one": "yes",
+    "pack.glue": "yes",
+    "alpha.text": "",
+}
 
 
 def _company(path: Path, name: str, answers: dict, **company) -> Path:
-    raw = {"company": {"company_name": name, "industry": "footwear", "employees": 12, "region": "温州", **company},
-           "assessor": {"date": "2026-11-21"}, "answers": answers}
+    raw = {
+        "company": {
+            "company_name": name,
+            "industry": "footwear",
+            "employees": 12,
+            "region": "温州",
+            **company,
+        },
+        "assessor": {"date": "2026-11-21"},
+        "answers": answers,
+    }
     save_answers(path, parse_answers(raw, MINI, str(path)), MINI)
     return path
 
@@ -38,25 +57,35 @@ def inputs(tmp_path: Path) -> Path:
     d.mkdir()
     _company(d / "a.yaml", "瓯江鞋业", ALL)
     _company(d / "b.yaml", "瓯江鞋业", {**ALL, "alpha.red": "no"}, uscc="91330302MA2H8K3L7E")  # same name
-    _company(d / "c.yaml", '<img src="file:///etc/passwd">伞业', {**ALL, "alpha.high": "no", "alpha.text": "希望培训"},
-             industry="retail", region="上虞")
+    _company(
+        d / "c.yaml",
+        '<img src="file:///etc/passwd">伞业',
+        {**ALL, "alpha.high": "no", "alpha.text": "希望培训"},
+        industry="retail",
+        region="上虞",
+    )
     _company(d / "d.yaml", "../../etc/passwd", {**ALL, "alpha.mid": "partial", "alpha.text": "希望培训"})
     (d / "broken.yaml").write_text("answers: [oops\n", encoding="utf-8")
-    (d / "wrong.yaml").write_text("company: {company_name: 错值公司}\nanswers: {alpha.red: maybe}\n", encoding="utf-8")
+    (d / "wrong.yaml").write_text(
+        "company: {company_name: 错值公司}\nanswers: {alpha.red: maybe}\n", encoding="utf-8"
+    )
     return d
 
 
 def test_batch_writes_reports_summary_and_industry_report(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli.app, ["batch", str(inputs), "-o", str(out), "-f", "json,md", "--jobs", "1",
-                                          *MINI_ARGS])
+    result = CliRunner().invoke(
+        cli.app, ["batch", str(inputs), "-o", str(out), "-f", "json,md", "--jobs", "1", *MINI_ARGS]
+    )
     assert result.exit_code == 1, result.output  # two inputs have errors, the rest is done
     assert "broken.yaml" in result.output and "maybe" in result.output
     names = sorted(p.name for p in out.glob("*.json") if not p.name.startswith("industry"))
     assert len(names) == 5  # six inputs, one unreadable
     assert "瓯江鞋业.json" in names and "瓯江鞋业-8K3L7E.json" in names  # same name: suffix from the USCC
     assert all("/" not in n and ".." not in n.removesuffix(".json") for n in names)
-    assert [p for p in tmp_path.rglob("*passwd*") if out not in p.parents] == []  # nothing written outside out/
+    assert [
+        p for p in tmp_path.rglob("*passwd*") if out not in p.parents
+    ] == []  # nothing written outside out/
     assert all(p.parent == out for p in out.rglob("*") if p.is_file())
     with (out / "summary.csv").open(encoding="utf-8-sig") as fh:
         rows = list(csv.DictReader(fh))
@@ -65,7 +94,9 @@ def test_batch_writes_reports_summary_and_industry_report(inputs: Path, tmp_path
     assert broken["状态"] == "无法读取" and "YAML" in broken["问题"]
     wrong = next(r for r in rows if r["来源文件"].endswith("wrong.yaml"))
     assert "maybe" in wrong["问题"] and "alpha.red" in wrong["问题"]
-    assert next(r for r in rows if r["统一社会信用代码"] == "91330302MA2H8K3L7E")["红线问题"] == "红线题"  # red-line items by title
+    assert (
+        next(r for r in rows if r["统一社会信用代码"] == "91330302MA2H8K3L7E")["红线问题"] == "红线题"
+    )  # red-line items by title
     sheet = openpyxl.load_workbook(out / "summary.xlsx").worksheets[0]
     assert sheet.max_row == 7 and sheet.cell(1, 1).value == "企业名称"
     industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))
@@ -77,15 +108,22 @@ def test_batch_writes_reports_summary_and_industry_report(inputs: Path, tmp_path
 
 def test_rerun_skips_up_to_date_companies_and_force_renders_again(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    first = run_batch([inputs], MINI, out, [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False)
+    first = run_batch(
+        [inputs], MINI, out, [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
     assert first.written == 5 and first.skipped == 0
-    second = run_batch([inputs], MINI, out, [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False)
+    second = run_batch(
+        [inputs], MINI, out, [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
     assert second.written == 0 and second.skipped == 5
     _company(inputs / "a.yaml", "瓯江鞋业", {**ALL, "alpha.low": "no"})  # one company's answers change
-    third = run_batch([inputs], MINI, out, [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False)
+    third = run_batch(
+        [inputs], MINI, out, [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
     assert third.written == 1 and third.skipped == 4
-    forced = run_batch([inputs], MINI, out, [Format.json], force=True, questionnaire_dirs=[FIXTURES / "mini"],
-                       builtin=False)
+    forced = run_batch(
+        [inputs], MINI, out, [Format.json], force=True, questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
     assert forced.written == 5
 
 
@@ -99,13 +137,27 @@ def test_interrupted_batch_resumes_without_rendering_anything_twice(inputs: Path
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        run_batch([inputs], MINI, out, [Format.json], progress=stop_after_two,
-                  questionnaire_dirs=[FIXTURES / "mini"], builtin=False)
+        run_batch(
+            [inputs],
+            MINI,
+            out,
+            [Format.json],
+            progress=stop_after_two,
+            questionnaire_dirs=[FIXTURES / "mini"],
+            builtin=False,
+        )
     assert len(list(out.glob("*.json"))) == 2
     (out / ".瓯江鞋业.json.x1y2.tmp").write_text("half", encoding="utf-8")  # as a kill mid-write leaves it
     rendered: list[str] = []
-    result = run_batch([inputs], MINI, out, [Format.json], progress=lambda d, t, n: rendered.append(n),
-                       questionnaire_dirs=[FIXTURES / "mini"], builtin=False)
+    result = run_batch(
+        [inputs],
+        MINI,
+        out,
+        [Format.json],
+        progress=lambda d, t, n: rendered.append(n),
+        questionnaire_dirs=[FIXTURES / "mini"],
+        builtin=False,
+    )
     assert result.skipped == 2 and result.written == 3
     assert set(rendered).isdisjoint(seen)
     lines = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
@@ -118,25 +170,34 @@ def test_parallel_pdf_batch(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     for p in ("broken.yaml", "wrong.yaml", "c.yaml", "d.yaml"):
         (inputs / p).unlink()
-    result = run_batch([inputs], MINI, out, [Format.pdf], jobs=2, questionnaire_dirs=[FIXTURES / "mini"],
-                       builtin=False)
+    result = run_batch(
+        [inputs], MINI, out, [Format.pdf], jobs=2, questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
     assert result.written == 2 and not result.has_errors
     assert all(p.read_bytes().startswith(b"%PDF") for p in out.glob("*.pdf"))
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("../../etc/passwd", "etc_passwd"), ("CON", "企业_CON"), ("a<b>:c|d?e*f", "a_b_c_d_e_f"), ("", "未命名企业"),
-     ("  温州 鞋业\n有限公司  ", "温州 鞋业 有限公司"), ("x" * 200, "x" * 60), ("..", "未命名企业"),
-     ("公司/部门\\分部", "公司_部门_分部")],
+    [
+        ("../../etc/passwd", "etc_passwd"),
+        ("CON", "企业_CON"),
+        ("a<b>:c|d?e*f", "a_b_c_d_e_f"),
+        ("", "未命名企业"),
+        ("  温州 鞋业\n有限公司  ", "温州 鞋业 有限公司"),
+        ("x" * 200, "x" * 60),
+        ("..", "未命名企业"),
+        ("公司/部门\\分部", "公司_部门_分部"),
+    ],
 )
 def test_safe_name(name: str, expected: str) -> None:
     assert safe_name(name) == expected
 
 
 def test_industry_summary_rates_and_anonymize(inputs: Path, tmp_path: Path) -> None:
-    result = run_batch([inputs], MINI, tmp_path / "o", [Format.json], questionnaire_dirs=[FIXTURES / "mini"],
-                       builtin=False)
+    result = run_batch(
+        [inputs], MINI, tmp_path / "o", [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
     summary = result.industry.summary(anonymize=True)
     assert summary["company_list"] is None
     assert "瓯江" not in json.dumps(summary, ensure_ascii=False)
@@ -144,7 +205,11 @@ def test_industry_summary_rates_and_anonymize(inputs: Path, tmp_path: Path) -> N
     # b.yaml answers "no"; wrong.yaml's value is invalid, so the item counts as unanswered (待核实)
     assert top["alpha.red"]["failures"] == 2 and top["alpha.red"]["applicable"] == 5
     assert top["alpha.red"]["rate"] == 0.4
-    assert {g["name"] for g in summary["by_industry"]} == {"鞋革", "零售", "未填写"}  # wrong.yaml has no industry
+    assert {g["name"] for g in summary["by_industry"]} == {
+        "鞋革",
+        "零售",
+        "未填写",
+    }  # wrong.yaml has no industry
     assert summary["needs"][0]["answers"] == [{"text": "希望培训", "count": 2}]
 
 

@@ -92,7 +92,9 @@ def test_two_hundred_members_give_two_hundred_summary_rows(members, tmp_path: Pa
     assert len(errors) == 2
     reports = {p.name for p in out.glob("*.json") if not p.name.startswith("industry")}
     assert len(reports) == N  # every row, including the twins, got its own report
-    assert "瓯江同名鞋业有限公司.json" in reports and any(n.startswith("瓯江同名鞋业有限公司-") for n in reports)
+    assert "瓯江同名鞋业有限公司.json" in reports and any(
+        n.startswith("瓯江同名鞋业有限公司-") for n in reports
+    )
     assert all("/" not in n and not n.startswith(".") for n in reports)
     assert all(p.parent == out for p in out.iterdir())
     html_row = by_row[first + HTML_ROW]

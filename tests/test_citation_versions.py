@@ -55,8 +55,12 @@ def test_versioned_pack_still_passes_after_the_revision_takes_effect(laws) -> No
 
 
 def test_wrong_quote_in_the_2027_version_is_caught(tmp_path: Path, laws) -> None:
-    lib = _copy(VERSIONED, tmp_path, "article: 72, item: 1, quote: 在同一种商品上使用与其注册商标相同的商标}",
-                "article: 72, item: 1, quote: 在同一种商品上使用与其注册商标相同的商标的}")
+    lib = _copy(
+        VERSIONED,
+        tmp_path,
+        "article: 72, item: 1, quote: 在同一种商品上使用与其注册商标相同的商标}",
+        "article: 72, item: 1, quote: 在同一种商品上使用与其注册商标相同的商标的}",
+    )
     problems, _ = check_citations(load_questionnaire([lib], builtin=False), laws, today=dt.date(2026, 12, 2))
     assert len(problems) == 1
     assert "brand.no_counterfeits: basis[2].versions[1]" in problems[0]
@@ -95,8 +99,10 @@ def test_as_of_lists_one_version_trademark_citations_with_the_text_in_force_then
     q = load_questionnaire([ONE_VERSION], builtin=False)
     found, count = check_as_of(q, dt.date(2027, 1, 5))
     assert count == 3
-    assert [(f.item_id, f.n, f.cited.law) for f in found] == [("brand.no_counterfeits", 1, "商标法"),
-                                                               ("brand.no_counterfeits", 2, "商标法")]
+    assert [(f.item_id, f.n, f.cited.law) for f in found] == [
+        ("brand.no_counterfeits", 1, "商标法"),
+        ("brand.no_counterfeits", 2, "商标法"),
+    ]
     assert all(f.in_force is not None and f.in_force.short == "商标法-2027" for f in found)
     assert check_as_of(q, dt.date(2026, 12, 31))[0] == []
 
@@ -114,7 +120,12 @@ def test_cli_validate_laws_passes_on_the_versioned_pack() -> None:
 
 
 def test_cli_validate_laws_names_file_item_and_version_of_a_wrong_2027_quote(tmp_path: Path) -> None:
-    lib = _copy(VERSIONED, tmp_path, "quote: 可以并处违法经营额五倍以下的罚款", "quote: 可以处违法经营额五倍以下的罚款")
+    lib = _copy(
+        VERSIONED,
+        tmp_path,
+        "quote: 可以并处违法经营额五倍以下的罚款",
+        "quote: 可以处违法经营额五倍以下的罚款",
+    )
     result = _validate("--no-builtin", "--questionnaires", str(lib), "--laws", str(shared_path("laws")))
     assert result.exit_code == 1
     assert "brand.yaml" in result.output and "brand.no_counterfeits: basis[1].versions[1]" in result.output
@@ -125,7 +136,9 @@ def test_cli_as_of_lists_the_one_version_item_and_fails() -> None:
     assert result.exit_code == 1
     out = result.output
     assert "brand.yaml: brand.no_counterfeits: basis[1]: 2027-01-05 引用《商标法》第六十条第二款" in out
-    assert "该文本已于 2026-12-31 失效；当日施行的是 商标法-2027（2026年6月26日版本，2027年1月1日起施行）" in out
+    assert (
+        "该文本已于 2026-12-31 失效；当日施行的是 商标法-2027（2026年6月26日版本，2027年1月1日起施行）" in out
+    )
     assert "按 2027-01-05 施行的法律核对：3 条引用中有 2 条指向当日尚未施行或已失效的文本（1 道题）" in out
 
 
@@ -133,8 +146,15 @@ def test_cli_as_of_passes_on_the_versioned_pack_with_and_without_laws() -> None:
     result = _validate("--no-builtin", "--questionnaires", str(VERSIONED), "--as-of", "2027-01-05")
     assert result.exit_code == 0, result.output
     assert "按 2027-01-05 施行的法律核对：3 条引用都指向当日施行的文本" in result.output
-    result = _validate("--no-builtin", "--questionnaires", str(VERSIONED), "--as-of", "2027-01-05",
-                       "--laws", str(shared_path("laws")))
+    result = _validate(
+        "--no-builtin",
+        "--questionnaires",
+        str(VERSIONED),
+        "--as-of",
+        "2027-01-05",
+        "--laws",
+        str(shared_path("laws")),
+    )
     assert result.exit_code == 0, result.output
 
 

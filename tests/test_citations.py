@@ -37,7 +37,8 @@ def _with_basis(tmp_path: Path, basis: str):
     shutil.copytree(FIXTURES / "mini", lib)
     path = lib / "core" / "beta.yaml"
     text = path.read_text(encoding="utf-8").replace(
-        "basis: [{law: 劳动合同法, article: 10, quote: 应当订立书面劳动合同}]", f"basis: [{basis}]", 1)
+        "basis: [{law: 劳动合同法, article: 10, quote: 应当订立书面劳动合同}]", f"basis: [{basis}]", 1
+    )
     path.write_text(text, encoding="utf-8")
     return load_questionnaire([lib], builtin=False)
 
@@ -63,9 +64,14 @@ def test_wrong_citations_are_caught(tmp_path: Path, laws, basis: str, expected: 
 
 
 def test_items_and_half_width_brackets_are_found(tmp_path: Path, laws) -> None:
-    q = _with_basis(tmp_path, "{law: 反不正当竞争法, article: 10, paragraph: 1, item: 3, quote: 违反保密义务}")
+    q = _with_basis(
+        tmp_path, "{law: 反不正当竞争法, article: 10, paragraph: 1, item: 3, quote: 违反保密义务}"
+    )
     assert check_citations(q, laws)[0] == []
-    q = _with_basis(tmp_path / "b", "{law: 计算机软件保护条例, article: 24, paragraph: 1, item: 1, quote: 复制或者部分复制}")
+    q = _with_basis(
+        tmp_path / "b",
+        "{law: 计算机软件保护条例, article: 24, paragraph: 1, item: 1, quote: 复制或者部分复制}",
+    )
     assert check_citations(q, laws)[0] == []
 
 
@@ -76,8 +82,18 @@ def test_civil_code_articles_are_numbered_across_its_books(tmp_path: Path, laws)
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (82, "八十二"), (101, "一百零一"), (110, "一百一十"),
-     (276, "二百七十六"), (1005, "一千零五"), (1242, "一千二百四十二")],
+    [
+        (1, "一"),
+        (10, "十"),
+        (11, "十一"),
+        (20, "二十"),
+        (82, "八十二"),
+        (101, "一百零一"),
+        (110, "一百一十"),
+        (276, "二百七十六"),
+        (1005, "一千零五"),
+        (1242, "一千二百四十二"),
+    ],
 )
 def test_chinese_numerals(n: int, text: str) -> None:
     assert chinese_number(n) == text
@@ -88,5 +104,8 @@ def test_citation_rendering() -> None:
     c = Citation(law="劳动合同法", article=82, paragraph=1, quote="二倍")
     assert cite(c) == "《中华人民共和国劳动合同法》第八十二条第一款"
     assert cite(c, full=False) == "《劳动合同法》第八十二条第一款"
-    assert cite(Citation(law="安全生产法", article=105, item=1, quote="xx")) == "《中华人民共和国安全生产法》第一百零五条第（一）项"
+    assert (
+        cite(Citation(law="安全生产法", article=105, item=1, quote="xx"))
+        == "《中华人民共和国安全生产法》第一百零五条第（一）项"
+    )
     assert law_title("民法典") == "中华人民共和国民法典"

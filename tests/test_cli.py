@@ -136,8 +136,10 @@ def test_validate_bundled_library() -> None:
 
 def test_validate_reports_bad_module_and_answer_files(tmp_path: Path) -> None:
     module = tmp_path / "gamma.yaml"
-    module.write_text("module: gamma\ntitle: 丙\nitems:\n  - {id: gamma.a, question: 问？, type: status}\n",
-                      encoding="utf-8")
+    module.write_text(
+        "module: gamma\ntitle: 丙\nitems:\n  - {id: gamma.a, question: 问？, type: status}\n",
+        encoding="utf-8",
+    )
     result = invoke("validate", str(module), *MINI)
     assert result.exit_code == 1 and "gamma.a" in result.output and "risk" in result.output
     answers = _answers(tmp_path, GOOD + "  alpha.zzz: yes\n")
@@ -216,7 +218,9 @@ def test_check_interrupted_says_how_to_resume(tmp_path: Path, monkeypatch) -> No
     assert f"hegui-check check --resume {out}" in result.output
     assert load_answers(out, cli._load([FIXTURES / "mini"], True)).errors == []
     with create_pipe_input() as inp:
-        monkeypatch.setattr(cli, "make_asker", lambda: PipeAsker(inp, lambda m, c: "no" if "生成" in m else policy(m, c)))
+        monkeypatch.setattr(
+            cli, "make_asker", lambda: PipeAsker(inp, lambda m, c: "no" if "生成" in m else policy(m, c))
+        )
         result = invoke("check", "--resume", str(out), *MINI)
     assert result.exit_code == 0, result.output
     assert "继续填写" in result.output
@@ -272,8 +276,14 @@ def _real_cli() -> list[str]:
 @pytest.mark.timeout(180)
 def test_demo_as_a_real_process_renders_a_chinese_pdf(tmp_path: Path) -> None:
     env = {**os.environ, "HOME": str(tmp_path)}
-    proc = subprocess.run([*_real_cli(), "demo", "-o", str(tmp_path / "d"), "-f", "pdf"], capture_output=True,
-                          text=True, env=env, stdin=subprocess.DEVNULL, timeout=170)
+    proc = subprocess.run(
+        [*_real_cli(), "demo", "-o", str(tmp_path / "d"), "-f", "pdf"],
+        capture_output=True,
+        text=True,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        timeout=170,
+    )
     assert proc.returncode == 0, proc.stderr
     pdf = (tmp_path / "d" / "demo-report.pdf").read_bytes()
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -291,7 +301,9 @@ def test_help_as_a_real_process_does_not_import_weasyprint(tmp_path: Path) -> No
     assert "企业合规体检" in proc.stdout and "report" in proc.stdout
 
 
-def test_resume_of_a_complete_file_edits_one_answer_and_rerenders_after_asking(tmp_path: Path, monkeypatch) -> None:
+def test_resume_of_a_complete_file_edits_one_answer_and_rerenders_after_asking(
+    tmp_path: Path, monkeypatch
+) -> None:
     from .scripted import ScriptedAsker
 
     monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
@@ -348,7 +360,10 @@ def test_list_shows_counts_by_depth() -> None:
     assert result.exit_code == 0
     row = next(line for line in result.output.splitlines() if "alpha" in line)
     cells = row.split()
-    assert cells[0] == "alpha" and cells[2:4] == ["3", "8"]  # quick: alpha.red + key alpha.high, alpha.gated; full
+    assert cells[0] == "alpha" and cells[2:4] == [
+        "3",
+        "8",
+    ]  # quick: alpha.red + key alpha.high, alpha.gated; full
     assert "快速" in result.output and "深度" in result.output
 
 

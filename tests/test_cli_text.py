@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 
 from hegui_check import cli
 
-ENGLISH = re.compile(r"Usage:|No such option|Show this message|\[OPTIONS\]|\[required\]|\[default|Missing (argument|option)"
-                     r"|<bool>|<path>|<str>|<int|list\[|Try '|Arguments|Options|Commands")
+ENGLISH = re.compile(
+    r"Usage:|No such option|Show this message|\[OPTIONS\]|\[required\]|\[default|Missing (argument|option)"
+    r"|<bool>|<path>|<str>|<int|list\[|Try '|Arguments|Options|Commands"
+)
 
 
 def _run(*args: str, columns: int = 80) -> subprocess.CompletedProcess[str]:
@@ -31,13 +33,16 @@ def test_unknown_option_is_a_chinese_usage_error() -> None:
     assert not ENGLISH.search(r.stderr + r.stdout), r.stderr
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    (["report"], "缺少参数 答题文件"),
-    (["report", "x.yaml", "--format"], "选项 --format 后面要跟一个值"),
-    (["batch", "x", "-o", "y", "--jobs", "abc"], "--jobs / -j 的值不对：应为整数"),
-    (["batch", "x", "-o", "y", "--jobs", "0"], "的值不对"),
-    (["nosuch"], "没有命令“nosuch”"),
-])
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["report"], "缺少参数 答题文件"),
+        (["report", "x.yaml", "--format"], "选项 --format 后面要跟一个值"),
+        (["batch", "x", "-o", "y", "--jobs", "abc"], "--jobs / -j 的值不对：应为整数"),
+        (["batch", "x", "-o", "y", "--jobs", "0"], "的值不对"),
+        (["nosuch"], "没有命令“nosuch”"),
+    ],
+)
 def test_usage_errors_name_what_is_wrong_in_chinese(args: list[str], expected: str) -> None:
     result = CliRunner().invoke(cli.app, args)
     assert result.exit_code == 2
@@ -45,8 +50,9 @@ def test_usage_errors_name_what_is_wrong_in_chinese(args: list[str], expected: s
     assert not ENGLISH.search(result.output), result.output
 
 
-@pytest.mark.parametrize("command", ["", "report", "check", "batch", "validate", "diff", "template", "demo", "list",
-                                     "doctor"])
+@pytest.mark.parametrize(
+    "command", ["", "report", "check", "batch", "validate", "diff", "template", "demo", "list", "doctor"]
+)
 def test_help_is_chinese_and_not_cut_at_80_columns(command: str) -> None:
     r = _run(*([command] if command else []), "--help")
     assert r.returncode == 0

@@ -34,7 +34,9 @@ def test_condition_evaluates(text: str, expected: bool) -> None:
     assert parse_condition(text).evaluate(ENV) is expected
 
 
-@pytest.mark.parametrize("text", ["missing_fact", "missing_fact > 3", 'missing_fact == "a"', "missing_fact != 1"])
+@pytest.mark.parametrize(
+    "text", ["missing_fact", "missing_fact > 3", 'missing_fact == "a"', "missing_fact != 1"]
+)
 def test_missing_name_makes_comparisons_false(text: str) -> None:
     assert parse_condition(text).evaluate(ENV) is False
 

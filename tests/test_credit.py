@@ -23,8 +23,13 @@ from hegui_check.scoring import assess
 from .conftest import shared_path
 
 TODAY = dt.date(2026, 11, 20)
-FINE_2025_03 = {"credit_record": True, "penalty_authority": "market", "penalty_date": "2025-03",
-                "penalty_kind": "fine", "penalty_fine_wan": 5}
+FINE_2025_03 = {
+    "credit_record": True,
+    "penalty_authority": "market",
+    "penalty_date": "2025-03",
+    "penalty_kind": "fine",
+    "penalty_fine_wan": 5,
+}
 
 
 def _text(rec: credit.CreditRecord) -> str:
@@ -43,40 +48,56 @@ def test_market_fine_of_5_wan_from_2025_03() -> None:
     assert "罚款 5 万元" in rec.publicity.text and "届满三年停止公示" in rec.publicity.text
     assert "《市场监督管理行政处罚信息公示规定》第十三条第一款" in rec.publicity.basis
     early = rec.early_removal
-    for condition in ("已经自觉履行行政处罚决定中规定的义务", "已经主动消除危害后果和不良影响",
-                      "未因同一类违法行为再次受到市场监督管理部门行政处罚", "未在经营异常名录和严重违法失信名单中"):
+    for condition in (
+        "已经自觉履行行政处罚决定中规定的义务",
+        "已经主动消除危害后果和不良影响",
+        "未因同一类违法行为再次受到市场监督管理部门行政处罚",
+        "未在经营异常名录和严重违法失信名单中",
+    ):
         assert condition in early.text
     assert "《市场监督管理行政处罚信息公示规定》第十四条第一款" in early.basis
-    assert "《市场监督管理行政处罚信息公示规定》第十四条第二款" in early.basis  # the time limit is left to SAMR
+    assert (
+        "《市场监督管理行政处罚信息公示规定》第十四条第二款" in early.basis
+    )  # the time limit is left to SAMR
     assert "本报告不推算日期" in early.text
     assert "《市场监督管理行政处罚信息公示规定》第十四条第三款" in rec.not_removable.basis
     by_label = {m.label: m for m in rec.milestones}
     assert by_label["公示期满（停止公示）"].date == dt.date(2028, 3, 1)
-    assert by_label["公示期满（停止公示）"].when == "约 2028年3月" and not by_label["公示期满（停止公示）"].reached
+    assert (
+        by_label["公示期满（停止公示）"].when == "约 2028年3月"
+        and not by_label["公示期满（停止公示）"].reached
+    )
     assert by_label["可申请提前停止公示"].date is None  # no text gives a date: none is invented
 
 
 def test_small_fine_publicity_ends_after_three_months() -> None:
-    (rec,) = credit_guidance({"penalty_authority": "market", "penalty_kind": "small_fine",
-                              "penalty_date": "2026-09-30"}, TODAY)
+    (rec,) = credit_guidance(
+        {"penalty_authority": "market", "penalty_kind": "small_fine", "penalty_date": "2026-09-30"}, TODAY
+    )
     (end,) = rec.milestones
     assert end.date == dt.date(2026, 12, 30) and end.when == "2026-12-30" and not end.reached
     assert "届满三个月停止公示" in rec.publicity.text
-    assert "《市场监督管理行政处罚信息公示规定》第十三条第二款" in rec.publicity.basis  # 较低数额 set by province
-    (old,) = credit_guidance({"penalty_authority": "market", "penalty_kind": "small_fine",
-                              "penalty_date": "2025-01-10"}, TODAY)
+    assert (
+        "《市场监督管理行政处罚信息公示规定》第十三条第二款" in rec.publicity.basis
+    )  # 较低数额 set by province
+    (old,) = credit_guidance(
+        {"penalty_authority": "market", "penalty_kind": "small_fine", "penalty_date": "2025-01-10"}, TODAY
+    )
     assert old.milestones[0].reached
 
 
 def test_warning_is_not_published() -> None:
-    (rec,) = credit_guidance({"credit_record": True, "penalty_authority": "market", "penalty_kind": "warning"}, TODAY)
+    (rec,) = credit_guidance(
+        {"credit_record": True, "penalty_authority": "market", "penalty_kind": "warning"}, TODAY
+    )
     assert "不在国家企业信用信息公示系统公示" in rec.publicity.text and rec.milestones == ()
     assert "《市场监督管理行政处罚信息公示规定》第二条第二款" in rec.publicity.basis
 
 
 def test_serious_penalty_cannot_be_stopped_early() -> None:
-    (rec,) = credit_guidance({"penalty_authority": "market", "penalty_kind": "serious",
-                              "penalty_date": "2024-06-15"}, TODAY)
+    (rec,) = credit_guidance(
+        {"penalty_authority": "market", "penalty_kind": "serious", "penalty_date": "2024-06-15"}, TODAY
+    )
     assert "不得提前停止公示" in rec.early_removal.text
     assert [m.label for m in rec.milestones] == ["公示期满（停止公示）"]
     assert rec.milestones[0].date == dt.date(2027, 6, 15)
@@ -85,7 +106,9 @@ def test_serious_penalty_cannot_be_stopped_early() -> None:
 
 @pytest.mark.parametrize("authority", ["tax", "environment", "safety", "fire", "labor", "other"])
 def test_other_authorities_name_the_ndrc_rule_and_state_no_period(authority: str) -> None:
-    (rec,) = credit_guidance({"credit_record": True, "penalty_authority": authority, "penalty_date": "2025-03"}, TODAY)
+    (rec,) = credit_guidance(
+        {"credit_record": True, "penalty_authority": authority, "penalty_date": "2025-03"}, TODAY
+    )
     text = _text(rec)
     assert rec.kind == "other_penalty" and NDRC_RULE in text and "信用中国" in text
     assert "以主管部门规定为准" in text
@@ -95,9 +118,18 @@ def test_other_authorities_name_the_ndrc_rule_and_state_no_period(authority: str
 
 
 def test_lists_and_tax_credit() -> None:
-    records = credit_guidance({"credit_record": True, "penalty_authority": "market", "penalty_kind": "fine",
-                               "penalty_date": "2025-03-10", "abnormal_list": True, "serious_list": True,
-                               "tax_credit_d": True}, TODAY)
+    records = credit_guidance(
+        {
+            "credit_record": True,
+            "penalty_authority": "market",
+            "penalty_kind": "fine",
+            "penalty_date": "2025-03-10",
+            "abnormal_list": True,
+            "serious_list": True,
+            "tax_credit_d": True,
+        },
+        TODAY,
+    )
     kinds = [r.kind for r in records]
     assert kinds == ["market_penalty", "abnormal_list", "serious_list", "tax_credit_d"]
     market, abnormal, serious, tax = records

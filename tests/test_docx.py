@@ -25,10 +25,21 @@ LEDGER_HEADER = ["序号", "检查事项", "风险", "整改措施", "责任人"
 
 
 def _mini(assessor: dict[str, Any] | None = None, name: str = EVIL):
-    raw = {"company": {"company_name": name, "industry": "footwear", "employees": 12, "region": "<script>x</script>"},
-           "facts": {"sells_online": True}, "assessor": {"date": "2026-11-21", "name": "张三", **(assessor or {})},
-           "answers": {"alpha.red": "no", "alpha.high": {"answer": "partial", "note": "<b>3 人</b>未签"},
-                       "alpha.text": "希望<a href='http://x'>培训</a>"}}
+    raw = {
+        "company": {
+            "company_name": name,
+            "industry": "footwear",
+            "employees": 12,
+            "region": "<script>x</script>",
+        },
+        "facts": {"sells_online": True},
+        "assessor": {"date": "2026-11-21", "name": "张三", **(assessor or {})},
+        "answers": {
+            "alpha.red": "no",
+            "alpha.high": {"answer": "partial", "note": "<b>3 人</b>未签"},
+            "alpha.text": "希望<a href='http://x'>培训</a>",
+        },
+    }
     return assess(MINI, parse_answers(raw, MINI, "evil.yaml"))
 
 
@@ -39,7 +50,9 @@ def mini_assessment():
 
 @pytest.fixture(scope="module")
 def lawyer_assessment():
-    return _mini({"mode": "lawyer", "name": "李律师", "org": "浙江瓯越律师事务所", "license_no": "13303201510012345"})
+    return _mini(
+        {"mode": "lawyer", "name": "李律师", "org": "浙江瓯越律师事务所", "license_no": "13303201510012345"}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -75,9 +88,18 @@ def _ledger(doc: Any) -> Any:
 def _expected_tables(ctx: dict[str, Any]) -> int:
     # cover, summary, profile, modules, one per answered finding, unanswered list, ledger, one per credit record, evidence,
     # one per appendix module, laws, lawyer signature
-    return (3 + (1 if ctx["profile"] else 0) + len(ctx["finding_cards"]) + (1 if ctx["unanswered"] else 0) + 1
-            + len(ctx["credit_repair"])
-            + (1 if ctx["evidence"] else 0) + len(ctx["appendix"]) + 1 + (1 if ctx["assessor"]["lawyer"] else 0))
+    return (
+        3
+        + (1 if ctx["profile"] else 0)
+        + len(ctx["finding_cards"])
+        + (1 if ctx["unanswered"] else 0)
+        + 1
+        + len(ctx["credit_repair"])
+        + (1 if ctx["evidence"] else 0)
+        + len(ctx["appendix"])
+        + 1
+        + (1 if ctx["assessor"]["lawyer"] else 0)
+    )
 
 
 @pytest.mark.parametrize("which", ["mini_assessment", "demo_assessment"])
@@ -87,10 +109,21 @@ def test_docx_structure(which: str, request: pytest.FixtureRequest) -> None:
     doc = _open(render_docx(a))
     headings = _headings(doc)
     texts = [t for _, t in headings]
-    for section in ("一、总体结论", "二、分领域得分", "三、主要风险与整改建议", "四、整改台账", "附录一、全部答案",
-                    "附录三、评分方法", "附录四、引用的法律法规", "声明"):
+    for section in (
+        "一、总体结论",
+        "二、分领域得分",
+        "三、主要风险与整改建议",
+        "四、整改台账",
+        "附录一、全部答案",
+        "附录三、评分方法",
+        "附录四、引用的法律法规",
+        "声明",
+    ):
         assert section in texts
-    order = [texts.index(s) for s in ("一、总体结论", "二、分领域得分", "三、主要风险与整改建议", "四、整改台账", "声明")]
+    order = [
+        texts.index(s)
+        for s in ("一、总体结论", "二、分领域得分", "三、主要风险与整改建议", "四、整改台账", "声明")
+    ]
     assert order == sorted(order)
     assert ("Heading 1", ctx["title"]) in headings
     finding_headings = [t for s, t in headings if s == "Heading 3" and t.split(".")[0].isdigit()]
@@ -103,7 +136,8 @@ def test_docx_structure(which: str, request: pytest.FixtureRequest) -> None:
     ledger = _ledger(doc)
     assert len(ledger.rows) == len(ctx["ledger"]) + 1 == len(ctx["findings"]) + 1
     assert [r.cells[6].text for r in ledger.rows[1:]] == [
-        "待核实" if f["to_verify"] else "未开始" for f in ctx["findings"]]
+        "待核实" if f["to_verify"] else "未开始" for f in ctx["findings"]
+    ]
     assert all(r.cells[4].text == "" for r in ledger.rows[1:])
 
     text = _all_text(doc)

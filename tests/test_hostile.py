@@ -36,7 +36,7 @@ from .conftest import FIXTURES
 MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
 MINI_ARGS = ["--no-builtin", "--questionnaires", str(FIXTURES / "mini")]
 GOOD = {"alpha.red": "yes", "alpha.high": "partial", "beta.one": "no"}
-FORMULAS = ["=HYPERLINK(\"http://x\",\"y\")", "+1-2", "-3+4", "@SUM(A1)", "\t=1", "\r=1"]
+FORMULAS = ['=HYPERLINK("http://x","y")', "+1-2", "-3+4", "@SUM(A1)", "\t=1", "\r=1"]
 
 BILLION_LAUGHS = (
     'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
@@ -46,8 +46,12 @@ BILLION_LAUGHS = (
 
 
 def _company(path: Path, name: str, answers: dict | None = None, **company) -> Path:
-    raw = {"hegui_check": 1, "company": {"company_name": name, "industry": "footwear", "employees": 12, **company},
-           "assessor": {"date": "2026-11-21"}, "answers": answers or GOOD}
+    raw = {
+        "hegui_check": 1,
+        "company": {"company_name": name, "industry": "footwear", "employees": 12, **company},
+        "assessor": {"date": "2026-11-21"},
+        "answers": answers or GOOD,
+    }
     save_answers(path, parse_answers(raw, MINI, str(path)), MINI)
     return path
 
@@ -66,7 +70,9 @@ def _run(*args: str):
 @pytest.mark.parametrize("text", FORMULAS)
 def test_guard_neutralises_a_leading_formula_character_and_reads_back(text: str) -> None:
     guarded = safe_text(text)
-    assert guarded.startswith("'") and unguard_text(guarded) == text.replace("\r", "")  # CR is a control character
+    assert guarded.startswith("'") and unguard_text(guarded) == text.replace(
+        "\r", ""
+    )  # CR is a control character
 
 
 def test_guard_keeps_numbers_numbers_and_plain_text_plain() -> None:
@@ -87,7 +93,7 @@ def test_summary_csv_and_xlsx_guard_company_names_regions_and_file_names(tmp_pat
         rows = list(csv.reader(fh))
     cells = [c for row in rows for c in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
-    assert any(c == "'=HYPERLINK(\"http://x\",\"y\")公司0" for c in cells)
+    assert any(c == '\'=HYPERLINK("http://x","y")公司0' for c in cells)
     score = rows[0].index("总分")
     assert all(float(r[score]) >= 0 for r in rows[1:])  # numbers stay numbers
     ws = openpyxl.load_workbook(out / "summary.xlsx").active
@@ -105,13 +111,18 @@ def test_summary_csv_and_xlsx_guard_company_names_regions_and_file_names(tmp_pat
 @pytest.mark.parametrize(
     ("text", "lines"),
     [
-        ("hegui_check: 1\nanswers:\n  alpha.red: yes\ncompany: {company_name: 甲}\nanswers:\n  alpha.high: no\n", (2, 5)),
+        (
+            "hegui_check: 1\nanswers:\n  alpha.red: yes\ncompany: {company_name: 甲}\nanswers:\n  alpha.high: no\n",
+            (2, 5),
+        ),
         ("hegui_check: 1\nanswers:\n  alpha.red: yes\n  alpha.high: no\n  alpha.red: no\n", (3, 5)),
         ("answers:\n  alpha.red:\n    answer: yes\n    note: a\n    note: b\n", (4, 5)),
     ],
     ids=["second-answers-block", "id-twice", "nested"],
 )
-def test_a_duplicate_key_is_an_error_naming_both_lines(tmp_path: Path, text: str, lines: tuple[int, int]) -> None:
+def test_a_duplicate_key_is_an_error_naming_both_lines(
+    tmp_path: Path, text: str, lines: tuple[int, int]
+) -> None:
     path = tmp_path / "dup.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(HeguiCheckError) as info:
@@ -122,15 +133,21 @@ def test_a_duplicate_key_is_an_error_naming_both_lines(tmp_path: Path, text: str
 
 def test_a_duplicate_key_in_json_names_both_lines(tmp_path: Path) -> None:
     path = tmp_path / "dup.json"
-    path.write_text('{"hegui_check": 1,\n "answers": {"alpha.red": "yes",\n   "alpha.red": "no"}}\n', encoding="utf-8")
+    path.write_text(
+        '{"hegui_check": 1,\n "answers": {"alpha.red": "yes",\n   "alpha.red": "no"}}\n', encoding="utf-8"
+    )
     with pytest.raises(HeguiCheckError) as info:
         load_answers(path, MINI)
-    assert info.value.code == "duplicate-key" and "第 3 行" in str(info.value) and "第 2 行" in str(info.value)
+    assert (
+        info.value.code == "duplicate-key" and "第 3 行" in str(info.value) and "第 2 行" in str(info.value)
+    )
 
 
 def test_an_impossible_date_is_a_located_chinese_error_not_a_rejected_file(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text("hegui_check: 1\nassessor: {date: 2026-02-30}\nanswers: {alpha.red: 'yes'}\n", encoding="utf-8")
+    path.write_text(
+        "hegui_check: 1\nassessor: {date: 2026-02-30}\nanswers: {alpha.red: 'yes'}\n", encoding="utf-8"
+    )
     data = load_answers(path, MINI)
     assert "alpha.red" in data.answers
     [problem] = data.errors
@@ -169,7 +186,13 @@ def test_yaml_alias_bomb_is_refused_at_once() -> None:
 
 
 def test_repeated_string_aliases_are_refused_at_once() -> None:
-    text = "s: &s " + "x" * 9000 + "\nanswers:\n  alpha.text: {note: s, evidence: [" + ", ".join(["*s"] * 20000) + "]}\n"
+    text = (
+        "s: &s "
+        + "x" * 9000
+        + "\nanswers:\n  alpha.text: {note: s, evidence: ["
+        + ", ".join(["*s"] * 20000)
+        + "]}\n"
+    )
     _refused(lambda: parse_yaml(text))
 
 
@@ -185,21 +208,27 @@ def test_deep_nesting_is_refused_in_yaml_and_json(depth: int) -> None:
 
 def test_huge_integers_stay_text_and_are_refused_as_values(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text(f"hegui_check: 1\ncompany: {{company_name: 甲, employees: {'9' * 5000}}}\nanswers: {{alpha.num: {'9' * 30}}}\n",
-                    encoding="utf-8")
+    path.write_text(
+        f"hegui_check: 1\ncompany: {{company_name: 甲, employees: {'9' * 5000}}}\nanswers: {{alpha.num: {'9' * 30}}}\n",
+        encoding="utf-8",
+    )
     data = load_answers(path, MINI)
     assert {p.field for p in data.errors} == {"company.employees", "alpha.num"}
     assert all(len(p.message) < 300 and "过大" in p.message for p in data.errors)
     json_path = tmp_path / "a.json"
-    json_path.write_text('{"hegui_check": 1, "company": {"company_name": "甲", "employees": ' + "9" * 5000 + "}}",
-                         encoding="utf-8")
+    json_path.write_text(
+        '{"hegui_check": 1, "company": {"company_name": "甲", "employees": ' + "9" * 5000 + "}}",
+        encoding="utf-8",
+    )
     assert [p.field for p in load_answers(json_path, MINI).errors] == ["company.employees"]
 
 
 def test_a_long_company_name_is_refused_as_a_value(tmp_path: Path) -> None:
     path = _company(tmp_path / "a.yaml", "甲")
-    path.write_text(path.read_text(encoding="utf-8").replace("company_name: 甲", "company_name: " + "长" * 250),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("company_name: 甲", "company_name: " + "长" * 250),
+        encoding="utf-8",
+    )
     [problem] = load_answers(path, MINI).errors
     assert problem.field == "company.company_name" and "250" in problem.message
 
@@ -222,7 +251,9 @@ def test_a_hostile_condition_in_a_library_gives_short_messages(tmp_path: Path) -
     values = ", ".join(f'"v{n}"' for n in range(150))
     module.write_text(
         "module: extra\ntitle: 附加\nitems:\n  - id: extra.one\n    question: 问题？\n    type: boolean\n"
-        f"    when: 'industry in [{values}]'\n", encoding="utf-8")
+        f"    when: 'industry in [{values}]'\n",
+        encoding="utf-8",
+    )
     result = _run("validate", str(module), *MINI_ARGS)
     assert result.exit_code == 1
     assert len(result.output) < 3000 and "另有" in result.output
@@ -230,8 +261,10 @@ def test_a_hostile_condition_in_a_library_gives_short_messages(tmp_path: Path) -
 
 def _xlsx_sheet(path: Path, rows: int, dimension: str | None) -> Path:
     """A workbook whose one sheet holds ``rows`` rows, written straight into the archive (a zip bomb)."""
-    head = ('<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-            'spreadsheetml/2006/main">' + (f'<dimension ref="{dimension}"/>' if dimension else "") + "<sheetData>")
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main">' + (f'<dimension ref="{dimension}"/>' if dimension else "") + "<sheetData>"
+    )
     header = '<row r="1"><c r="A1" t="inlineStr"><is><t>company_name</t></is></c></row>'
     body = "".join(f'<row r="{n}"><c r="A{n}"><v>{n}</v></c></row>' for n in range(2, rows + 1))
     sheet = head + header + body + "</sheetData></worksheet>"
@@ -240,7 +273,9 @@ def _xlsx_sheet(path: Path, rows: int, dimension: str | None) -> Path:
     wb.save(buf)
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
-            dst.writestr(item.filename, sheet if item.filename == "xl/worksheets/sheet1.xml" else src.read(item))
+            dst.writestr(
+                item.filename, sheet if item.filename == "xl/worksheets/sheet1.xml" else src.read(item)
+            )
     return path
 
 
@@ -295,16 +330,23 @@ def test_utf16_with_an_odd_byte_count_is_a_located_error(tmp_path: Path) -> None
 
 def _hostile_inputs(d: Path) -> dict[str, str]:
     """Inputs that once ended a whole batch, each beside good companies: file name -> expected text."""
-    (d / "huge-int.yaml").write_text(f"hegui_check: 1\ncompany: {{company_name: 大数, employees: {'9' * 400}}}\n",
-                                     encoding="utf-8")
+    (d / "huge-int.yaml").write_text(
+        f"hegui_check: 1\ncompany: {{company_name: 大数, employees: {'9' * 400}}}\n", encoding="utf-8"
+    )
     (d / "utf16.csv").write_bytes("company_name\talpha.red\n甲\tyes\n".encode("utf-16") + b"\x00")
     _company(d / "markup.yaml", "[/red]标记[bold]公司", {"alpha.red": "yes"})
-    (d / "markup-bad.yaml").write_text("hegui_check: 1\ncompany: {company_name: 乙}\nanswers: {alpha.red: '[/red]'}\n",
-                                       encoding="utf-8")
+    (d / "markup-bad.yaml").write_text(
+        "hegui_check: 1\ncompany: {company_name: 乙}\nanswers: {alpha.red: '[/red]'}\n", encoding="utf-8"
+    )
     (d / "bomb.yaml").write_text(BILLION_LAUGHS, encoding="utf-8")
     (d / "deep.json").write_text('{"answers": ' + "[" * 3000 + "]" * 3000 + "}", encoding="utf-8")
-    return {"huge-int.yaml": "过大", "utf16.csv": "UTF-16", "markup-bad.yaml": "[/red]", "bomb.yaml": "上限",
-            "deep.json": "嵌套"}
+    return {
+        "huge-int.yaml": "过大",
+        "utf16.csv": "UTF-16",
+        "markup-bad.yaml": "[/red]",
+        "bomb.yaml": "上限",
+        "deep.json": "嵌套",
+    }
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -333,8 +375,10 @@ def test_a_long_company_name_with_docx_is_one_error_row(tmp_path: Path) -> None:
     d = tmp_path / "in"
     d.mkdir()
     _company(d / "good.yaml", "好公司")
-    (d / "long.yaml").write_text("hegui_check: 1\ncompany: {company_name: " + "长" * 250 + "}\nanswers: {alpha.red: 'no'}\n",
-                                 encoding="utf-8")
+    (d / "long.yaml").write_text(
+        "hegui_check: 1\ncompany: {company_name: " + "长" * 250 + "}\nanswers: {alpha.red: 'no'}\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     result = _run("batch", str(d), "-o", str(out), "-f", "docx", "--jobs", "1", *MINI_ARGS)
     assert result.exit_code == 1 and (out / "好公司.docx").exists() and (out / "summary.csv").exists()
@@ -351,8 +395,9 @@ def test_a_write_error_in_one_company_does_not_stop_the_batch(tmp_path: Path, jo
     out.mkdir()
     (out / "公司1.docx").mkdir()  # a folder where the report should go, in a folder the batch owns
     (out / MANIFEST).write_text(json.dumps({"files": ["公司1.docx"]}) + "\n", encoding="utf-8")
-    result = run_batch([d], MINI, out, [Format.docx], jobs=jobs, questionnaire_dirs=[FIXTURES / "mini"],
-                       builtin=False)
+    result = run_batch(
+        [d], MINI, out, [Format.docx], jobs=jobs, questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
     assert result.written == 2
     [failed] = [r for r in result.records if r.has_error]
     assert failed.name == "公司1" and failed.problems[-1].code == "write-failed"
@@ -376,7 +421,9 @@ def test_batch_never_overwrites_or_deletes_files_it_did_not_write(tmp_path: Path
     assert result.exit_code == 1 and "甲公司.json" in result.output
     assert (out / "甲公司.json").read_text(encoding="utf-8") == "mine"
     assert (out / ".notes.txt.abc.tmp").exists() and (out / "乙公司.json").exists()
-    again = _run("batch", str(d), "-o", str(out), "-f", "json", "--jobs", "1", *MINI_ARGS)  # its own outputs: fine
+    again = _run(
+        "batch", str(d), "-o", str(out), "-f", "json", "--jobs", "1", *MINI_ARGS
+    )  # its own outputs: fine
     assert "summary" not in again.output.split("已存在")[0] or again.exit_code == 1
     assert (out / "甲公司.json").read_text(encoding="utf-8") == "mine"
     forced = _run("batch", str(d), "-o", str(out), "-f", "json", "--jobs", "1", "--force", *MINI_ARGS)
@@ -416,11 +463,15 @@ def test_report_validate_and_diff_locate_hostile_files(tmp_path: Path) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text('{"answers": ' + "[" * 5000 + "]" * 5000 + "}", encoding="utf-8")
     huge = tmp_path / "huge.yaml"
-    huge.write_text(f"hegui_check: 1\ncompany: {{company_name: 甲, employees: {'9' * 5000}}}\n", encoding="utf-8")
+    huge.write_text(
+        f"hegui_check: 1\ncompany: {{company_name: 甲, employees: {'9' * 5000}}}\n", encoding="utf-8"
+    )
     good = _company(tmp_path / "good.yaml", "甲")
-    for args in (["report", str(deep), "-f", "json", "-o", str(tmp_path / "r.json")],
-                 ["validate", str(deep), str(huge)],
-                 ["diff", str(good), str(deep), "-f", "json", "-o", str(tmp_path / "d.json")]):
+    for args in (
+        ["report", str(deep), "-f", "json", "-o", str(tmp_path / "r.json")],
+        ["validate", str(deep), str(huge)],
+        ["diff", str(good), str(deep), "-f", "json", "-o", str(tmp_path / "d.json")],
+    ):
         result = _run(*args, *MINI_ARGS)
         assert result.exit_code == 1 and "deep.json" in result.output and "嵌套层数" in result.output
     result = _run("report", str(huge), "-f", "json", "-o", str(tmp_path / "h.json"), *MINI_ARGS)
@@ -429,8 +480,10 @@ def test_report_validate_and_diff_locate_hostile_files(tmp_path: Path) -> None:
 
 def test_rich_markup_and_ansi_codes_in_values_print_as_plain_text(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text('hegui_check: 1\ncompany: {company_name: 甲}\nanswers: {alpha.red: "[/red]\\e[2J[bold]x"}\n',
-                    encoding="utf-8")
+    path.write_text(
+        'hegui_check: 1\ncompany: {company_name: 甲}\nanswers: {alpha.red: "[/red]\\e[2J[bold]x"}\n',
+        encoding="utf-8",
+    )
     result = _run("report", str(path), "-f", "json", "-o", str(tmp_path / "r.json"), *MINI_ARGS)
     assert result.exit_code == 1 and "[/red][bold]x" in result.output and "\x1b" not in result.output
 
@@ -487,8 +540,9 @@ def test_a_logo_outside_the_letterhead_folder_is_refused(tmp_path: Path) -> None
 def test_a_logo_that_cannot_be_decoded_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     (tmp_path / "logo.svg").write_text('<!DOCTYPE x [<!ENTITY a "aaaa">]><svg>&a;</svg>', encoding="utf-8")
-    (tmp_path / "ext.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/x.png"/></svg>',
-                                      encoding="utf-8")
+    (tmp_path / "ext.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/x.png"/></svg>', encoding="utf-8"
+    )
     for logo in ("logo.png", "logo.svg", "ext.svg"):
         path = tmp_path / "lh.yaml"
         path.write_text(f"organization: 商会\nlogo: {logo}\n", encoding="utf-8")
@@ -508,16 +562,22 @@ def test_compare_decides_library_changes_by_code(tmp_path: Path) -> None:
     data = parse_answers({"answers": {"alpha.red": "no"}}, MINI, "a.yaml")
     from hegui_check.answers import Problem
 
-    data.problems.extend([Problem("warning", "a.yaml:3", "x", "随便什么措辞", "renamed-id"),
-                          Problem("warning", "a.yaml:4", "y", "该题已改名（但这是别的问题）", "not-applicable")])
+    data.problems.extend(
+        [
+            Problem("warning", "a.yaml:3", "x", "随便什么措辞", "renamed-id"),
+            Problem("warning", "a.yaml:4", "y", "该题已改名（但这是别的问题）", "not-applicable"),
+        ]
+    )
     changes = compare(MINI, data, data).library_changes
     assert [p.field for p in changes] == ["x"]
 
 
 def test_problem_messages_never_repeat_unbounded_input(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text("hegui_check: 1\nanswers:\n  alpha.red: " + "x" * 9000 + "\n  " + "y" * 1000 + ": 1\n",
-                    encoding="utf-8")
+    path.write_text(
+        "hegui_check: 1\nanswers:\n  alpha.red: " + "x" * 9000 + "\n  " + "y" * 1000 + ": 1\n",
+        encoding="utf-8",
+    )
     problems = load_answers(path, MINI).problems
     assert {p.code for p in problems if p.severity == "error"} == {"bad-value", "unknown-id"}
     assert all(len(str(p)) < 2 * MAX_SHOWN_CHARS + 300 for p in problems)
@@ -525,7 +585,9 @@ def test_problem_messages_never_repeat_unbounded_input(tmp_path: Path) -> None:
 
 def test_problems_carry_codes_in_json(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text("hegui_check: 1\ncompany: {company_name: 甲}\nanswers: {alpha.nope: 'yes'}\n", encoding="utf-8")
+    path.write_text(
+        "hegui_check: 1\ncompany: {company_name: 甲}\nanswers: {alpha.nope: 'yes'}\n", encoding="utf-8"
+    )
     out = tmp_path / "r.json"
     _run("report", str(path), "-f", "json", "-o", str(out), *MINI_ARGS)
     problems = json.loads(out.read_text(encoding="utf-8"))["problems"]
@@ -546,14 +608,33 @@ def test_oversized_file_is_refused_before_reading(tmp_path: Path) -> None:
 
 
 E2E_ROWS = 200
-E2E_COLUMNS = ["company_name", "industry", "employees", "region", "alpha.red", "alpha.high", "alpha.mid", "alpha.text",
-               "beta.one"]
-USER_FORMULAS = ["=HYPERLINK(\"http://x\",\"点我\")", "+86 公司", "-减号公司", "@SUM(A1)"]
+E2E_COLUMNS = [
+    "company_name",
+    "industry",
+    "employees",
+    "region",
+    "alpha.red",
+    "alpha.high",
+    "alpha.mid",
+    "alpha.text",
+    "beta.one",
+]
+USER_FORMULAS = ['=HYPERLINK("http://x","点我")', "+86 公司", "-减号公司", "@SUM(A1)"]
 
 
 def _e2e_row(n: int) -> tuple[list[str], str | None]:
     """Sheet row n (1-based among data rows): its cells, and the column of the limit it breaks, if any."""
-    row = [f"第{n}号鞋业有限公司", "footwear", str(n % 90 + 1), "浙江省温州市", "yes", "partial", "no", "", "yes"]
+    row = [
+        f"第{n}号鞋业有限公司",
+        "footwear",
+        str(n % 90 + 1),
+        "浙江省温州市",
+        "yes",
+        "partial",
+        "no",
+        "",
+        "yes",
+    ]
     if n % 7 == 0:  # good companies with names and regions that look like formulas
         row[0] = USER_FORMULAS[n % 4] + str(n)
         row[3] = USER_FORMULAS[(n + 1) % 4]

@@ -19,8 +19,9 @@ USCC = "91330302MA2H8K3L7E"
 
 def _batch(tmp_path: Path, inputs: Path, *extra: str) -> tuple[Path, str]:
     out = tmp_path / "out"
-    result = CliRunner().invoke(cli.app, ["batch", str(inputs), "-o", str(out), "-f", "json", "--jobs", "1",
-                                          *MINI_ARGS, *extra])
+    result = CliRunner().invoke(
+        cli.app, ["batch", str(inputs), "-o", str(out), "-f", "json", "--jobs", "1", *MINI_ARGS, *extra]
+    )
     return out, result.output
 
 
@@ -28,14 +29,31 @@ def _batch(tmp_path: Path, inputs: Path, *extra: str) -> tuple[Path, str]:
 def campaign(tmp_path: Path) -> Path:
     d = tmp_path / "in"
     d.mkdir()
-    _company(d / "01.yaml", "温州市瓯江鞋业有限公司", {**ALL, "alpha.red": "no"}, uscc=USCC, region="温州鹿城")
-    _company(d / "02.yaml", "温州市瓯江鞋业有限公司", ALL, uscc=USCC, region="浙江省温州市鹿城区")  # same firm again
-    _company(d / "03.yaml", "=HYPERLINK(\"http://x\")", {**ALL, "alpha.red": "no", "alpha.high": "no"},
-             region="鹿城区")
-    _company(d / "04.yaml", "上虞晴雨伞业有限公司",
-             {**ALL, "alpha.text": "请联系上虞晴雨伞业王经理 13905771234，wang@qingyu.cn，代码 91330604MA2XXXXX0Y"},
-             industry="umbrella", region="绍兴上虞")
-    (d / "05.yaml").write_text("company: {company_name: 错值公司}\nanswers: {alpha.red: maybe}\n", encoding="utf-8")
+    _company(
+        d / "01.yaml", "温州市瓯江鞋业有限公司", {**ALL, "alpha.red": "no"}, uscc=USCC, region="温州鹿城"
+    )
+    _company(
+        d / "02.yaml", "温州市瓯江鞋业有限公司", ALL, uscc=USCC, region="浙江省温州市鹿城区"
+    )  # same firm again
+    _company(
+        d / "03.yaml",
+        '=HYPERLINK("http://x")',
+        {**ALL, "alpha.red": "no", "alpha.high": "no"},
+        region="鹿城区",
+    )
+    _company(
+        d / "04.yaml",
+        "上虞晴雨伞业有限公司",
+        {
+            **ALL,
+            "alpha.text": "请联系上虞晴雨伞业王经理 13905771234，wang@qingyu.cn，代码 91330604MA2XXXXX0Y",
+        },
+        industry="umbrella",
+        region="绍兴上虞",
+    )
+    (d / "05.yaml").write_text(
+        "company: {company_name: 错值公司}\nanswers: {alpha.red: maybe}\n", encoding="utf-8"
+    )
     return d
 
 
@@ -64,8 +82,15 @@ def test_anonymised_industry_report_names_no_one(campaign: Path, tmp_path: Path)
     out, _ = _batch(tmp_path, campaign, "--anonymize")
     for name in ("industry-report-anonymous.html", "industry-report-anonymous.json"):
         text = (out / name).read_text(encoding="utf-8")
-        for planted in ("瓯江鞋业", "晴雨伞业", "13905771234", "wang@qingyu.cn", "91330604MA2XXXXX0Y", USCC,
-                        "HYPERLINK"):
+        for planted in (
+            "瓯江鞋业",
+            "晴雨伞业",
+            "13905771234",
+            "wang@qingyu.cn",
+            "91330604MA2XXXXX0Y",
+            USCC,
+            "HYPERLINK",
+        ):
             assert planted not in text, (name, planted)
     assert not (out / "industry-report.html").exists()  # the named report is a different file
 
@@ -122,18 +147,22 @@ def test_answers_out_hands_one_firm_to_a_lawyer(campaign: Path, tmp_path: Path) 
     assert one.errors == [] and one.company["company_name"] == "上虞晴雨伞业有限公司"
     review = prepare_review(one)
     assert review.assessor.mode == "lawyer" and set(review.answers) == set(one.answers)
-    again = CliRunner().invoke(cli.app, ["batch", str(campaign), "-o", str(out), "-f", "json", *MINI_ARGS,
-                                         "--answers-out", str(handed)])
+    again = CliRunner().invoke(
+        cli.app,
+        ["batch", str(campaign), "-o", str(out), "-f", "json", *MINI_ARGS, "--answers-out", str(handed)],
+    )
     assert "未覆盖" in again.output  # a reviewer may have worked on them
 
 
 def test_industry_report_counts_firms_whose_records_can_be_repaired(tmp_path: Path) -> None:
-    rows = ["company_name,industry,employees,region,credit_record,penalty_authority,penalty_date,penalty_kind,"
-            "penalty_fine_wan,serious_list",
-            "甲鞋业有限公司,footwear,40,温州鹿城,是,market,2025-03,fine,5,否",
-            "乙鞋业有限公司,footwear,25,温州鹿城,是,tax,2024-11,fine,2,否",
-            "丙鞋业有限公司,footwear,60,温州鹿城,是,safety,2025-06,serious,,否",
-            "丁鞋业有限公司,footwear,12,温州鹿城,否,,,,,"]
+    rows = [
+        "company_name,industry,employees,region,credit_record,penalty_authority,penalty_date,penalty_kind,"
+        "penalty_fine_wan,serious_list",
+        "甲鞋业有限公司,footwear,40,温州鹿城,是,market,2025-03,fine,5,否",
+        "乙鞋业有限公司,footwear,25,温州鹿城,是,tax,2024-11,fine,2,否",
+        "丙鞋业有限公司,footwear,60,温州鹿城,是,safety,2025-06,serious,,否",
+        "丁鞋业有限公司,footwear,12,温州鹿城,否,,,,,",
+    ]
     sheet = tmp_path / "members.csv"
     sheet.write_text("\n".join(rows) + "\n", encoding="utf-8")
     out = tmp_path / "out"

@@ -37,7 +37,9 @@ def seeded_policy(seed: int) -> Policy:
 class PipeAsker:
     """Real questionary prompts; before each prompt it types the keys for the policy's choice."""
 
-    def __init__(self, inp, policy: Policy, stop_after: int | None = None, texts: dict[str, str] | None = None):
+    def __init__(
+        self, inp, policy: Policy, stop_after: int | None = None, texts: dict[str, str] | None = None
+    ):
         self.inp = inp
         self.prompts = QuestionaryAsker(input=inp, output=DummyOutput(), console=Console(file=io.StringIO()))
         self.policy = policy
@@ -101,13 +103,16 @@ def scripted(policy: Policy, texts: dict[str, str] | None = None, stop_after: in
         if kind == "select":
             return policy(message, [(v, v) for v in values])
         found = next((v for k, v in (texts or {}).items() if k in message), None)
-        return found if found is not None and kind == "text" else keep_or_simple(kind, message, values, default)
+        return (
+            found if found is not None and kind == "text" else keep_or_simple(kind, message, values, default)
+        )
 
     return ScriptedAsker(fallback=reply)
 
 
-def run_interview(q, path: Path, policy: Policy, stop_after=None, answers=None, modules=None, texts=None,
-                  real: bool = True):
+def run_interview(
+    q, path: Path, policy: Policy, stop_after=None, answers=None, modules=None, texts=None, real: bool = True
+):
     """Drive an interview with ``policy``: through real prompts on pipe input, or scripted."""
     with create_pipe_input() as inp:
         asker = PipeAsker(inp, policy, stop_after, texts) if real else scripted(policy, texts, stop_after)
@@ -125,7 +130,9 @@ def test_random_interview_writes_a_file_that_report_accepts(q, tmp_path: Path) -
     path = tmp_path / "a.yaml"
     from hegui_check.vocabulary import Depth
 
-    interview, asker, interrupted = run_interview(q, path, seeded_policy(1), answers=start_answers(q, depth=Depth.quick))
+    interview, asker, interrupted = run_interview(
+        q, path, seeded_policy(1), answers=start_answers(q, depth=Depth.quick)
+    )
     assert not interrupted
     data = load_answers(path, q)
     assert data.errors == []
@@ -140,7 +147,9 @@ def test_random_interview_writes_a_file_that_report_accepts(q, tmp_path: Path) -
 
 @pytest.mark.timeout(180)
 @pytest.mark.parametrize(("stop_after", "real"), [(5, True), (40, False), (120, False)])
-def test_interrupted_and_resumed_gives_the_same_report(q, tmp_path: Path, stop_after: int, real: bool) -> None:
+def test_interrupted_and_resumed_gives_the_same_report(
+    q, tmp_path: Path, stop_after: int, real: bool
+) -> None:
     """Ctrl-C anywhere, then --resume: the same file and report number as an uninterrupted run. One run
     goes through real prompts on pipe input; the others through the Asker seam (same interview code)."""
     today = start_answers(q).assessor.date
@@ -148,7 +157,9 @@ def test_interrupted_and_resumed_gives_the_same_report(q, tmp_path: Path, stop_a
     whole = tmp_path / "whole.yaml"
     run_interview(q, whole, seeded_policy(7), answers=fresh, real=real)
     part = tmp_path / "part.yaml"
-    _, _, interrupted = run_interview(q, part, seeded_policy(7), answers=fresh, stop_after=stop_after, real=real)
+    _, _, interrupted = run_interview(
+        q, part, seeded_policy(7), answers=fresh, stop_after=stop_after, real=real
+    )
     assert interrupted
     saved = load_answers(part, q)
     assert saved.errors == []  # a valid, resumable file after Ctrl-C
@@ -254,9 +265,19 @@ COUNTER = re.compile(r"^\[(\d+)/(\d+) · 总 (\d+)/(\d+)\] (.*)$", re.S)
 
 
 def _mini_answers(answers: dict | None = None, **facts) -> object:
-    raw = {"company": {"company_name": "瓯江鞋业有限公司", "uscc": "", "entity_type": "company", "industry": "footwear",
-                       "region": "温州", "employees": 12}, "facts": {"sells_online": False, **facts},
-           "assessor": {"date": "2026-11-21"}, "answers": answers or {}}
+    raw = {
+        "company": {
+            "company_name": "瓯江鞋业有限公司",
+            "uscc": "",
+            "entity_type": "company",
+            "industry": "footwear",
+            "region": "温州",
+            "employees": 12,
+        },
+        "facts": {"sells_online": False, **facts},
+        "assessor": {"date": "2026-11-21"},
+        "answers": answers or {},
+    }
     return parse_answers(raw, MINI, "x.yaml")
 
 
@@ -281,7 +302,9 @@ def test_the_total_changes_only_after_an_answer_that_changes_what_applies(q, tmp
     Interview(q, asker, tmp_path / "a.yaml", start).run()
     seen = [(m, int(COUNTER.match(m).group(4))) for m in asker.messages if COUNTER.match(m)]
     assert len(seen) > 60
-    named = {n for m in q.modules for c in [m.condition, *(i.condition for i in m.items)] if c for n in c.names}
+    named = {
+        n for m in q.modules for c in [m.condition, *(i.condition for i in m.items)] if c for n in c.names
+    }
     for (before, total_before), (after, total_after) in zip(seen, seen[1:]):
         item = _item_of(q, before)
         if item == _item_of(q, after):
@@ -292,23 +315,35 @@ def test_the_total_changes_only_after_an_answer_that_changes_what_applies(q, tmp
 
 def test_back_then_enter_keeps_the_answer_and_the_note(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    asker = ScriptedAsker([NOTE, "红线备注", "partial",  # alpha.red, with a note written first
-                           BACK,  # at alpha.high
-                           KEEP, KEEP,  # alpha.red again: the answer, then the note, pre-filled
-                           "yes"])
+    asker = ScriptedAsker(
+        [
+            NOTE,
+            "红线备注",
+            "partial",  # alpha.red, with a note written first
+            BACK,  # at alpha.high
+            KEEP,
+            KEEP,  # alpha.red again: the answer, then the note, pre-filled
+            "yes",
+        ]
+    )
     result = Interview(MINI, asker, path, _mini_answers(), modules={"alpha"}).run()
     kind, message, _, default = asker.prompts[4]
     assert MINI.items["alpha.red"].question in message and default == "partial"
     assert asker.prompts[5][0] == "text" and asker.prompts[5][3] == "红线备注"
     assert MINI.items["alpha.high"].question in asker.prompts[6][1]
     red = load_answers(path, MINI).answers["alpha.red"]
-    assert (red.value, red.note) == ("partial", "红线备注") == (result.answers["alpha.red"].value,
-                                                               result.answers["alpha.red"].note)
+    assert (
+        (red.value, red.note)
+        == ("partial", "红线备注")
+        == (result.answers["alpha.red"].value, result.answers["alpha.red"].note)
+    )
 
 
 def test_a_profile_value_that_does_not_parse_is_asked_again(tmp_path: Path) -> None:
     asker = ScriptedAsker(["甲公司", "company", "retail", "三十", "30"])
-    result = Interview(MINI, asker, tmp_path / "a.yaml", start_answers(MINI, depth=Depth.quick), modules=set()).run()
+    result = Interview(
+        MINI, asker, tmp_path / "a.yaml", start_answers(MINI, depth=Depth.quick), modules=set()
+    ).run()
     assert result.company["employees"] == 30
     message, reply, why = asker.rejected[0]
     assert reply == "三十" and "阿拉伯数字" in why
@@ -317,17 +352,19 @@ def test_a_profile_value_that_does_not_parse_is_asked_again(tmp_path: Path) -> N
 
 @pytest.mark.timeout(60)
 def test_full_width_back_numbered_choices_and_ime_characters_on_real_prompts(tmp_path: Path) -> None:
-    chunks = ["甲\r",  # company_name
-              "\r",  # uscc: blank
-              "1\r",  # entity_type by number: company
-              "2\r",  # industry by number: retail
-              "\r",  # region: blank
-              "＜\r",  # employees: full-width back, to region
-              "\r",  # region again: Enter keeps it
-              "三十\r\x1530\r",  # rejected by the validator, then 30
-              "《",  # sells_online: 《 goes back at once, to employees
-              "\r",  # employees again: Enter keeps 30
-              "是\r"]  # an IME character at a choice is ignored; Enter picks the highlighted 是
+    chunks = [
+        "甲\r",  # company_name
+        "\r",  # uscc: blank
+        "1\r",  # entity_type by number: company
+        "2\r",  # industry by number: retail
+        "\r",  # region: blank
+        "＜\r",  # employees: full-width back, to region
+        "\r",  # region again: Enter keeps it
+        "三十\r\x1530\r",  # rejected by the validator, then 30
+        "《",  # sells_online: 《 goes back at once, to employees
+        "\r",  # employees again: Enter keeps 30
+        "是\r",
+    ]  # an IME character at a choice is ignored; Enter picks the highlighted 是
 
     class Keyed(QuestionaryAsker):
         def select(self, message, choices, default=None):
@@ -342,13 +379,21 @@ def test_full_width_back_numbered_choices_and_ime_characters_on_real_prompts(tmp
         asker = Keyed(input=inp, output=DummyOutput(), console=Console(file=io.StringIO()))
         result = Interview(MINI, asker, tmp_path / "a.yaml", start_answers(MINI), modules=set()).run()
     assert chunks == []
-    assert result.company == {"company_name": "甲", "uscc": "", "entity_type": "company", "industry": "retail",
-                              "region": "", "employees": 30}
+    assert result.company == {
+        "company_name": "甲",
+        "uscc": "",
+        "entity_type": "company",
+        "industry": "retail",
+        "region": "",
+        "employees": 30,
+    }
     assert result.facts == {"sells_online": True}
 
 
 @pytest.mark.parametrize("path", PROFILES, ids=[p.stem for p in PROFILES])
-def test_quick_check_asks_at_most_15_profile_and_50_checklist_questions(q, path: Path, tmp_path: Path) -> None:
+def test_quick_check_asks_at_most_15_profile_and_50_checklist_questions(
+    q, path: Path, tmp_path: Path
+) -> None:
     firm = load_answers(path, q).profile_env()
     by_question = {pq.question: pq for pq in q.profile}
 
@@ -374,23 +419,39 @@ def test_quick_check_asks_at_most_15_profile_and_50_checklist_questions(q, path:
 def test_deepening_a_quick_file_asks_only_what_is_missing(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
     start = _mini_answers()
-    quick = replace(start, depth=Depth.quick, facts={}, company={k: v for k, v in start.company.items() if k != "uscc"})
+    quick = replace(
+        start, depth=Depth.quick, facts={}, company={k: v for k, v in start.company.items() if k != "uscc"}
+    )
     first = ScriptedAsker()
     Interview(MINI, first, path, quick).run()
     saved = load_answers(path, MINI)
     assert saved.depth is Depth.quick and "depth: quick" in path.read_text(encoding="utf-8")
     asked_quick = {i.id for i in MINI.items.values() if any(i.question in m for m in first.messages)}
-    assert asked_quick == {"alpha.red", "alpha.high", "alpha.gate", "beta.one"}  # gate 否: alpha.gated not asked
+    assert asked_quick == {
+        "alpha.red",
+        "alpha.high",
+        "alpha.gate",
+        "beta.one",
+    }  # gate 否: alpha.gated not asked
     assert saved.facts == {"sells_online": False}  # deferred, but beta.online (key) depends on it
     assert "uscc" not in saved.company  # deferred, and no quick item depends on it
 
     deeper = replace(saved, depth=Depth.full)
-    missing = [s.key for s in pending_steps(MINI, deeper) if s.key not in saved.answers
-               and s.key not in saved.company and s.key not in saved.facts]
+    missing = [
+        s.key
+        for s in pending_steps(MINI, deeper)
+        if s.key not in saved.answers and s.key not in saved.company and s.key not in saved.facts
+    ]
     second = ScriptedAsker()
     Interview(MINI, second, path, deeper, dirty=True).run()
-    asked = [k for k in missing if any((MINI.items[k].question if k in MINI.items
-                                        else MINI.profile_by_id[k].question) in m for m in second.messages)]
+    asked = [
+        k
+        for k in missing
+        if any(
+            (MINI.items[k].question if k in MINI.items else MINI.profile_by_id[k].question) in m
+            for m in second.messages
+        )
+    ]
     assert asked == missing and len(set(second.messages)) == len(missing)
     assert load_answers(path, MINI).depth is Depth.full
 
@@ -403,7 +464,9 @@ def test_help_shows_the_legal_basis(tmp_path: Path) -> None:
 
 def test_nothing_is_written_before_the_first_answer(tmp_path: Path) -> None:
     path = tmp_path / "a.yaml"
-    interview = Interview(MINI, ScriptedAsker([INTERRUPT]), path, start_answers(MINI, today=dt.date(2026, 11, 21)))
+    interview = Interview(
+        MINI, ScriptedAsker([INTERRUPT]), path, start_answers(MINI, today=dt.date(2026, 11, 21))
+    )
     with pytest.raises(KeyboardInterrupt):
         interview.run()
     assert not path.exists() and not interview.saved
@@ -413,8 +476,9 @@ def test_ctrl_c_counts_answered_of_applicable(tmp_path: Path) -> None:
     from hegui_check.interview import progress_summary
 
     path = tmp_path / "a.yaml"
-    interview = Interview(MINI, ScriptedAsker(["yes", "no", KEEP, INTERRUPT]), path, _mini_answers(),
-                          modules={"alpha"})
+    interview = Interview(
+        MINI, ScriptedAsker(["yes", "no", KEEP, INTERRUPT]), path, _mini_answers(), modules={"alpha"}
+    )
     with pytest.raises(KeyboardInterrupt):
         interview.run()
     done, total = progress_summary(MINI, load_answers(path, MINI), {"alpha"})

@@ -31,16 +31,36 @@ from .test_interview import BACK, HELP, PipeAsker
 
 MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
 MINI_ARGS = ["--no-builtin", "--questionnaires", str(FIXTURES / "mini")]
-COMPANY = {"company_name": "瓯江鞋业有限公司", "uscc": "", "entity_type": "company", "industry": "footwear",
-           "employees": 12, "region": "浙江省温州市鹿城区"}
-SELF = {"alpha.red": "yes", "alpha.high": "yes", "alpha.mid": "partial", "alpha.low": "no", "alpha.choice": "all",
-        "alpha.multi": ["a", "b"], "alpha.num": 0, "alpha.gate": False, "alpha.text": "", "beta.one": "yes",
-        "pack.glue": "yes"}
+COMPANY = {
+    "company_name": "瓯江鞋业有限公司",
+    "uscc": "",
+    "entity_type": "company",
+    "industry": "footwear",
+    "employees": 12,
+    "region": "浙江省温州市鹿城区",
+}
+SELF = {
+    "alpha.red": "yes",
+    "alpha.high": "yes",
+    "alpha.mid": "partial",
+    "alpha.low": "no",
+    "alpha.choice": "all",
+    "alpha.multi": ["a", "b"],
+    "alpha.num": 0,
+    "alpha.gate": False,
+    "alpha.text": "",
+    "beta.one": "yes",
+    "pack.glue": "yes",
+}
 
 
 def _answers(answers: dict, date: str = "2026-08-01", **assessor) -> object:
-    raw = {"company": COMPANY, "facts": {"sells_online": False}, "assessor": {"date": date, **assessor},
-           "answers": answers}
+    raw = {
+        "company": COMPANY,
+        "facts": {"sells_online": False},
+        "assessor": {"date": date, **assessor},
+        "answers": answers,
+    }
     return parse_answers(raw, MINI, "x.yaml")
 
 
@@ -69,16 +89,29 @@ def _run(answers, policy, path: Path, texts=None, defaults=None, stop_after=None
 def test_lawyer_review_records_evidence_overrides_and_signs(tmp_path: Path) -> None:
     owner = _answers(SELF, name="陈经理")
     review = prepare_review(owner, today=dt.date(2026, 11, 21))
-    review = review.__class__(**{**review.__dict__, "assessor": review.assessor.__class__(
-        mode="lawyer", name="李律师", org="浙江瓯越律师事务所", license_no="13303201510000000",
-        date=dt.date(2026, 11, 21))})
+    review = review.__class__(
+        **{
+            **review.__dict__,
+            "assessor": review.assessor.__class__(
+                mode="lawyer",
+                name="李律师",
+                org="浙江瓯越律师事务所",
+                license_no="13303201510000000",
+                date=dt.date(2026, 11, 21),
+            ),
+        }
+    )
     finding = _policy({"高风险问题": "no"})  # the owner said yes; the lawyer finds otherwise
 
     def policy(message, choices):  # evidence is an optional step, offered beside the answers
         values = [v for v, _ in choices]
         return EVIDENCE if "高风险问题" in message and EVIDENCE in values else finding(message, choices)
 
-    texts = {"改判理由": "现场抽查 5 份劳动合同，2 份未签", "其他查见材料": "考勤表；工资条", "备注": "人事主管在场"}
+    texts = {
+        "改判理由": "现场抽查 5 份劳动合同，2 份未签",
+        "其他查见材料": "考勤表；工资条",
+        "备注": "人事主管在场",
+    }
     result, asker = _run(review, policy, tmp_path / "lawyer.yaml", texts=texts)
     high = result.answers["alpha.high"]
     assert high.value == "no" and high.self_answer == "yes"
@@ -91,12 +124,21 @@ def test_lawyer_review_records_evidence_overrides_and_signs(tmp_path: Path) -> N
     assert saved.errors == [] and saved.assessor.mode == "lawyer"
     a = assess(MINI, saved)
     pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render(a, Format.pdf))).pages)
-    for needle in ("律师法治体检", "李律师", "浙江瓯越律师事务所", "13303201510000000", "企业代表（签字）",
-                   "现场抽查 5 份劳动合同", "考勤表", "企业自评：符合"):
+    for needle in (
+        "律师法治体检",
+        "李律师",
+        "浙江瓯越律师事务所",
+        "13303201510000000",
+        "企业代表（签字）",
+        "现场抽查 5 份劳动合同",
+        "考勤表",
+        "企业自评：符合",
+    ):
         assert needle in pdf_text.replace("\n", ""), needle
     document = docx.Document(io.BytesIO(render(a, Format.docx)))
     body = "\n".join(p.text for p in document.paragraphs) + "\n".join(
-        c.text for t in document.tables for row in t.rows for c in row.cells)
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    )
     for needle in ("律师法治体检", "李律师", "浙江瓯越律师事务所", "考勤表", "企业代表"):
         assert needle in body, needle
     assert any(p.style.name.startswith("Heading") for p in document.paragraphs)
@@ -137,8 +179,19 @@ def test_recheck_asks_only_findings_and_diff_lists_them_as_resolved(tmp_path: Pa
     comparison = compare(MINI, load_answers(before_path, MINI), load_answers(tmp_path / "after.yaml", MINI))
     assert [r.item.id for r in comparison.resolved] == [f.item.id for f in assess(MINI, before).findings]
     assert comparison.still_open == () and comparison.new == ()
-    run = CliRunner().invoke(cli.app, ["diff", str(before_path), str(tmp_path / "after.yaml"), "-o",
-                                       str(tmp_path / "cmp"), "-f", "pdf,md,json", *MINI_ARGS])
+    run = CliRunner().invoke(
+        cli.app,
+        [
+            "diff",
+            str(before_path),
+            str(tmp_path / "after.yaml"),
+            "-o",
+            str(tmp_path / "cmp"),
+            "-f",
+            "pdf,md,json",
+            *MINI_ARGS,
+        ],
+    )
     assert run.exit_code == 0, run.output
     data = json.loads((tmp_path / "cmp.json").read_text(encoding="utf-8"))
     assert data["resolved"] == open_before and data["after"]["light"] == "green"
@@ -153,31 +206,71 @@ def test_recheck_report_carries_proof_assessor_letterhead_and_signature(tmp_path
     before = tmp_path / "before.yaml"
     save_answers(before, _answers({**SELF, "alpha.high": "no"}, date="2026-08-01"), MINI)
     after = tmp_path / "after.yaml"
-    fixed = {"answer": "yes", "note": "已补签 2 份劳动合同", "evidence": ["劳动合同台账（2026-11）", "补签合同扫描件"]}
-    save_answers(after, _answers({**SELF, "alpha.high": fixed, "alpha.mid": "yes", "alpha.low": "yes"},
-                                 date="2026-11-21", mode="lawyer", name="李律师", org="浙江瓯越律师事务所",
-                                 license_no="13303201510012345"), MINI)
+    fixed = {
+        "answer": "yes",
+        "note": "已补签 2 份劳动合同",
+        "evidence": ["劳动合同台账（2026-11）", "补签合同扫描件"],
+    }
+    save_answers(
+        after,
+        _answers(
+            {**SELF, "alpha.high": fixed, "alpha.mid": "yes", "alpha.low": "yes"},
+            date="2026-11-21",
+            mode="lawyer",
+            name="李律师",
+            org="浙江瓯越律师事务所",
+            license_no="13303201510012345",
+        ),
+        MINI,
+    )
     head = tmp_path / "head.yaml"
     head.write_text("organization: 鹿城区法律服务中心\ncontact: 0577-88880000\n", encoding="utf-8")
-    run = CliRunner().invoke(cli.app, ["diff", str(before), str(after), "-o", str(tmp_path / "cmp"),
-                                       "-f", "pdf,docx,md", "--letterhead", str(head), *MINI_ARGS])
+    run = CliRunner().invoke(
+        cli.app,
+        [
+            "diff",
+            str(before),
+            str(after),
+            "-o",
+            str(tmp_path / "cmp"),
+            "-f",
+            "pdf,docx,md",
+            "--letterhead",
+            str(head),
+            *MINI_ARGS,
+        ],
+    )
     assert run.exit_code == 0, run.output
-    pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "cmp.pdf").pages).replace("\n", "")
+    pdf_text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "cmp.pdf").pages).replace(
+        "\n", ""
+    )
     word = docx.Document(str(tmp_path / "cmp.docx"))
-    docx_text = "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows
-                                                                for c in r.cells] +
-                          [p.text for p in word.sections[0].header.paragraphs])
+    docx_text = "\n".join(
+        [p.text for p in word.paragraphs]
+        + [c.text for t in word.tables for r in t.rows for c in r.cells]
+        + [p.text for p in word.sections[0].header.paragraphs]
+    )
     md = (tmp_path / "cmp.md").read_text(encoding="utf-8")
     for text in (pdf_text, docx_text, md):
-        for expected in ("已补签 2 份劳动合同", "劳动合同台账（2026-11）", "李律师", "浙江瓯越律师事务所",
-                         "鹿城区法律服务中心", "2026-08-01", "2026-11-21", "企业代表（签字）"):
+        for expected in (
+            "已补签 2 份劳动合同",
+            "劳动合同台账（2026-11）",
+            "李律师",
+            "浙江瓯越律师事务所",
+            "鹿城区法律服务中心",
+            "2026-08-01",
+            "2026-11-21",
+            "企业代表（签字）",
+        ):
             assert expected in text, expected
 
 
 def test_diff_reports_open_overdue_and_new_items() -> None:
     before = _answers({**SELF, "alpha.high": "no"}, date="2026-08-01")
-    after = _answers({**SELF, "alpha.high": "partial", "alpha.mid": "yes", "alpha.low": "yes", "beta.one": "no"},
-                     date="2026-11-21")
+    after = _answers(
+        {**SELF, "alpha.high": "partial", "alpha.mid": "yes", "alpha.low": "yes", "beta.one": "no"},
+        date="2026-11-21",
+    )
     c = compare(MINI, before, after)
     assert [old.item.id for old, _ in c.still_open] == ["alpha.high"]
     assert [old.item.id for old, _ in c.overdue] == ["alpha.high"]  # 高: 30 days from 2026-08-01
@@ -188,8 +281,11 @@ def test_diff_reports_open_overdue_and_new_items() -> None:
 
 def test_older_library_version_loads_with_a_list_of_changes(tmp_path: Path) -> None:
     old = tmp_path / "old.yaml"
-    old.write_text('hegui_check: 1\nquestionnaire_version: "0.9"\ncompany: {company_name: 老文件公司}\n'
-                   "answers:\n  alpha.old_mid: no\n  alpha.gone: yes\n  alpha.red: yes\n", encoding="utf-8")
+    old.write_text(
+        'hegui_check: 1\nquestionnaire_version: "0.9"\ncompany: {company_name: 老文件公司}\n'
+        "answers:\n  alpha.old_mid: no\n  alpha.gone: yes\n  alpha.red: yes\n",
+        encoding="utf-8",
+    )
     data = load_answers(old, MINI)
     assert data.errors == []
     messages = [str(p) for p in data.problems]
@@ -204,11 +300,16 @@ def test_older_library_version_loads_with_a_list_of_changes(tmp_path: Path) -> N
 
 def test_letterhead_on_cover_and_footer(tmp_path: Path) -> None:
     logo = tmp_path / "logo.svg"
-    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><rect width="60" height="20" '
-                    'fill="#0d47a1"/></svg>', encoding="utf-8")
+    logo.write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="20"><rect width="60" height="20" '
+        'fill="#0d47a1"/></svg>',
+        encoding="utf-8",
+    )
     head = tmp_path / "lh.yaml"
-    head.write_text("organization: 上虞区伞业商会合规服务中心\nlogo: logo.svg\ncontact: 电话 0575-0000000\n",
-                    encoding="utf-8")
+    head.write_text(
+        "organization: 上虞区伞业商会合规服务中心\nlogo: logo.svg\ncontact: 电话 0575-0000000\n",
+        encoding="utf-8",
+    )
     letterhead = load_letterhead(head)
     a = assess(MINI, _answers(SELF))
     options = RenderOptions(letterhead=letterhead)
@@ -221,9 +322,13 @@ def test_letterhead_on_cover_and_footer(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("text", "needle"),
-    [("contact: x\n", "organization"), ("organization: 商会\nlogo: logo.gif\n", "PNG、JPG 或 SVG"),
-     ("organization: 商会\nlogo: missing.png\n", "不存在"), ("organization: 商会\ncolour: red\n", "colour"),
-     ("- a\n", "键值映射")],
+    [
+        ("contact: x\n", "organization"),
+        ("organization: 商会\nlogo: logo.gif\n", "PNG、JPG 或 SVG"),
+        ("organization: 商会\nlogo: missing.png\n", "不存在"),
+        ("organization: 商会\ncolour: red\n", "colour"),
+        ("- a\n", "键值映射"),
+    ],
 )
 def test_bad_letterheads_get_a_clear_message(tmp_path: Path, text: str, needle: str) -> None:
     (tmp_path / "logo.gif").write_bytes(b"GIF89a")
@@ -248,9 +353,14 @@ def test_check_recheck_and_lawyer_review_from_the_cli(tmp_path: Path, monkeypatc
     before = tmp_path / "self.yaml"
     save_answers(before, _answers({**SELF, "alpha.high": "no"}), MINI)
     with create_pipe_input() as inp:
-        monkeypatch.setattr(cli, "make_asker", lambda: PipeAsker(inp, _policy({"生成 PDF": "no", "": "yes"}),
-                                                                 texts={"律师姓名": "李律师"}))
-        result = CliRunner().invoke(cli.app, ["check", "--resume", str(before), "--mode", "lawyer", *MINI_ARGS])
+        monkeypatch.setattr(
+            cli,
+            "make_asker",
+            lambda: PipeAsker(inp, _policy({"生成 PDF": "no", "": "yes"}), texts={"律师姓名": "李律师"}),
+        )
+        result = CliRunner().invoke(
+            cli.app, ["check", "--resume", str(before), "--mode", "lawyer", *MINI_ARGS]
+        )
     assert result.exit_code == 0, result.output
     reviewed = load_answers(tmp_path / "self-律师体检.yaml", MINI)
     assert reviewed.assessor.mode == "lawyer" and reviewed.assessor.name == "李律师"
@@ -272,8 +382,12 @@ from .scripted import ScriptedAsker  # noqa: E402
 
 
 def _signed(a):
-    return a.__class__(**{**a.__dict__, "assessor": a.assessor.__class__(
-        mode="lawyer", name="李律师", date=dt.date(2026, 11, 21))})
+    return a.__class__(
+        **{
+            **a.__dict__,
+            "assessor": a.assessor.__class__(mode="lawyer", name="李律师", date=dt.date(2026, 11, 21)),
+        }
+    )
 
 
 def test_reviewing_one_module_scores_like_the_owner_except_the_reviewed_items(tmp_path: Path) -> None:
@@ -295,7 +409,9 @@ def test_reviewing_one_module_scores_like_the_owner_except_the_reviewed_items(tm
     assert saved.errors == []
     assert "reviewed: false" in path.read_text(encoding="utf-8")
     before, after = assess(MINI, owner), assess(MINI, saved)
-    changed = {r.item.id for r, s in zip(before.items, after.items) if (r.state, r.value) != (s.state, s.value)}
+    changed = {
+        r.item.id for r, s in zip(before.items, after.items) if (r.state, r.value) != (s.state, s.value)
+    }
     assert changed == {"alpha.high"}
     assert saved.answers["alpha.high"].self_answer == "yes" and saved.answers["beta.one"].value == "yes"
     progress = after.review
@@ -309,7 +425,10 @@ def test_reviewing_one_module_scores_like_the_owner_except_the_reviewed_items(tm
     assert f"律师复核 {len(alpha)}/{progress.total} 项" in text
     assert "尚未复核" in text and MINI.items["beta.one"].short_title in text
     data = json.loads(render(after, Format.json))
-    assert data["review"]["reviewed"] == len(alpha) and set(data["review"]["not_reviewed"]) == {"beta.one", "pack.glue"}
+    assert data["review"]["reviewed"] == len(alpha) and set(data["review"]["not_reviewed"]) == {
+        "beta.one",
+        "pack.glue",
+    }
 
 
 def test_old_files_without_review_marks_load_as_reviewed(tmp_path: Path) -> None:
@@ -319,8 +438,15 @@ def test_old_files_without_review_marks_load_as_reviewed(tmp_path: Path) -> None
     assert "reviewed" not in text
     data = load_answers(path, MINI)
     assert all(a.reviewed for a in data.answers.values()) and data.errors == []
-    bad = parse_answers({"company": COMPANY, "facts": {"sells_online": False},
-                         "answers": {"alpha.red": {"answer": "yes", "reviewed": "也许"}}}, MINI, "x.yaml")
+    bad = parse_answers(
+        {
+            "company": COMPANY,
+            "facts": {"sells_online": False},
+            "answers": {"alpha.red": {"answer": "yes", "reviewed": "也许"}},
+        },
+        MINI,
+        "x.yaml",
+    )
     assert [p.field for p in bad.errors] == ["alpha.red.reviewed"]
 
 
@@ -338,18 +464,23 @@ def test_the_lawyer_may_correct_the_profile_and_reopen_one_item(tmp_path: Path, 
 
     asker = ScriptedAsker(["李律师", "瓯越律师事务所", ""], fallback=reply)
     monkeypatch.setattr(cli, "make_asker", lambda: asker)
-    result = CliRunner().invoke(cli.app, ["check", "--resume", str(before), "--mode", "lawyer",
-                                          "--date", "2026-11-20", *MINI_ARGS])
+    result = CliRunner().invoke(
+        cli.app, ["check", "--resume", str(before), "--mode", "lawyer", "--date", "2026-11-20", *MINI_ARGS]
+    )
     assert result.exit_code == 0, result.output
     reviewed_path = tmp_path / "self-律师体检.yaml"
     data = load_answers(reviewed_path, MINI)
     assert data.company["employees"] == 30 and data.assessor.date == dt.date(2026, 11, 20)
-    assert data.not_reviewed_ids == [] and assess(MINI, data).review.reviewed == assess(MINI, data).review.total
+    assert (
+        data.not_reviewed_ids == [] and assess(MINI, data).review.reviewed == assess(MINI, data).review.total
+    )
 
     # months later: reopen the finished review at one item; the same edit menu as a self-assessment
     asker = ScriptedAsker(["edit", "alpha", "alpha.mid", "no", "quit"])
     monkeypatch.setattr(cli, "make_asker", lambda: asker)
-    result = CliRunner().invoke(cli.app, ["check", "--resume", str(reviewed_path), "--mode", "lawyer", *MINI_ARGS])
+    result = CliRunner().invoke(
+        cli.app, ["check", "--resume", str(reviewed_path), "--mode", "lawyer", *MINI_ARGS]
+    )
     assert result.exit_code == 0, result.output
     mid = load_answers(reviewed_path, MINI).answers["alpha.mid"]
     assert (mid.value, mid.reviewed) == ("no", True)
@@ -370,8 +501,10 @@ def test_lawyer_ctrl_c_at_the_first_prompt_writes_nothing(tmp_path: Path, monkey
 
 
 def test_lawyer_date_must_be_a_date(tmp_path: Path) -> None:
-    result = CliRunner().invoke(cli.app, ["check", "--mode", "lawyer", "--date", "2026-13-01",
-                                          "-o", str(tmp_path / "a.yaml"), *MINI_ARGS])
+    result = CliRunner().invoke(
+        cli.app,
+        ["check", "--mode", "lawyer", "--date", "2026-13-01", "-o", str(tmp_path / "a.yaml"), *MINI_ARGS],
+    )
     assert result.exit_code == 2
     assert "无法识别" in result.output and "YYYY-MM-DD" in result.output
 
@@ -382,6 +515,8 @@ def test_evidence_of_a_compliant_item_reaches_pdf_and_docx(tmp_path: Path) -> No
     assert "alpha.red" not in {r.item.id for r in a.findings}  # compliant: no finding card to carry it
     pdf = "".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(render(a, Format.pdf))).pages)
     word = docx.Document(io.BytesIO(render(a, Format.docx)))
-    text = "\n".join([p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells])
+    text = "\n".join(
+        [p.text for p in word.paragraphs] + [c.text for t in word.tables for r in t.rows for c in r.cells]
+    )
     for out in (pdf.replace("\n", ""), text):
         assert "消防验收意见书（2025-06）" in out and "灭火器检查记录" in out and "现场查看" in out

@@ -46,15 +46,19 @@ def test_bad_profile_values_name_the_modules_they_switch_off(tmp_path: Path) -> 
 
 def test_an_empty_answer_file_is_grey_not_red(tmp_path: Path) -> None:
     path = tmp_path / "empty.yaml"
-    path.write_text("hegui_check: 1\ncompany: {company_name: 空白公司, industry: retail, employees: 3}\nanswers: {}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "hegui_check: 1\ncompany: {company_name: 空白公司, industry: retail, employees: 3}\nanswers: {}\n",
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli.app, ["report", str(path), "-f", "json,pdf", "-o", str(tmp_path / "r")])
     assert "灰灯" in result.output
     text = "".join(_pdf_text((tmp_path / "r.pdf").read_bytes())).replace("\n", "")
     assert "暂不评定" in text and "请立即停止相关行为" not in text and "待核实" in text
 
 
-def test_a_spreadsheet_answering_everything_warns_once_per_file_about_inapplicable_answers(tmp_path: Path) -> None:
+def test_a_spreadsheet_answering_everything_warns_once_per_file_about_inapplicable_answers(
+    tmp_path: Path,
+) -> None:
     import csv
 
     q = load_questionnaire()
@@ -65,7 +69,9 @@ def test_a_spreadsheet_answering_everything_warns_once_per_file_about_inapplicab
         w.writerow(["company_name", "industry", "employees", "region", *ids])
         for n in range(60):
             w.writerow([f"第{n}号伞业有限公司", "umbrella", 30, "绍兴上虞", *(["符合"] * len(ids))])
-    result = CliRunner().invoke(cli.app, ["batch", str(out), "-o", str(tmp_path / "o"), "-f", "json", "--jobs", "1"])
+    result = CliRunner().invoke(
+        cli.app, ["batch", str(out), "-o", str(tmp_path / "o"), "-f", "json", "--jobs", "1"]
+    )
     lines = [ln for ln in result.output.splitlines() if "不适用" in ln]
     assert len(lines) <= 1, lines
 
@@ -128,7 +134,9 @@ def test_no_page_is_less_than_a_third_full_except_at_a_section_end(q, which: str
     for n, page in enumerate(pages[:-1]):
         body = page._page_box.children[0]  # the page area
         top, height = body.content_box_y(), body.height
-        bottom = max((b.position_y + b.height for b in walk(body) if isinstance(b, boxes.TextBox)), default=top)
+        bottom = max(
+            (b.position_y + b.height for b in walk(body) if isinstance(b, boxes.TextBox)), default=top
+        )
         fill = (bottom - top) / height
         if fill < 1 / 3 and n > 0 and not starts_section(pages[n + 1]):
             sparse.append((n + 1, round(fill, 2)))

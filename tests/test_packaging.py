@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_wheel_contains_questionnaires_templates_and_data(tmp_path: Path) -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-        capture_output=True, text=True, timeout=280,
+        capture_output=True,
+        text=True,
+        timeout=280,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     (wheel,) = tmp_path.glob("hegui_check-*.whl")
@@ -34,5 +36,7 @@ def test_wheel_contains_questionnaires_templates_and_data(tmp_path: Path) -> Non
     }
     assert expected <= names
     shipped = {n for n in names if n.startswith("hegui_check/questionnaires/") and n.endswith(".yaml")}
-    on_disk = {f"hegui_check/{p.relative_to(ROOT).as_posix()}" for p in (ROOT / "questionnaires").rglob("*.yaml")}
+    on_disk = {
+        f"hegui_check/{p.relative_to(ROOT).as_posix()}" for p in (ROOT / "questionnaires").rglob("*.yaml")
+    }
     assert shipped == on_disk

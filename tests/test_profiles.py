@@ -22,8 +22,11 @@ def worst_case_steps(q, path: Path):
     a = load_answers(path, q)
     assert a.errors == []
     while True:
-        gates = [s for s in pending_steps(q, a) if s.item is not None and s.item.type is ItemType.boolean
-                 and not is_answered(a, s)]
+        gates = [
+            s
+            for s in pending_steps(q, a)
+            if s.item is not None and s.item.type is ItemType.boolean and not is_answered(a, s)
+        ]
         if not gates:
             return a, pending_steps(q, a)
         a = with_answer(a, gates[0].key, Answer(True))
@@ -47,7 +50,9 @@ def test_profiles_get_the_modules_that_fit_them(q) -> None:
     assert {"footwear", "live_streaming", "environment", "safety"} <= asked["footwear-80-live"]
     assert "umbrella" in asked["umbrella-export"] and "live_streaming" not in asked["umbrella-export"]
     assert "construction" in asked["construction-sub"]
-    shop_items = {s.key for s in worst_case_steps(q, FIXTURES / "profiles" / "online-shop-3.yaml")[1] if s.item}
+    shop_items = {
+        s.key for s in worst_case_steps(q, FIXTURES / "profiles" / "online-shop-3.yaml")[1] if s.item
+    }
     assert not any(k.startswith("environment.hazwaste") for k in shop_items)
 
 
@@ -67,8 +72,16 @@ def test_smallest_profile_renders_a_pdf(q) -> None:
     assert render(assess(q, a), Format.pdf).startswith(b"%PDF")
 
 
-CREDIT = ("credit_record", "penalty_authority", "penalty_date", "penalty_kind", "penalty_fine_wan", "abnormal_list",
-          "serious_list", "tax_credit_d")
+CREDIT = (
+    "credit_record",
+    "penalty_authority",
+    "penalty_date",
+    "penalty_kind",
+    "penalty_fine_wan",
+    "abnormal_list",
+    "serious_list",
+    "tax_credit_d",
+)
 
 
 def test_credit_record_questions_sit_behind_one_gate_asked_of_every_firm(q) -> None:
@@ -80,7 +93,14 @@ def test_credit_record_questions_sit_behind_one_gate_asked_of_every_firm(q) -> N
     assert profile["credit_record"].when is None and profile["credit_record"].depth == "quick"
     assert all(profile[f].when and "credit_record" in profile[f].when for f in CREDIT[1:])
     assert [o.value for o in profile["penalty_authority"].options] == [
-        "market", "tax", "environment", "safety", "fire", "labor", "other"]
+        "market",
+        "tax",
+        "environment",
+        "safety",
+        "fire",
+        "labor",
+        "other",
+    ]
     assert [o.value for o in profile["penalty_kind"].options] == ["warning", "small_fine", "fine", "serious"]
     firm = {"company": {"company_name": "甲", "industry": "retail", "employees": 3}}
     asked = applicability(q, parse_answers(firm, q, "f"), "quick").profile

@@ -195,10 +195,22 @@ def _user_texts(q):
     for pq in q.profile:
         yield f"profile.{pq.id}", " ".join([pq.question, pq.help or "", *(o.label for o in pq.options)])
     for item in q.items.values():
-        liability = item.liability if isinstance(item.liability, str) else " ".join(
-            v.text for v in item.liability or ())
-        texts = [item.question, item.title or "", item.help or "", item.violation or "", liability,
-                 item.remedy or "", item.lenient or "", *item.evidence, *(o.label for o in item.options)]
+        liability = (
+            item.liability
+            if isinstance(item.liability, str)
+            else " ".join(v.text for v in item.liability or ())
+        )
+        texts = [
+            item.question,
+            item.title or "",
+            item.help or "",
+            item.violation or "",
+            liability,
+            item.remedy or "",
+            item.lenient or "",
+            *item.evidence,
+            *(o.label for o in item.options),
+        ]
         yield item.id, " ".join(texts)
 
 
@@ -228,5 +240,9 @@ def test_every_module_marks_its_key_items(q) -> None:
 def test_red_line_liability_names_the_criminal_exposure(q) -> None:
     for item in q.scored_items:
         if item.risk == "红线" and any(c.law == "刑法" for c in item.basis):
-            texts = [item.liability] if isinstance(item.liability, str) else [v.text for v in item.liability or ()]
+            texts = (
+                [item.liability]
+                if isinstance(item.liability, str)
+                else [v.text for v in item.liability or ()]
+            )
             assert all("刑" in t or "犯罪" in t for t in texts), item.id

@@ -27,10 +27,21 @@ EVIL = '瓯江<img src="file:///etc/passwd"><link rel="attachment" href="file://
 
 @pytest.fixture(scope="module")
 def evil_assessment():
-    raw = {"company": {"company_name": EVIL, "industry": "footwear", "employees": 12, "region": "<script>x</script>"},
-           "facts": {"sells_online": True}, "assessor": {"date": "2026-11-21", "name": "张三"},
-           "answers": {"alpha.red": "no", "alpha.high": {"answer": "partial", "note": "<b>3 人</b>未签"},
-                       "alpha.text": "希望<a href='http://x'>培训</a>"}}
+    raw = {
+        "company": {
+            "company_name": EVIL,
+            "industry": "footwear",
+            "employees": 12,
+            "region": "<script>x</script>",
+        },
+        "facts": {"sells_online": True},
+        "assessor": {"date": "2026-11-21", "name": "张三"},
+        "answers": {
+            "alpha.red": "no",
+            "alpha.high": {"answer": "partial", "note": "<b>3 人</b>未签"},
+            "alpha.text": "希望<a href='http://x'>培训</a>",
+        },
+    }
     return assess(MINI, parse_answers(raw, MINI, "evil.yaml"))
 
 
@@ -59,7 +70,7 @@ def test_every_format_has_a_renderer() -> None:
 
 def test_html_escapes_user_text(evil_assessment) -> None:
     html = render(evil_assessment, Format.html).decode("utf-8")
-    assert "<img" not in html and "<script>" not in html and "<link rel=\"attachment\"" not in html
+    assert "<img" not in html and "<script>" not in html and '<link rel="attachment"' not in html
     assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html
     assert "&lt;b&gt;3 人&lt;/b&gt;未签" in html
     assert '<html lang="zh-CN">' in html
@@ -73,7 +84,15 @@ def test_pdf_shows_the_hostile_name_as_text_and_reads_nothing(evil_pdf: bytes) -
 
 def test_pdf_contains_the_chinese_report(evil_pdf: bytes) -> None:
     text = _pdf_text(evil_pdf)
-    for needle in ("企业合规体检报告", "合规体检", "红灯", "总体结论", "整改台账", "保密", "自评结果仅供参考"):
+    for needle in (
+        "企业合规体检报告",
+        "合规体检",
+        "红灯",
+        "总体结论",
+        "整改台账",
+        "保密",
+        "自评结果仅供参考",
+    ):
         assert needle in text
     assert re.search(r"《中华人民共和国[^》]+》第[一二三四五六七八九十百千零]+条", text)
     assert "\ufffd" not in text
@@ -91,16 +110,24 @@ def test_fetcher_serves_only_the_package_files() -> None:
     fetcher = _make_fetcher([templates_dir()])
     css = (templates_dir() / "report.css").as_uri()
     assert fetcher.fetch(css).read().startswith(b"/*")
-    for url in ("file:///etc/passwd", "http://127.0.0.1:9/x.png", "https://example.com/a.css",
-                (templates_dir() / ".." / ".." / "pyproject.toml").as_uri(), "data:text/plain,hello", "ftp://x/y"):
+    for url in (
+        "file:///etc/passwd",
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/a.css",
+        (templates_dir() / ".." / ".." / "pyproject.toml").as_uri(),
+        "data:text/plain,hello",
+        "ftp://x/y",
+    ):
         with pytest.raises(ValueError, match="外部资源已忽略"):
             fetcher.fetch(url)
 
 
 def test_raw_html_with_local_and_remote_references_embeds_nothing() -> None:
-    html = ('<html lang="zh-CN"><head><link rel="stylesheet" href="http://127.0.0.1:9/a.css">'
-            '<link rel="attachment" href="file:///etc/passwd"></head><body><p>测试</p>'
-            '<img src="file:///etc/hostname"><a rel="attachment" href="file:///etc/passwd">附件</a></body></html>')
+    html = (
+        '<html lang="zh-CN"><head><link rel="stylesheet" href="http://127.0.0.1:9/a.css">'
+        '<link rel="attachment" href="file:///etc/passwd"></head><body><p>测试</p>'
+        '<img src="file:///etc/hostname"><a rel="attachment" href="file:///etc/passwd">附件</a></body></html>'
+    )
     pdf = html_to_pdf(html)
     assert b"root:x:0" not in pdf and b"/EmbeddedFile" not in pdf
 
@@ -108,8 +135,15 @@ def test_raw_html_with_local_and_remote_references_embeds_nothing() -> None:
 def test_json_result_has_the_stable_keys(evil_assessment) -> None:
     data = json.loads(render(evil_assessment, Format.json))
     assert data["format"] == "hegui-check-result/1"
-    assert set(data) >= {"company", "questionnaire_version", "report_number", "overall", "modules", "findings",
-                         "problems"}
+    assert set(data) >= {
+        "company",
+        "questionnaire_version",
+        "report_number",
+        "overall",
+        "modules",
+        "findings",
+        "problems",
+    }
     assert data["company"]["company_name"] == EVIL
     assert data["overall"]["light"] in ("red", "grey") and 0 <= data["overall"]["completeness"] <= 1
     first = data["findings"][0]
@@ -134,8 +168,17 @@ def test_needs_and_problems_appear_in_the_report(evil_assessment) -> None:
 def test_demo_report_html_lists_every_section(q, demo_path: Path) -> None:
     a = assess(q, load_answers(demo_path, q))
     html = render(a, Format.html).decode("utf-8")
-    for section in ("一、总体结论", "二、分领域得分", "三、主要风险与整改建议", "四、整改台账", "附录一、全部答案",
-                    "附录三、评分方法", "附录四、引用的法律法规", "声明", "<svg"):
+    for section in (
+        "一、总体结论",
+        "二、分领域得分",
+        "三、主要风险与整改建议",
+        "四、整改台账",
+        "附录一、全部答案",
+        "附录三、评分方法",
+        "附录四、引用的法律法规",
+        "声明",
+        "<svg",
+    ):
         assert section in html
     assert "温州市鹿城区瓯江鞋业有限公司" in html and a.report_number in html
 
@@ -144,7 +187,9 @@ def test_demo_report_html_lists_every_section(q, demo_path: Path) -> None:
 def test_first_page_renders_to_an_image(evil_pdf: bytes, tmp_path: Path) -> None:
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(evil_pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
+    subprocess.run(
+        ["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True
+    )
     (png,) = tmp_path.glob("p*.png")
     assert png.stat().st_size > 5000
 

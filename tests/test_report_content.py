@@ -38,7 +38,7 @@ def _html(a, options: RenderOptions | None = None) -> str:  # type: ignore[no-un
 
 
 def _section(html: str, start: str, end: str) -> str:
-    return html[html.index(start):html.index(end, html.index(start))]
+    return html[html.index(start) : html.index(end, html.index(start))]
 
 
 def _flat(text: str) -> str:
@@ -51,7 +51,7 @@ def test_owner_reads_titles_ids_only_in_the_appendix(demo) -> None:
     for r in demo.findings:
         assert r.item.id not in body, r.item.id
         assert r.item.short_title in body
-    appendix = html[html.index('id="appendix"'):]
+    appendix = html[html.index('id="appendix"') :]
     assert all(f'<span class="id">{r.item.id}</span>' in appendix for r in demo.findings)
     assert "（" + demo.findings[0].item.short_title not in demo.light_rules[0].items  # reason by title
     ctx = report_context(demo)
@@ -60,24 +60,33 @@ def test_owner_reads_titles_ids_only_in_the_appendix(demo) -> None:
 
 def test_every_table_has_fixed_layout_and_column_widths(demo) -> None:
     html = _html(demo)
-    css = html[html.index("<style>"):html.index("</style>")]
+    css = html[html.index("<style>") : html.index("</style>")]
     assert re.search(r"table \{[^}]*table-layout: fixed", css)
-    body = html[html.index("</style>"):]
+    body = html[html.index("</style>") :]
     assert body.count("<table") == body.count("<colgroup>")
     assert "<table" not in "".join(re.findall(r"<td>(.*?)</td>", body, flags=re.S))  # no nested tables
 
 
 def test_citations_in_article_order() -> None:
-    basis = [Citation(law="劳动合同法", article=82, quote="xx"), Citation(law="劳动法", article=3, quote="xx"),
-             Citation(law="劳动合同法", article=10, paragraph=2, quote="xx"),
-             Citation(law="劳动合同法", article=10, quote="xx")]
+    basis = [
+        Citation(law="劳动合同法", article=82, quote="xx"),
+        Citation(law="劳动法", article=3, quote="xx"),
+        Citation(law="劳动合同法", article=10, paragraph=2, quote="xx"),
+        Citation(law="劳动合同法", article=10, quote="xx"),
+    ]
     ordered = cited_at(basis, None)
     assert [(c.law, c.article, c.paragraph) for c in ordered] == [
-        ("劳动合同法", 10, None), ("劳动合同法", 10, 2), ("劳动合同法", 82, None), ("劳动法", 3, None)]
+        ("劳动合同法", 10, None),
+        ("劳动合同法", 10, 2),
+        ("劳动合同法", 82, None),
+        ("劳动法", 3, None),
+    ]
 
 
 def test_profile_section_and_switched_off_module(q) -> None:  # type: ignore[no-untyped-def]
-    a = assess(q, answers_from(q, {"contract.written_form": "yes"}, industry="footwear", has_production_site=True))
+    a = assess(
+        q, answers_from(q, {"contract.written_form": "yes"}, industry="footwear", has_production_site=True)
+    )
     assert "labor" in a.switched_off
     html = _html(a)
     conclusion = _section(html, 'id="conclusion"', "二、分领域得分")
@@ -88,21 +97,33 @@ def test_profile_section_and_switched_off_module(q) -> None:  # type: ignore[no-
 
 def test_problems_for_owners_name_questions_not_files(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "answers.yaml"
-    path.write_text("hegui_check: 1\ncompany: {company_name: 测试企业, industry: software, employees: 5}\n"
-                    "assessor: {date: 2026-11-21}\nanswers:\n  contract.written_form: 也许吧\n  nosuch.item: 'yes'\n"
-                    "  footwear.uses_solvent_glue: true\n", encoding="utf-8")
+    path.write_text(
+        "hegui_check: 1\ncompany: {company_name: 测试企业, industry: software, employees: 5}\n"
+        "assessor: {date: 2026-11-21}\nanswers:\n  contract.written_form: 也许吧\n  nosuch.item: 'yes'\n"
+        "  footwear.uses_solvent_glue: true\n",
+        encoding="utf-8",
+    )
     a = assess(q, load_answers(path, q))
     html = _html(a)
     problems = _section(html, "<h3>答题问题</h3>", "</ul>")
     assert "“" + q.items["contract.written_form"].short_title + "”：答案未能读入" in problems
     assert ".yaml" not in problems and "contract.written_form" not in problems and "nosuch" not in problems
     assert "另有 1 处内容" in problems and "按企业画像不适用，未计分" in problems
-    assert ".yaml:" not in html[:html.index('id="appendix"')]
+    assert ".yaml:" not in html[: html.index('id="appendix"')]
 
 
 def test_grey_light_opens_with_how_much_was_answered(q) -> None:  # type: ignore[no-untyped-def]
-    a = assess(q, answers_from(q, {"contract.written_form": "yes"}, industry="footwear", employees=20,
-                                  has_production_site=True, has_dormitory=True))
+    a = assess(
+        q,
+        answers_from(
+            q,
+            {"contract.written_form": "yes"},
+            industry="footwear",
+            employees=20,
+            has_production_site=True,
+            has_dormitory=True,
+        ),
+    )
     assert a.light == "grey"
     html = _html(a)
     conclusion = _section(html, 'id="conclusion"', "二、分领域得分")
@@ -111,7 +132,9 @@ def test_grey_light_opens_with_how_much_was_answered(q) -> None:  # type: ignore
     assert "红线项目待核实" in conclusion and "红线问题（须立即整改）" not in conclusion
     assert STOP not in html and "须立即停止，并优先整改" not in html
     findings = _section(html, 'id="findings"', 'id="ledger"')
-    assert "未回答的项目（待核实）" in findings and findings.count('class="finding"') == 0  # a list, not cards
+    assert (
+        "未回答的项目（待核实）" in findings and findings.count('class="finding"') == 0
+    )  # a list, not cards
     md = render(a, Format.md).decode("utf-8")
     assert "hegui-check check --resume" in md and STOP not in md
 
@@ -129,18 +152,19 @@ def test_quick_check_names_depth_and_lists_what_it_did_not_examine(q) -> None:  
             best[item_id] = "yes"
         elif item.type.value == "boolean":
             best[item_id] = False
-    answers = dataclasses.replace(answers_from(q, best, industry="footwear", employees=20, has_production_site=True),
-                                  depth="quick")
+    answers = dataclasses.replace(
+        answers_from(q, best, industry="footwear", employees=20, has_production_site=True), depth="quick"
+    )
     a = assess(q, answers)
     assert a.not_examined and a.depth.value == "quick"
     html = _html(a)
-    cover = html[:html.index('id="conclusion"')]
+    cover = html[: html.index('id="conclusion"')]
     assert "快速体检" in cover
     conclusion = _section(html, 'id="conclusion"', "二、分领域得分")
     assert "快速体检" in conclusion and "不代表合规" in conclusion
     r = a.not_examined[0]
     assert r.module.title in conclusion and r.item.short_title in conclusion
-    appendix = html[html.index('id="appendix"'):]
+    appendix = html[html.index('id="appendix"') :]
     assert all(f'<span class="id">{x.item.id}</span>' not in appendix for x in a.not_examined)
     if a.light == "green":
         assert "建议进行一次深度体检" in conclusion
@@ -158,8 +182,11 @@ def test_green_full_check_mentions_incentives_without_promises(q) -> None:  # ty
         if item.type.value == "status":
             best[item_id] = "yes"
         elif item.options:
-            best[item_id] = max(item.options, key=lambda o: o.score or 0).value if item.type.value == "choice" else [
-                o.value for o in item.options if o.good is not False]
+            best[item_id] = (
+                max(item.options, key=lambda o: o.score or 0).value
+                if item.type.value == "choice"
+                else [o.value for o in item.options if o.good is not False]
+            )
         elif item.type.value == "boolean":
             best[item_id] = False
     a = assess(q, answers_from(q, best, industry="software", employees=5))
@@ -178,8 +205,16 @@ def test_lenient_note_explains_first_violation_without_promise(q) -> None:  # ty
 
 
 def test_lawyer_mode_reads_as_an_opinion_with_a_signature_block(q, demo) -> None:  # type: ignore[no-untyped-def]
-    answers = dataclasses.replace(demo.answers, assessor=dataclasses.replace(
-        demo.answers.assessor, mode="lawyer", name="李律师", org="浙江瓯越律师事务所", license_no="13303201510012345"))
+    answers = dataclasses.replace(
+        demo.answers,
+        assessor=dataclasses.replace(
+            demo.answers.assessor,
+            mode="lawyer",
+            name="李律师",
+            org="浙江瓯越律师事务所",
+            license_no="13303201510012345",
+        ),
+    )
     a = assess(q, answers)
     assert a.review is not None  # the demo's answers carry no "not reviewed" marks: all reviewed
     total = a.review.total
@@ -188,18 +223,32 @@ def test_lawyer_mode_reads_as_an_opinion_with_a_signature_block(q, demo) -> None
     findings = _section(html, 'id="findings"', 'id="ledger"')
     assert "律师核查结论" in findings and "企业答复" not in findings
     assert "根据查见的材料和现场询问" in html and f"律师复核 {total}/{total} 项" in html
-    closing = html[html.index('class="signature"'):]
-    assert "评估人（律师）：李律师" in closing and "企业代表（签字）" in closing and closing.count("日期") >= 2
+    closing = html[html.index('class="signature"') :]
+    assert (
+        "评估人（律师）：李律师" in closing and "企业代表（签字）" in closing and closing.count("日期") >= 2
+    )
     doc = Document(io.BytesIO(render(a, Format.docx)))
-    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
-    assert "律师核查结论" in text and "自评结果仅供参考" not in text and f"律师复核 {total}/{total} 项" in text
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells
+    )
+    assert (
+        "律师核查结论" in text and "自评结果仅供参考" not in text and f"律师复核 {total}/{total} 项" in text
+    )
 
 
 def test_one_vocabulary_across_formats(q, demo) -> None:  # type: ignore[no-untyped-def]
-    answers = dataclasses.replace(demo.answers, answers={**demo.answers.answers, "labor.written_contract":
-                                  dataclasses.replace(demo.answers.answers["labor.written_contract"],
-                                                      evidence=("劳动合同 5 份",), self_answer="yes",
-                                                      override_reason="抽查缺 2 份")})
+    answers = dataclasses.replace(
+        demo.answers,
+        answers={
+            **demo.answers.answers,
+            "labor.written_contract": dataclasses.replace(
+                demo.answers.answers["labor.written_contract"],
+                evidence=("劳动合同 5 份",),
+                self_answer="yes",
+                override_reason="抽查缺 2 份",
+            ),
+        },
+    )
     a = assess(q, answers)
     html, md = _html(a), render(a, Format.md).decode("utf-8")
     wb = load_workbook(io.BytesIO(render(a, Format.xlsx)))
@@ -218,17 +267,28 @@ def _png() -> bytes:
     import zlib
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
     raw = b"".join(b"\x00" + b"\x0d\x47\xa1" * 2 for _ in range(2))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def test_letterhead_reaches_docx_and_xlsx(demo, tmp_path: Path) -> None:
     png = tmp_path / "logo.png"
     png.write_bytes(_png())
-    options = RenderOptions(letterhead=Letterhead(organization="瓯越法律服务中心", contact="0577-88888888", logo=png))
+    options = RenderOptions(
+        letterhead=Letterhead(organization="瓯越法律服务中心", contact="0577-88888888", logo=png)
+    )
     doc = Document(io.BytesIO(render(demo, Format.docx, options)))
     header = "\n".join(p.text for p in doc.sections[0].header.paragraphs)
     assert "瓯越法律服务中心" in header and "0577-88888888" in header
@@ -268,8 +328,11 @@ def test_compact_pdf_keeps_every_finding_citation_and_answer(demo) -> None:
 
 def test_invalid_profile_value_switches_a_module_off_and_is_named(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "answers.yaml"
-    path.write_text("hegui_check: 1\ncompany: {company_name: 测试企业, industry: footwear, employees: 很多}\n"
-                    "assessor: {date: 2026-11-21}\nanswers:\n  contract.written_form: 'yes'\n", encoding="utf-8")
+    path.write_text(
+        "hegui_check: 1\ncompany: {company_name: 测试企业, industry: footwear, employees: 很多}\n"
+        "assessor: {date: 2026-11-21}\nanswers:\n  contract.written_form: 'yes'\n",
+        encoding="utf-8",
+    )
     a = assess(q, load_answers(path, q))
     assert "labor" in a.switched_off
     conclusion = _section(_html(a), 'id="conclusion"', "二、分领域得分")
@@ -287,8 +350,13 @@ def test_table_cells_wrap_long_text_instead_of_overflowing(q, demo) -> None:  # 
 
     long = "https://example.com/" + "evidence_file_without_any_break_" * 6
     first = demo.findings[0].item.id
-    answers = dataclasses.replace(demo.answers, answers={**demo.answers.answers, first: dataclasses.replace(
-        demo.answers.answers[first], note=long, evidence=(long,))})
+    answers = dataclasses.replace(
+        demo.answers,
+        answers={
+            **demo.answers.answers,
+            first: dataclasses.replace(demo.answers.answers[first], note=long, evidence=(long,)),
+        },
+    )
     document = layout(render_html(assess(q, answers)))
 
     cells = 0

@@ -91,9 +91,19 @@ def test_liability_text_follows_the_assessment_date(before, after) -> None:
 
 def test_appendix_shows_the_version_of_the_text_actually_cited(before, after) -> None:
     assert report_context(before)["laws"] == [
-        {"short": "商标法", "title": "中华人民共和国商标法", "version": "2019年4月23日版本，施行至2026年12月31日"}]
+        {
+            "short": "商标法",
+            "title": "中华人民共和国商标法",
+            "version": "2019年4月23日版本，施行至2026年12月31日",
+        }
+    ]
     assert report_context(after)["laws"] == [
-        {"short": "商标法-2027", "title": "中华人民共和国商标法", "version": "2026年6月26日版本，2027年1月1日起施行"}]
+        {
+            "short": "商标法-2027",
+            "title": "中华人民共和国商标法",
+            "version": "2026年6月26日版本，2027年1月1日起施行",
+        }
+    ]
 
 
 def test_pdf_shows_the_article_quote_and_liability_in_force_on_the_date(before, after) -> None:
@@ -113,7 +123,9 @@ def test_json_basis_names_the_text_article_and_quote(before, after) -> None:
     assert old["basis"] == ["《商标法》第五十七条第（一）项", "《商标法》第六十条第二款"]
     assert new["basis"] == ["《商标法》第七十二条第（一）项", "《商标法》第七十四条第二款"]
     assert [(b["law"], b["article"], b["quote"]) for b in new["basis_detail"]] == [
-        ("商标法-2027", 72, "在同一种商品上使用与其注册商标相同的商标"), ("商标法-2027", 74, NEW_QUOTE)]
+        ("商标法-2027", 72, "在同一种商品上使用与其注册商标相同的商标"),
+        ("商标法-2027", 74, NEW_QUOTE),
+    ]
     assert old["basis_detail"][1]["quote"] == OLD_QUOTE
     assert old["liability"].startswith(OLD_LIABILITY) and new["liability"].startswith(NEW_LIABILITY)
 
@@ -138,8 +150,20 @@ def test_same_answer_file_gives_the_same_report_number_twice(tmp_path: Path) -> 
     numbers = set()
     for n in range(2):
         out = tmp_path / f"r{n}.json"
-        result = runner.invoke(cli.app, ["report", str(AFTER), "-o", str(out), "--format", "json", "--no-builtin",
-                                         "--questionnaires", str(FIXTURES / "trademark-versions")])
+        result = runner.invoke(
+            cli.app,
+            [
+                "report",
+                str(AFTER),
+                "-o",
+                str(out),
+                "--format",
+                "json",
+                "--no-builtin",
+                "--questionnaires",
+                str(FIXTURES / "trademark-versions"),
+            ],
+        )
         assert result.exit_code == 0, result.output
         numbers.add(json.loads(out.read_text(encoding="utf-8"))["report_number"])
     assert len(numbers) == 1
@@ -151,8 +175,10 @@ def test_one_version_pack_assessed_after_the_revision_warns_on_the_cover() -> No
     a = _assess(ONE_VERSION, AFTER)
     ctx = report_context(a)
     (warning,) = ctx["law_warnings"]
-    assert warning.startswith("本次评估日期（2027-01-05）晚于《中华人民共和国商标法》2026 年修订文本的施行日期（2027-01-01），"
-                              "清单中的部分引用尚未更新")
+    assert warning.startswith(
+        "本次评估日期（2027-01-05）晚于《中华人民共和国商标法》2026 年修订文本的施行日期（2027-01-01），"
+        "清单中的部分引用尚未更新"
+    )
     assert "不销售假冒商品" in warning
     (entry,) = json.loads(render(a, Format.json))["law_currency_warnings"]
     assert entry["law"] == "商标法" and entry["in_force"] == "商标法-2027"
@@ -197,27 +223,54 @@ def test_a_citation_without_versions_is_the_same_on_any_date() -> None:
 
 
 def test_report_command_prints_the_currency_warning(tmp_path: Path) -> None:
-    result = runner.invoke(cli.app, ["report", str(AFTER), "-o", str(tmp_path / "r.json"), "--format", "json",
-                                     "--no-builtin", "--questionnaires", str(FIXTURES / "trademark-one-version")])
+    result = runner.invoke(
+        cli.app,
+        [
+            "report",
+            str(AFTER),
+            "-o",
+            str(tmp_path / "r.json"),
+            "--format",
+            "json",
+            "--no-builtin",
+            "--questionnaires",
+            str(FIXTURES / "trademark-one-version"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "晚于《中华人民共和国商标法》2026 年修订文本的施行日期（2027-01-01）" in result.output
 
 
 def _item(*basis: Citation) -> Item:
-    return Item(id="env.permit", title="排污许可", question="是否依法取得排污许可？", type="status", risk="高",
-                violation="无证排污", basis=list(basis), liability="罚款", remedy="申领排污许可证")
+    return Item(
+        id="env.permit",
+        title="排污许可",
+        question="是否依法取得排污许可？",
+        type="status",
+        risk="高",
+        violation="无证排污",
+        basis=list(basis),
+        liability="罚款",
+        remedy="申领排污许可证",
+    )
 
 
 def test_currency_warning_names_the_code_that_repealed_a_cited_law() -> None:
     item = _item(Citation(law="环境保护法-2014", article=45, quote="排污许可"))
     (warning,) = law_currency_warnings([item], dt.date(2026, 9, 1))
     assert warning.in_force == "生态环境法典" and warning.effective == dt.date(2026, 8, 15)
-    assert warning.message.startswith("本次评估日期（2026-09-01）晚于《中华人民共和国生态环境法典》的施行日期（2026-08-15，"
-                                      "《中华人民共和国环境保护法》自该日起不再施行）")
+    assert warning.message.startswith(
+        "本次评估日期（2026-09-01）晚于《中华人民共和国生态环境法典》的施行日期（2026-08-15，"
+        "《中华人民共和国环境保护法》自该日起不再施行）"
+    )
     assert law_currency_warnings([item], dt.date(2026, 8, 14)) == []
 
 
 def test_currency_warning_on_the_very_day_the_revision_takes_effect() -> None:
-    item = _item(Citation(law="商标法", article=57, item=1, quote="在同一种商品上使用与其注册商标相同的商标的"))
+    item = _item(
+        Citation(law="商标法", article=57, item=1, quote="在同一种商品上使用与其注册商标相同的商标的")
+    )
     (warning,) = law_currency_warnings([item], dt.date(2027, 1, 1))
-    assert warning.message.startswith("本次评估日期（2027-01-01）即为《中华人民共和国商标法》2026 年修订文本的施行日期")
+    assert warning.message.startswith(
+        "本次评估日期（2027-01-01）即为《中华人民共和国商标法》2026 年修订文本的施行日期"
+    )

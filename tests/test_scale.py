@@ -16,7 +16,9 @@ from hegui_check import cli
 from .test_batch import MINI_ARGS
 from .test_shards import many  # noqa: F401 - the fixture
 
-pytest.importorskip("distributed", reason="dask[distributed] 未安装：pip install -e '.[scale]' 后运行（可选功能）")
+pytest.importorskip(
+    "distributed", reason="dask[distributed] 未安装：pip install -e '.[scale]' 后运行（可选功能）"
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,11 +44,14 @@ def test_dask_shards_on_a_local_cluster_equal_one_run(many: Path, tmp_path: Path
     single, out = tmp_path / "single", tmp_path / "dask"
     CliRunner().invoke(cli.app, ["batch", str(many), "-o", str(single), "-f", "json", *MINI_ARGS])
     recipe = _recipe()
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with (
+        LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
         code, shards = recipe.run(client, [str(many)], out, 3, ["-f", "json", *MINI_ARGS], MINI_ARGS)
     assert [s["exit"] for s in shards] and all(s["exit"] in (0, 1) for s in shards), shards
     assert code == 1  # the same companies with errors as one run
     assert _rows(out / "summary.csv") == _rows(single / "summary.csv")
     assert json.loads((out / "industry-report.json").read_text(encoding="utf-8")) == json.loads(
-        (single / "industry-report.json").read_text(encoding="utf-8"))
+        (single / "industry-report.json").read_text(encoding="utf-8")
+    )

@@ -20,14 +20,28 @@ BASE = {"company_name": "测试", "industry": "retail", "employees": 5}
 
 
 def score(answers: dict, **company) -> object:
-    raw = {"company": {**BASE, **company}, "facts": {}, "assessor": {"date": "2026-11-21"}, "answers": answers}
+    raw = {
+        "company": {**BASE, **company},
+        "facts": {},
+        "assessor": {"date": "2026-11-21"},
+        "answers": answers,
+    }
     a = parse_answers(raw, MINI, "t.yaml")
     assert a.errors == []
     return assess(MINI, a)
 
 
-ALL_YES = {"alpha.red": "yes", "alpha.high": "yes", "alpha.mid": "yes", "alpha.low": "yes", "alpha.choice": "all",
-           "alpha.multi": ["a", "b"], "alpha.num": 0, "alpha.gate": False, "beta.one": "yes"}
+ALL_YES = {
+    "alpha.red": "yes",
+    "alpha.high": "yes",
+    "alpha.mid": "yes",
+    "alpha.low": "yes",
+    "alpha.choice": "all",
+    "alpha.multi": ["a", "b"],
+    "alpha.num": 0,
+    "alpha.gate": False,
+    "beta.one": "yes",
+}
 
 
 def test_all_best_answers_give_100_and_green() -> None:
@@ -39,7 +53,13 @@ def test_all_best_answers_give_100_and_green() -> None:
 
 def test_worked_example() -> None:
     # weights: red 10, high 5, mid 3, low 1, choice(中) 3, multi(低) 1, num(高) 5, beta.one(高) 5 = 33
-    answers = {**ALL_YES, "alpha.high": "partial", "alpha.choice": "most", "alpha.multi": ["a"], "alpha.num": 10}
+    answers = {
+        **ALL_YES,
+        "alpha.high": "partial",
+        "alpha.choice": "most",
+        "alpha.multi": ["a"],
+        "alpha.num": 10,
+    }
     r = score(answers)
     expected = 100 * (33 - 5 * 0.5 - 3 * 0.5 - 1 * 0.5 - 5 * 0.5) / 33
     assert r.overall == pytest.approx(expected)
@@ -55,8 +75,13 @@ def test_red_line_no_is_red_and_named() -> None:
 
 
 def test_score_below_60_is_red() -> None:
-    r = score({k: ("no" if isinstance(v, str) and v == "yes" and k != "alpha.red" else v) for k, v in ALL_YES.items()}
-              | {"alpha.choice": "none", "alpha.multi": [], "alpha.num": 99})
+    r = score(
+        {
+            k: ("no" if isinstance(v, str) and v == "yes" and k != "alpha.red" else v)
+            for k, v in ALL_YES.items()
+        }
+        | {"alpha.choice": "none", "alpha.multi": [], "alpha.num": 99}
+    )
     assert r.overall is not None and r.overall < 60
     assert r.light == "red" and "低于 60 分" in light_reason(r)
 
@@ -131,7 +156,9 @@ def test_report_number_is_stable_and_depends_on_answers() -> None:
 
 
 def test_findings_order_risk_then_shortfall_then_module() -> None:
-    r = score({**ALL_YES, "alpha.low": "no", "beta.one": "partial", "alpha.high": "no", "alpha.mid": "unknown"})
+    r = score(
+        {**ALL_YES, "alpha.low": "no", "beta.one": "partial", "alpha.high": "no", "alpha.mid": "unknown"}
+    )
     assert [f.item.id for f in r.findings] == ["alpha.high", "beta.one", "alpha.mid", "alpha.low"]
 
 
@@ -201,11 +228,13 @@ def test_improving_one_answer_never_lowers_any_score(values: dict, item, data) -
 @given(answer_sets)
 def test_adding_na_answers_never_changes_a_score(values: dict) -> None:
     before = _assess(values)
-    after = score({k: v for k, v in values.items() if v is not None} | FIXED | {"pack.glue": "na"},
-                  industry="footwear")
+    after = score(
+        {k: v for k, v in values.items() if v is not None} | FIXED | {"pack.glue": "na"}, industry="footwear"
+    )
     assert after.overall == pytest.approx(before.overall)
     assert [m.score for m in after.modules if m.module.module != "pack"] == pytest.approx(
-        [m.score for m in before.modules if m.module.module != "pack"])
+        [m.score for m in before.modules if m.module.module != "pack"]
+    )
 
 
 def test_every_bundled_item_scores_100_and_green_with_its_best_answer(q) -> None:
@@ -220,8 +249,11 @@ def test_every_bundled_item_scores_100_and_green_with_its_best_answer(q) -> None
         else:
             best[item.id] = 0
     facts = {p.id: True for p in q.profile if p.type == "boolean"}
-    a = AnswerSet(company={"company_name": "x", "industry": "footwear", "employees": 50}, facts=facts,
-                  assessor=Assessor(date=dt.date(2026, 11, 21)))
+    a = AnswerSet(
+        company={"company_name": "x", "industry": "footwear", "employees": 50},
+        facts=facts,
+        assessor=Assessor(date=dt.date(2026, 11, 21)),
+    )
     a = parse_answers({"company": a.company, "facts": facts, "answers": best}, q, "best")
     r = assess(q, a)
     assert r.overall == 100 and r.light == "green"
@@ -238,8 +270,11 @@ def test_quick_check_never_calls_an_item_inapplicable_because_of_a_question_it_d
     company = {"company_name": "甲", "entity_type": "company", "industry": "retail"}
 
     def states(employees: int, depth: str) -> dict[str, str]:
-        a = parse_answers({"depth": depth, "company": {**company, "employees": employees},
-                           "answers": {"alpha.red": "yes"}}, mini, "f")
+        a = parse_answers(
+            {"depth": depth, "company": {**company, "employees": employees}, "answers": {"alpha.red": "yes"}},
+            mini,
+            "f",
+        )
         return {r.item.id: r.state for r in assess(mini, a).items}
 
     # sells_online is deferred; with 12 employees beta.online (key) needs it, so the quick check asks it
@@ -251,10 +286,17 @@ def test_quick_check_never_calls_an_item_inapplicable_because_of_a_question_it_d
     # the bundled library: sells_to_consumers is deferred and no quick item needs it, so a quick check does
     # not ask it; the items that hang on it are 未检查, not 不适用
     bundled = load_questionnaire()
-    firm = {"depth": "quick", "company": {"company_name": "乙", "entity_type": "individual", "industry": "retail",
-                                          "employees": 3},
-            "facts": {"sells_online": True, "live_streaming": False, "handles_personal_info": True,
-                      "exports": False, "has_production_site": False}}
+    firm = {
+        "depth": "quick",
+        "company": {"company_name": "乙", "entity_type": "individual", "industry": "retail", "employees": 3},
+        "facts": {
+            "sells_online": True,
+            "live_streaming": False,
+            "handles_personal_info": True,
+            "exports": False,
+            "has_production_site": False,
+        },
+    }
     plan = applicability(bundled, parse_answers(firm, bundled, "f"))
     assert "sells_to_consumers" not in plan.profile
     result = {r.item.id: r.state for r in assess(bundled, parse_answers(firm, bundled, "f")).items}

@@ -23,10 +23,16 @@ def many(tmp_path: Path) -> Path:
     d = tmp_path / "in"
     d.mkdir()
     for n in range(10):
-        answers = {**ALL, "alpha.red": "no" if n % 3 == 0 else "yes", "alpha.mid": "partial" if n % 2 else "yes",
-                   "alpha.text": "希望培训" if n % 4 == 0 else ""}
+        answers = {
+            **ALL,
+            "alpha.red": "no" if n % 3 == 0 else "yes",
+            "alpha.mid": "partial" if n % 2 else "yes",
+            "alpha.text": "希望培训" if n % 4 == 0 else "",
+        }
         _company(d / f"c{n:02d}.yaml", f"企业{n:02d}", answers, region="温州" if n % 2 else "上虞")
-    _company(d / "c10.yaml", "企业03", {**ALL, "alpha.high": "no"}, region="温州")  # the same firm again: later wins
+    _company(
+        d / "c10.yaml", "企业03", {**ALL, "alpha.high": "no"}, region="温州"
+    )  # the same firm again: later wins
     _company(d / "c11.yaml", "", ALL)  # no name: its key is its source
     (d / "broken.yaml").write_text("answers: [oops\n", encoding="utf-8")
     return d
@@ -47,7 +53,9 @@ def test_two_shards_merged_equal_one_run(many: Path, tmp_path: Path) -> None:
     code, _ = _run("batch", str(many), "-o", str(single), "-f", "json", "--jobs", "1", *MINI_ARGS)
     assert code == 1  # broken.yaml and the nameless row
     for k, folder in ((1, s1), (2, s2)):
-        code, output = _run("batch", str(many), "-o", str(folder), "-f", "json", "--shard", f"{k}/2", *MINI_ARGS)
+        code, output = _run(
+            "batch", str(many), "-o", str(folder), "-f", "json", "--shard", f"{k}/2", *MINI_ARGS
+        )
         assert code in (0, 1), output
         assert "merge" in output and not (folder / "summary.csv").exists()
     parts = [{p.name for p in f.glob("*.json")} for f in (s1, s2)]
@@ -58,7 +66,8 @@ def test_two_shards_merged_equal_one_run(many: Path, tmp_path: Path) -> None:
     assert _csv(merged / "summary.csv") == _csv(single / "summary.csv")
     # nothing excluded: "date" is the day of the runs, the same here
     assert json.loads((merged / "industry-report.json").read_text(encoding="utf-8")) == json.loads(
-        (single / "industry-report.json").read_text(encoding="utf-8"))
+        (single / "industry-report.json").read_text(encoding="utf-8")
+    )
     industry = json.loads((merged / "industry-report.json").read_text(encoding="utf-8"))
     assert industry["duplicates"] == 1 and industry["unreadable"] == 1
 

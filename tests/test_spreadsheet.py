@@ -53,11 +53,23 @@ def _ids(q: Questionnaire) -> list[str]:
 
 
 def _essence(a: AnswerSet) -> tuple[Any, ...]:
-    return (a.company, a.facts, {k: v.value for k, v in a.answers.items()}, a.assessor, [str(p) for p in a.errors])
+    return (
+        a.company,
+        a.facts,
+        {k: v.value for k, v in a.answers.items()},
+        a.assessor,
+        [str(p) for p in a.errors],
+    )
 
 
-def _write_csv(path: Path, header: list[list[str]], rows: list[dict[str, Any]], ids: list[str],
-               encoding: str, delimiter: str = ",") -> None:
+def _write_csv(
+    path: Path,
+    header: list[list[str]],
+    rows: list[dict[str, Any]],
+    ids: list[str],
+    encoding: str,
+    delimiter: str = ",",
+) -> None:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\r\n")
     writer.writerows(header)
@@ -94,16 +106,24 @@ def test_filled_template_reads_back_into_answer_sets(mq: Questionnaire, tmp_path
 
 def test_xlsx_date_cells_and_missing_date_fall_back_to_file_date(mq: Questionnaire, tmp_path: Path) -> None:
     path = tmp_path / "dates.xlsx"
-    _fill_template(mq, path, [
-        {"company_name": "甲", "assessment_date": dt.datetime(2026, 11, 21)},
-        {"company_name": "乙", "assessment_date": "2026年11月5日"},
-        {"company_name": "丙"},
-    ])
+    _fill_template(
+        mq,
+        path,
+        [
+            {"company_name": "甲", "assessment_date": dt.datetime(2026, 11, 21)},
+            {"company_name": "乙", "assessment_date": "2026年11月5日"},
+            {"company_name": "丙"},
+        ],
+    )
     stamp = dt.datetime(2025, 3, 4, 12).timestamp()
     os.utime(path, (stamp, stamp))
     a, b, c = read_table(path, mq).to_answer_sets()
     assert a.assessor.date == dt.date(2026, 11, 21) and b.assessor.date == dt.date(2026, 11, 5)
-    assert c.assessor.date is None and c.file_date == dt.date(2025, 3, 4) and c.assessment_date == dt.date(2025, 3, 4)
+    assert (
+        c.assessor.date is None
+        and c.file_date == dt.date(2025, 3, 4)
+        and c.assessment_date == dt.date(2025, 3, 4)
+    )
 
 
 @pytest.mark.parametrize(("encoding", "delimiter", "suffix"), [
@@ -129,11 +149,34 @@ def test_csv_encodings_and_separators_read_like_the_xlsx(
 def test_form_export_with_numbered_labels_gives_one_warning_for_unknown_columns(
     mq: Questionnaire, tmp_path: Path
 ) -> None:
-    header = ["序号", "提交时间", "1. 企业名称", "2、行业", "Q3、用工人数", "4.红线问题是否符合？",
-              "（5）高风险问题是否符合？", "第6题：有哪些措施？(多选题)", "IP地址", "是否网上销售"]
-    rows = [["1", "2026/11/20 10:21:33", "温州甲公司", "鞋革", "30", "符合", "不符合", "措施甲┋措施乙", "1.2.3.4", "是"],
-            ["2", "2026/11/20 11:00:00", "", "", "", "", "", "", "", ""],
-            ["3", "2026/11/20 11:05:00", "乙公司", "零售", "3", "(跳过)", "部分", "都没有", "5.6.7.8", "否"]]
+    header = [
+        "序号",
+        "提交时间",
+        "1. 企业名称",
+        "2、行业",
+        "Q3、用工人数",
+        "4.红线问题是否符合？",
+        "（5）高风险问题是否符合？",
+        "第6题：有哪些措施？(多选题)",
+        "IP地址",
+        "是否网上销售",
+    ]
+    rows = [
+        [
+            "1",
+            "2026/11/20 10:21:33",
+            "温州甲公司",
+            "鞋革",
+            "30",
+            "符合",
+            "不符合",
+            "措施甲┋措施乙",
+            "1.2.3.4",
+            "是",
+        ],
+        ["2", "2026/11/20 11:00:00", "", "", "", "", "", "", "", ""],
+        ["3", "2026/11/20 11:05:00", "乙公司", "零售", "3", "(跳过)", "部分", "都没有", "5.6.7.8", "否"],
+    ]
     wb = Workbook()
     ws = wb.active
     for row in [header, *rows]:
@@ -151,17 +194,22 @@ def test_form_export_with_numbered_labels_gives_one_warning_for_unknown_columns(
     assert a.errors == [] and b.errors == []
     assert a.company == {"company_name": "温州甲公司", "industry": "footwear", "employees": 30}
     assert a.facts == {"sells_online": True}
-    assert {k: v.value for k, v in a.answers.items()} == {"alpha.red": "yes", "alpha.high": "no",
-                                                          "alpha.multi": ["a", "b"]}
+    assert {k: v.value for k, v in a.answers.items()} == {
+        "alpha.red": "yes",
+        "alpha.high": "no",
+        "alpha.multi": ["a", "b"],
+    }
     assert "alpha.red" not in b.answers and b.answers["alpha.high"].value == "partial"
 
 
 def test_single_header_of_ids_reads_from_row_two(mq: Questionnaire, tmp_path: Path) -> None:
     path = tmp_path / "ids.csv"
-    path.write_text("company_name,alpha.red,alpha.old_mid,alpha.gone\n甲,符合,部分符合,是\n", encoding="utf-8")
+    path.write_text(
+        "company_name,alpha.red,alpha.old_mid,alpha.gone\n甲,符合,部分符合,是\n", encoding="utf-8"
+    )
     table = read_table(path, mq)
     assert table.header_rows == (1,)
-    (row, a), = table.answer_sets()
+    ((row, a),) = table.answer_sets()
     assert row == 2 and a.errors == []
     assert {k: v.value for k, v in a.answers.items()} == {"alpha.red": "yes", "alpha.mid": "partial"}
     text = "\n".join(str(w) for w in table.warnings)
@@ -170,17 +218,23 @@ def test_single_header_of_ids_reads_from_row_two(mq: Questionnaire, tmp_path: Pa
 
 def test_title_row_above_the_header_is_skipped(mq: Questionnaire, tmp_path: Path) -> None:
     path = tmp_path / "titled.csv"
-    path.write_text("某某商会会员企业合规体检信息表,,\n企业名称,红线问题是否符合？,\n甲,符合,\n", encoding="utf-8")
-    (row, a), = read_table(path, mq).answer_sets()
+    path.write_text(
+        "某某商会会员企业合规体检信息表,,\n企业名称,红线问题是否符合？,\n甲,符合,\n", encoding="utf-8"
+    )
+    ((row, a),) = read_table(path, mq).answer_sets()
     assert row == 3 and a.answers["alpha.red"].value == "yes"
 
 
 def test_bad_cell_names_file_row_column_and_allowed_values(mq: Questionnaire, tmp_path: Path) -> None:
     path = tmp_path / "members.xlsx"
-    _fill_template(mq, path, [
-        {"company_name": "甲", "alpha.red": "符合"},
-        {"company_name": "乙", "alpha.high": "还行", "sells_online": "也许", "alpha.choice": "一半"},
-    ])
+    _fill_template(
+        mq,
+        path,
+        [
+            {"company_name": "甲", "alpha.red": "符合"},
+            {"company_name": "乙", "alpha.high": "还行", "sells_online": "也许", "alpha.choice": "一半"},
+        ],
+    )
     letter = {i: get_column_letter(n) for n, i in enumerate(_ids(mq), 1)}
     a, b = read_table(path, mq).to_answer_sets()
     assert a.errors == []
@@ -188,7 +242,9 @@ def test_bad_cell_names_file_row_column_and_allowed_values(mq: Questionnaire, tm
     high = where["alpha.high"]
     assert high.where == f"{path} 第4行 {letter['alpha.high']}列（alpha.high）"
     assert "members.xlsx 第4行 J列（alpha.high）" in str(high)
-    assert "还行" in high.message and all(v in high.message for v in ("符合", "部分符合", "不符合", "不清楚", "不适用"))
+    assert "还行" in high.message and all(
+        v in high.message for v in ("符合", "部分符合", "不符合", "不清楚", "不适用")
+    )
     assert where["facts.sells_online"].where.endswith(f"第4行 {letter['sells_online']}列（sells_online）")
     assert "全部签订" in where["alpha.choice"].message
     assert b.answers == {}  # the bad answers are dropped, the row is still returned
@@ -197,7 +253,7 @@ def test_bad_cell_names_file_row_column_and_allowed_values(mq: Questionnaire, tm
 def test_row_without_company_name_is_returned_with_a_problem(mq: Questionnaire, tmp_path: Path) -> None:
     path = tmp_path / "noname.xlsx"
     _fill_template(mq, path, [{"alpha.red": "符合"}])
-    (row, a), = read_table(path, mq).answer_sets()
+    ((row, a),) = read_table(path, mq).answer_sets()
     assert row == 3 and a.answers["alpha.red"].value == "yes"
     (problem,) = a.errors
     assert problem.field == "company_name" and problem.where == f"{path} 第3行 A列（company_name）"
@@ -207,8 +263,10 @@ def test_html_company_name_is_kept_as_text(mq: Questionnaire, tmp_path: Path) ->
     path = tmp_path / "html.xlsx"
     name = '<script>alert("x")</script><b>甲</b>公司'
     _fill_template(mq, path, [{"company_name": name, "alpha.text": "<img src=x onerror=alert(1)>"}])
-    (_row, a), = read_table(path, mq).answer_sets()
-    assert a.company["company_name"] == name and a.answers["alpha.text"].value == "<img src=x onerror=alert(1)>"
+    ((_row, a),) = read_table(path, mq).answer_sets()
+    assert (
+        a.company["company_name"] == name and a.answers["alpha.text"].value == "<img src=x onerror=alert(1)>"
+    )
 
 
 def test_empty_rows_are_skipped_and_row_numbers_kept(mq: Questionnaire, tmp_path: Path) -> None:
@@ -225,7 +283,9 @@ def test_xls_and_wps_files_ask_to_save_as_xlsx(mq: Questionnaire, tmp_path: Path
     with pytest.raises(SpreadsheetError) as info:
         read_table(path, mq)
     assert isinstance(info.value, HeguiCheckError) and isinstance(info.value, AnswersError)
-    assert str(info.value).startswith(f"{path}: ") and ".xlsx" in str(info.value) and "另存为" in str(info.value)
+    assert (
+        str(info.value).startswith(f"{path}: ") and ".xlsx" in str(info.value) and "另存为" in str(info.value)
+    )
 
 
 def test_unknown_suffix_is_an_error(mq: Questionnaire, tmp_path: Path) -> None:
@@ -282,8 +342,10 @@ def test_missing_file_is_a_clear_error(mq: Questionnaire, tmp_path: Path) -> Non
 
 def test_gb18030_form_export_with_label_header(mq: Questionnaire, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
-    path.write_bytes("序号,企业名称,统一社会信用代码,红线问题是否符合？\r\n1,温州甲鞋业,,不适用\r\n".encode("gb18030"))
+    path.write_bytes(
+        "序号,企业名称,统一社会信用代码,红线问题是否符合？\r\n1,温州甲鞋业,,不适用\r\n".encode("gb18030")
+    )
     table = read_table(path, mq)
-    (row, a), = table.answer_sets()
+    ((row, a),) = table.answer_sets()
     assert row == 2 and a.company == {"company_name": "温州甲鞋业"} and a.answers["alpha.red"].value == "na"
     assert len(table.warnings) == 1 and "A列“序号”" in str(table.warnings[0])

@@ -70,7 +70,15 @@ def test_xlsx_template_has_ids_labels_dropdowns_and_notes(mq: Questionnaire) -> 
         assert letter[free] not in dv
 
     notes = wb[NOTES_SHEET]
-    assert [c.value for c in notes[1]][:7] == ["列", "列名（id）", "问题", "类型", "允许的值", "风险等级", "适用条件"]
+    assert [c.value for c in notes[1]][:7] == [
+        "列",
+        "列名（id）",
+        "问题",
+        "类型",
+        "允许的值",
+        "风险等级",
+        "适用条件",
+    ]
     rows = {r[1]: r for r in notes.iter_rows(min_row=2, max_row=len(ids) + 1, values_only=True)}
     assert list(rows) == ids
     assert rows["alpha.red"][5] == "红线" and "不适用" in rows["alpha.red"][4]
@@ -104,8 +112,10 @@ def test_csv_template_is_utf8_with_bom_and_two_header_rows(mq: Questionnaire) ->
 
 def test_long_choice_lists_go_to_a_hidden_lists_sheet(tmp_path: Path) -> None:
     labels = [f"这是一个相当长的选项说明文字，用来超过 Excel 的限制，第{n}项" for n in range(12)]
-    options = "\n".join(f"      - {{value: o{n}, label: '{label}', score: {1 if n == 0 else 0}}}"
-                        for n, label in enumerate(labels))
+    options = "\n".join(
+        f"      - {{value: o{n}, label: '{label}', score: {1 if n == 0 else 0}}}"
+        for n, label in enumerate(labels)
+    )
     module = tmp_path / "gamma.yaml"
     module.write_text(
         "module: gamma\ntitle: 丙模块\nitems:\n"
@@ -133,7 +143,7 @@ def test_long_choice_lists_go_to_a_hidden_lists_sheet(tmp_path: Path) -> None:
     ws[f"{letter}3"] = labels[3]
     path = tmp_path / "long.xlsx"
     wb.save(path)
-    (_n, answers), = read_table(path, q).answer_sets()
+    ((_n, answers),) = read_table(path, q).answer_sets()
     assert answers.answers["gamma.long"].value == "o3" and not answers.errors
 
 
@@ -158,7 +168,7 @@ def test_bundled_library_template_round_trip(q: Questionnaire, tmp_path: Path) -
 
     table = read_table(path, q)
     assert table.warnings == [] and table.header_rows == (1, 2)
-    (row, answers), = table.answer_sets()
+    ((row, answers),) = table.answer_sets()
     assert row == 3
     assert answers.errors == []
     assert answers.company["company_name"] == "温州某某鞋业有限公司"
@@ -174,8 +184,21 @@ def test_quick_templates_hold_only_what_a_quick_check_asks(mq: Questionnaire, tm
     from hegui_check.template import DEPTH_COLUMN, yaml_template
 
     ids = [c.id for c in template_columns(mq, depth="quick")]
-    assert ids == ["company_name", "entity_type", "industry", "employees", "sells_online", ASSESSMENT_DATE,
-                   DEPTH_COLUMN, "alpha.red", "alpha.high", "alpha.gate", "alpha.gated", "beta.one", "beta.online"]
+    assert ids == [
+        "company_name",
+        "entity_type",
+        "industry",
+        "employees",
+        "sells_online",
+        ASSESSMENT_DATE,
+        DEPTH_COLUMN,
+        "alpha.red",
+        "alpha.high",
+        "alpha.gate",
+        "alpha.gated",
+        "beta.one",
+        "beta.online",
+    ]
     text = yaml_template(mq, depth="quick")
     assert "depth: quick" in text and "alpha.mid" not in text and "uscc" not in text
     path = tmp_path / "quick.yaml"

@@ -30,10 +30,16 @@ HEADERS = [header for _key, header, *_rest in COLUMNS]
 COL = {header: n for n, header in enumerate(HEADERS, 1) if header}
 
 
-def mini_assessment(answers: dict, date: str | None = "2026-11-21", name: str = "瓯江鞋业有限公司") -> Assessment:
+def mini_assessment(
+    answers: dict, date: str | None = "2026-11-21", name: str = "瓯江鞋业有限公司"
+) -> Assessment:
     assessor = {"date": date} if date else {}
-    raw = {"company": {"company_name": name, "industry": "footwear", "employees": 12},
-           "facts": {"sells_online": True}, "assessor": assessor, "answers": answers}
+    raw = {
+        "company": {"company_name": name, "industry": "footwear", "employees": 12},
+        "facts": {"sells_online": True},
+        "assessor": assessor,
+        "answers": answers,
+    }
     return assess(MINI, parse_answers(raw, MINI, "test.yaml"))
 
 
@@ -44,7 +50,11 @@ def open_ledger(a: Assessment):
 
 
 def data_rows(ws) -> list[tuple]:
-    return [row for row in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True) if any(v is not None for v in row)]
+    return [
+        row
+        for row in ws.iter_rows(min_row=FIRST_DATA_ROW, values_only=True)
+        if any(v is not None for v in row)
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +69,12 @@ def test_demo_has_one_row_per_finding_in_risk_order(demo: Assessment) -> None:
     assert demo.report_number in ws["A2"].value and "2026-11-20" in ws["A2"].value
     header = [c.value for c in ws[HEADER_ROW]]
     assert header[:13] == HEADERS[:13] and header[-1] == "完成情况说明"
-    assert header[13:17] == ["2026年第4季度工作计划", "2027年第1季度工作计划", "2027年第2季度工作计划",
-                             "2027年第3季度工作计划"]
+    assert header[13:17] == [
+        "2026年第4季度工作计划",
+        "2027年第1季度工作计划",
+        "2027年第2季度工作计划",
+        "2027年第3季度工作计划",
+    ]
     rows = data_rows(ws)
     assert len(demo.findings) > 5 and len(rows) == len(demo.findings)
     assert [r[COL["题目编号"] - 1] for r in rows] == [f.item.id for f in demo.findings]
@@ -118,8 +132,11 @@ def test_notes_sheet_explains_deadlines_and_disclaimer(demo: Assessment) -> None
 
 
 def test_user_text_starting_with_equals_is_never_a_formula() -> None:
-    answers = {"alpha.red": {"answer": "no", "note": EVIL}, "alpha.high": {"answer": "partial", "note": "+1-2"},
-               "alpha.mid": {"answer": "no", "note": "@SUM(A1)"}}
+    answers = {
+        "alpha.red": {"answer": "no", "note": EVIL},
+        "alpha.high": {"answer": "partial", "note": "+1-2"},
+        "alpha.mid": {"answer": "no", "note": "@SUM(A1)"},
+    }
     a = mini_assessment(answers, name=EVIL)
     data = render_xlsx(a)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -128,7 +145,9 @@ def test_user_text_starting_with_equals_is_never_a_formula() -> None:
                 assert "<f>" not in z.read(name).decode("utf-8"), name
     wb = load_workbook(io.BytesIO(data))
     title = wb["整改台账"]["A1"]
-    assert title.value == "'" + EVIL + "合规体检整改台账" and title.data_type == "s"  # guarded as in every sheet
+    assert (
+        title.value == "'" + EVIL + "合规体检整改台账" and title.data_type == "s"
+    )  # guarded as in every sheet
     assert wb["说明"]["A1"].value.startswith("'" + EVIL) and wb["说明"]["A1"].data_type == "s"
     rows = data_rows(wb["整改台账"])
     notes = {r[COL["题目编号"] - 1]: r[COL["现状（答复、备注及查见材料）"] - 1] for r in rows}
@@ -143,9 +162,19 @@ def test_control_characters_in_notes_do_not_break_the_workbook() -> None:
 
 
 def test_no_findings_gives_header_only() -> None:
-    answers = {"alpha.red": "yes", "alpha.high": "yes", "alpha.mid": "yes", "alpha.low": "yes", "alpha.choice": "all",
-               "alpha.multi": ["a", "b"], "alpha.num": 0, "alpha.gate": False, "beta.one": "yes",
-               "beta.online": "yes", "pack.glue": "yes"}
+    answers = {
+        "alpha.red": "yes",
+        "alpha.high": "yes",
+        "alpha.mid": "yes",
+        "alpha.low": "yes",
+        "alpha.choice": "all",
+        "alpha.multi": ["a", "b"],
+        "alpha.num": 0,
+        "alpha.gate": False,
+        "beta.one": "yes",
+        "beta.online": "yes",
+        "pack.glue": "yes",
+    }
     a = mini_assessment(answers)
     assert a.findings == ()
     ws = open_ledger(a)["整改台账"]
@@ -170,5 +199,9 @@ def test_missing_assessment_date() -> None:
 
 def test_quarter_labels_roll_over_the_year() -> None:
     assert quarter_labels(dt.date(2026, 3, 31)) == [
-        "2026年第1季度工作计划", "2026年第2季度工作计划", "2026年第3季度工作计划", "2026年第4季度工作计划"]
+        "2026年第1季度工作计划",
+        "2026年第2季度工作计划",
+        "2026年第3季度工作计划",
+        "2026年第4季度工作计划",
+    ]
     assert quarter_labels(dt.date(2026, 11, 21))[:2] == ["2026年第4季度工作计划", "2027年第1季度工作计划"]

@@ -27,7 +27,7 @@ def _strip_region(name: str) -> str:
         changed = False
         for prefix in region_prefixes():
             if name.startswith(prefix) and len(name) - len(prefix) >= 2:
-                name = name[len(prefix):]
+                name = name[len(prefix) :]
                 changed = True
                 break
     return name

@@ -52,11 +52,20 @@ class Problem:
 
     def __str__(self) -> str:
         kind = "错误" if self.severity == "error" else "警告"
-        return f"{self.where}: {self.field}: {kind}：{self.message}" if self.field else f"{self.where}: {kind}：{self.message}"
+        return (
+            f"{self.where}: {self.field}: {kind}：{self.message}"
+            if self.field
+            else f"{self.where}: {kind}：{self.message}"
+        )
 
     def as_dict(self) -> dict[str, str]:
-        return {"severity": self.severity, "code": self.code, "where": self.where, "field": self.field,
-                "message": self.message}
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "where": self.where,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 @dataclass(frozen=True)
@@ -146,6 +155,7 @@ def _shown(raw: Any) -> str:
     """A value quoted in a message: never longer than MAX_SHOWN_CHARS."""
     return shorten(_text(raw))
 
+
 # Short profile texts (names, region) end up in file names, headers and spreadsheet cells.
 SHORT_TEXT_FIELDS = {"company_name", "region", "uscc"}
 
@@ -198,7 +208,9 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
     """(normalised value, None) or (None, message saying what is allowed). ``raw`` is not None."""
     kind = question.type.value if isinstance(question.type, ItemType) else question.type
     if isinstance(raw, str) and len(raw) > MAX_STRING_CHARS:
-        return None, LimitRejection(f"文字长 {len(raw)} 个字符，{limit_text('', MAX_STRING_CHARS, ' 个字符')}")
+        return None, LimitRejection(
+            f"文字长 {len(raw)} 个字符，{limit_text('', MAX_STRING_CHARS, ' 个字符')}"
+        )
     if kind == "status":
         return normalize_status(raw)
     if kind in ("choice", "multi", "number") and isinstance(question, Item) and _special(raw):
@@ -207,7 +219,11 @@ def normalize_value(question: Item | ProfileQuestion, raw: Any) -> tuple[Any, st
         if isinstance(raw, (dict, list)):
             return None, f"应为一个选项，可选：{_options_hint(question.options)}"
         value = _option(question.options, raw)
-        return (value, None) if value else (None, f"取值“{_shown(raw)}”不允许，可选：{_options_hint(question.options)}")
+        return (
+            (value, None)
+            if value
+            else (None, f"取值“{_shown(raw)}”不允许，可选：{_options_hint(question.options)}")
+        )
     if kind == "multi":
         parts = raw if isinstance(raw, list) else [p for p in _MULTI_SPLIT.split(_text(raw)) if p.strip()]
         values, bad = [], []
@@ -336,7 +352,9 @@ def _parse_date(raw: Any) -> dt.date | None:
     if isinstance(raw, dt.date):
         return raw
     text = _text(raw).replace("/", "-").replace(".", "-")
-    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", text) or re.match(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$", text)
+    m = re.match(r"^(\d{4})-(\d{1,2})-(\d{1,2})$", text) or re.match(
+        r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$", text
+    )
     if not m:
         return None
     try:
@@ -345,6 +363,7 @@ def _parse_date(raw: Any) -> dt.date | None:
         return None
 
 
+# long: the answer-file sections in file order (version, depth, company, facts, assessor, answers)
 def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None = None) -> AnswerSet:
     """Normalise a parsed answer document; every problem is collected with its location, none raised."""
     result = AnswerSet(source=source)
@@ -357,20 +376,52 @@ def parse_answers(raw: Any, q: Questionnaire, source: str, locate: Locate | None
         return f"{source}:{line}" if line else source
 
     def add(severity: Severity, loc: tuple[Any, ...], fld: str, msg: str, code: str | None = None) -> None:
-        problems.append(Problem(severity, where(*loc), shorten(fld, 60), str(msg), str(code or getattr(msg, "code", "bad-value"))))
+        problems.append(
+            Problem(
+                severity,
+                where(*loc),
+                shorten(fld, 60),
+                str(msg),
+                str(code or getattr(msg, "code", "bad-value")),
+            )
+        )
 
     if not isinstance(raw, dict):
-        add("error", (), "", "答题文件应为键值映射（hegui_check、company、answers 等），内容为空或格式不对", "malformed")
+        add(
+            "error",
+            (),
+            "",
+            "答题文件应为键值映射（hegui_check、company、answers 等），内容为空或格式不对",
+            "malformed",
+        )
         return result
     for key in raw:
         if key not in _TOP_KEYS:
-            add("error", (key,), str(key), f"不认识的顶层字段，允许：{'、'.join(sorted(_TOP_KEYS))}", "unknown-field")
+            add(
+                "error",
+                (key,),
+                str(key),
+                f"不认识的顶层字段，允许：{'、'.join(sorted(_TOP_KEYS))}",
+                "unknown-field",
+            )
     fmt = raw.get("hegui_check")
-    if "hegui_check" in raw and (isinstance(fmt, bool) or fmt != FORMAT_VERSION):  # True == 1 in Python, but `true` is not a version
-        add("error", ("hegui_check",), "hegui_check",
-            f"答题文件格式版本“{_shown(fmt)}”不支持，应为整数 {FORMAT_VERSION}（hegui_check: {FORMAT_VERSION}）")
+    if "hegui_check" in raw and (
+        isinstance(fmt, bool) or fmt != FORMAT_VERSION
+    ):  # True == 1 in Python, but `true` is not a version
+        add(
+            "error",
+            ("hegui_check",),
+            "hegui_check",
+            f"答题文件格式版本“{_shown(fmt)}”不支持，应为整数 {FORMAT_VERSION}（hegui_check: {FORMAT_VERSION}）",
+        )
     if not any(raw.get(k) for k in ("company", "facts", "answers")):
-        add("warning", (), "", "答题文件中没有企业信息（company）也没有任何答案（answers），报告中全部按未回答计", "empty")
+        add(
+            "warning",
+            (),
+            "",
+            "答题文件中没有企业信息（company）也没有任何答案（answers），报告中全部按未回答计",
+            "empty",
+        )
     qv = raw.get("questionnaire_version")
     result.questionnaire_version = shorten(_text(qv), 40) if qv is not None else None
     if raw.get("depth") is not None:
@@ -396,8 +447,9 @@ def normalize_depth(raw: Any) -> tuple[Depth | None, str | None]:
     return None, f"取值“{_text(raw)}”不允许，可选：{allowed}"
 
 
-def _parse_profile(raw: dict[Any, Any], q: Questionnaire, result: AnswerSet,
-                   add: Callable[..., None]) -> dict[str, tuple[tuple[Any, ...], str]]:
+def _parse_profile(
+    raw: dict[Any, Any], q: Questionnaire, result: AnswerSet, add: Callable[..., None]
+) -> dict[str, tuple[tuple[Any, ...], str]]:
     """Read company/facts; returns the profile values that did not parse: id -> (location, message)."""
     invalid: dict[str, tuple[tuple[Any, ...], str]] = {}
     profile = q.profile_by_id
@@ -411,8 +463,13 @@ def _parse_profile(raw: dict[Any, Any], q: Questionnaire, result: AnswerSet,
         for key, value in block.items():
             pq = profile.get(str(key))
             if pq is None:
-                add("error", (group, key), f"{group}.{key}", f"不认识的企业画像字段，可用：{'、'.join(p.id for p in q.profile if p.group == group)}",
-                    "unknown-field")
+                add(
+                    "error",
+                    (group, key),
+                    f"{group}.{key}",
+                    f"不认识的企业画像字段，可用：{'、'.join(p.id for p in q.profile if p.group == group)}",
+                    "unknown-field",
+                )
                 continue
             if value is None or (value == "" and pq.type != "text"):
                 continue  # unanswered (an empty text answer is kept: the question was asked)
@@ -431,8 +488,12 @@ def _parse_profile(raw: dict[Any, Any], q: Questionnaire, result: AnswerSet,
     return invalid
 
 
-def _profile_gaps(q: Questionnaire, result: AnswerSet, invalid: dict[str, tuple[tuple[Any, ...], str]],
-                  add: Callable[..., None]) -> None:
+def _profile_gaps(
+    q: Questionnaire,
+    result: AnswerSet,
+    invalid: dict[str, tuple[tuple[Any, ...], str]],
+    add: Callable[..., None],
+) -> None:
     """A profile value that does not parse is an error; a missing one that switches modules off is a
     warning; both name the modules that are therefore not examined."""
     from .scoring import applicability  # scoring builds on this module
@@ -444,31 +505,64 @@ def _profile_gaps(q: Questionnaire, result: AnswerSet, invalid: dict[str, tuple[
     for fact, (loc, msg) in invalid.items():
         off = modules_of.get(fact)
         suffix = f"；因此未检查：{'、'.join(off)}" if off else ""
-        code = getattr(msg, "code", None) if getattr(msg, "code", None) == "limit-exceeded" else "profile-invalid"
+        code = (
+            getattr(msg, "code", None)
+            if getattr(msg, "code", None) == "limit-exceeded"
+            else "profile-invalid"
+        )
         add("error", loc, f"{loc[0]}.{fact}", msg + suffix, code)
     for pq in q.profile:  # in the order of the questions
         off = modules_of.get(pq.id)
         if off and pq.id not in invalid:
-            add("warning", (pq.group, pq.id), f"{pq.group}.{pq.id}",
-                f"未填写（{pq.question}），以下模块因此未检查：{'、'.join(off)}", "profile-missing")
+            add(
+                "warning",
+                (pq.group, pq.id),
+                f"{pq.group}.{pq.id}",
+                f"未填写（{pq.question}），以下模块因此未检查：{'、'.join(off)}",
+                "profile-missing",
+            )
+
+
 def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
     if block is None:
         return Assessor()
     if not isinstance(block, dict):
-        add("error", ("assessor",), "assessor", "应为键值映射（mode、name、org、license_no、date）", "malformed")
+        add(
+            "error",
+            ("assessor",),
+            "assessor",
+            "应为键值映射（mode、name、org、license_no、date）",
+            "malformed",
+        )
         return Assessor()
     for key in block:
         if key not in _ASSESSOR_KEYS:
-            add("error", ("assessor", key), f"assessor.{key}", f"不认识的字段，允许：{'、'.join(sorted(_ASSESSOR_KEYS))}", "unknown-field")
+            add(
+                "error",
+                ("assessor", key),
+                f"assessor.{key}",
+                f"不认识的字段，允许：{'、'.join(sorted(_ASSESSOR_KEYS))}",
+                "unknown-field",
+            )
     mode = _text(block.get("mode") or "self")
     if mode not in MODES:
-        add("error", ("assessor", "mode"), "assessor.mode", f"取值“{_shown(mode)}”不允许，可选：self（自评）、lawyer（律师体检）、association（协会批量体检）")
+        add(
+            "error",
+            ("assessor", "mode"),
+            "assessor.mode",
+            f"取值“{_shown(mode)}”不允许，可选：self（自评）、lawyer（律师体检）、association（协会批量体检）",
+        )
         mode = "self"
     date = None
     if block.get("date") is not None:
         date = _parse_date(block["date"])
         if date is None:
-            add("error", ("assessor", "date"), "assessor.date", f"日期“{_shown(block['date'])}”无法识别，应为 2026-11-21 这样的真实日期")
+            add(
+                "error",
+                ("assessor", "date"),
+                "assessor.date",
+                f"日期“{_shown(block['date'])}”无法识别，应为 2026-11-21 这样的真实日期",
+            )
     names: dict[str, str | None] = {}
     for key in ("name", "org", "license_no"):
         value = block.get(key)
@@ -478,8 +572,13 @@ def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
         if isinstance(value, (dict, list)):
             add("error", ("assessor", key), f"assessor.{key}", "应为一段文字")
         elif len(_text(value)) > MAX_NAME_CHARS:
-            add("error", ("assessor", key), f"assessor.{key}",
-                f"文字长 {len(_text(value))} 个字符，{limit_text('', MAX_NAME_CHARS, ' 个字符')}", "limit-exceeded")
+            add(
+                "error",
+                ("assessor", key),
+                f"assessor.{key}",
+                f"文字长 {len(_text(value))} 个字符，{limit_text('', MAX_NAME_CHARS, ' 个字符')}",
+                "limit-exceeded",
+            )
         else:
             names[key] = _text(value)
     return Assessor(mode=mode, date=date, **names)
@@ -496,17 +595,35 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
         item_id = str(raw_id)
         loc = ("answers", raw_id)
         if item_id in retired:
-            add("warning", loc, item_id, f"该题已从检查清单中删除（{retired[item_id]}），答案不再计分", "retired-id")
+            add(
+                "warning",
+                loc,
+                item_id,
+                f"该题已从检查清单中删除（{retired[item_id]}），答案不再计分",
+                "retired-id",
+            )
             continue
         if item_id in renamed:
             add("warning", loc, item_id, f"该题已改名为 {renamed[item_id]}，答案已按新 id 读取", "renamed-id")
             item_id = renamed[item_id]
         item = q.items.get(item_id)
         if item is None:
-            add("error", loc, item_id, f"检查清单（版本 {q.version}）中没有这道题；请核对 id，或用 hegui-check list 查看", "unknown-id")
+            add(
+                "error",
+                loc,
+                item_id,
+                f"检查清单（版本 {q.version}）中没有这道题；请核对 id，或用 hegui-check list 查看",
+                "unknown-id",
+            )
             continue
         if item_id in result.answers:
-            add("error", loc, item_id, "同一道题出现了两次答案（改名前后的 id 各答了一次？）", "duplicate-answer")
+            add(
+                "error",
+                loc,
+                item_id,
+                "同一道题出现了两次答案（改名前后的 id 各答了一次？）",
+                "duplicate-answer",
+            )
             continue
         answer = _parse_entry(entry, item, loc, add)
         if answer is not None:
@@ -517,7 +634,13 @@ def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[...
     if isinstance(entry, dict):
         for key in entry:
             if key not in _ANSWER_KEYS:
-                add("error", (*loc, key), f"{item.id}.{key}", f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}", "unknown-field")
+                add(
+                    "error",
+                    (*loc, key),
+                    f"{item.id}.{key}",
+                    f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}",
+                    "unknown-field",
+                )
         value_raw = entry.get("answer")
         note = entry.get("note")
         evidence = entry.get("evidence")
@@ -544,7 +667,9 @@ def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[...
             add("error", (*loc, "self_answer"), f"{item.id}.self_answer", msg)
     if isinstance(evidence, str):
         evidence = [evidence]
-    if evidence is not None and not (isinstance(evidence, list) and all(isinstance(e, (str, int, float)) for e in evidence)):
+    if evidence is not None and not (
+        isinstance(evidence, list) and all(isinstance(e, (str, int, float)) for e in evidence)
+    ):
         add("error", (*loc, "evidence"), f"{item.id}.evidence", "应为一段文字或文字列表")
         evidence = None
     if note is not None and isinstance(note, (dict, list)):
@@ -574,19 +699,31 @@ def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         code = exc.code if isinstance(exc, DocumentError) else "unreadable"
         line = exc.line if isinstance(exc, DocumentError) else None
-        raise AnswersError(f"{path}: {read_error(exc, '答题文件')}", code=code,
-                           where=f"{path}:{line}" if line else str(path)) from None
+        raise AnswersError(
+            f"{path}: {read_error(exc, '答题文件')}", code=code, where=f"{path}:{line}" if line else str(path)
+        ) from None
     result = parse_answers(doc.data, q, str(path), doc.line)
     result.file_date = mtime
     if isinstance(doc.data, dict) and "hegui_check" not in doc.data:
-        result.problems.insert(0, Problem(
-            "warning", f"{path}:1", "hegui_check",
-            f"缺少答题文件格式版本，按版本 {FORMAT_VERSION} 读取；请在文件开头写 hegui_check: {FORMAT_VERSION}", "missing-version"))
+        result.problems.insert(
+            0,
+            Problem(
+                "warning",
+                f"{path}:1",
+                "hegui_check",
+                f"缺少答题文件格式版本，按版本 {FORMAT_VERSION} 读取；请在文件开头写 hegui_check: {FORMAT_VERSION}",
+                "missing-version",
+            ),
+        )
     if result.questionnaire_version and result.questionnaire_version != q.version:
         result.problems.append(
-            Problem("warning", str(path), "questionnaire_version",
-                    f"答题文件按检查清单版本 {result.questionnaire_version} 填写，当前版本为 {q.version}；新增的题目视为未回答",
-                    "version-mismatch")
+            Problem(
+                "warning",
+                str(path),
+                "questionnaire_version",
+                f"答题文件按检查清单版本 {result.questionnaire_version} 填写，当前版本为 {q.version}；新增的题目视为未回答",
+                "version-mismatch",
+            )
         )
     return result
 
@@ -608,8 +745,12 @@ def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
         ans = a.answers[item_id]
         extra = {
             k: _plain(v)
-            for k, v in (("note", ans.note), ("evidence", ans.evidence), ("self_answer", ans.self_answer),
-                         ("override_reason", ans.override_reason))
+            for k, v in (
+                ("note", ans.note),
+                ("evidence", ans.evidence),
+                ("self_answer", ans.self_answer),
+                ("override_reason", ans.override_reason),
+            )
             if v not in (None, (), [])
         }
         if not ans.reviewed:
@@ -622,8 +763,13 @@ def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
         "depth": Depth(a.depth).value,
         "company": dict(a.company),
         "facts": dict(a.facts),
-        "assessor": {"mode": assessor.mode, "name": assessor.name, "org": assessor.org,
-                     "license_no": assessor.license_no, "date": assessor.date},
+        "assessor": {
+            "mode": assessor.mode,
+            "name": assessor.name,
+            "org": assessor.org,
+            "license_no": assessor.license_no,
+            "date": assessor.date,
+        },
         "answers": answers,
     }
 

@@ -37,12 +37,22 @@ ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
 MANIFEST = ".hegui-batch.jsonl"
 # the batch's own files: the summary and the (named or anonymised) industry report
-BATCH_OUTPUTS = tuple(f"{stem}.{ext}" for stem in BATCH_STEMS
-                      for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf"))) + (RECORDS,)
+BATCH_OUTPUTS = tuple(
+    f"{stem}.{ext}"
+    for stem in BATCH_STEMS
+    for ext in (("xlsx", "csv") if stem == SUMMARY_STEM else ("html", "json", "pdf"))
+) + (RECORDS,)
 # company file names never take these stems, so no company's report replaces the batch's own files
 RESERVED_STEMS = {*BATCH_STEMS, RECORDS_STEM}
 NAME_BYTES = 120  # a company's file name stem in UTF-8 bytes: with suffix and temp-file prefix well under 255
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
 
 
 @dataclass
@@ -90,8 +100,10 @@ class CompanyRecord:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CompanyRecord:
         data = dict(data)
-        data["problems"] = [Problem(p["severity"], p["where"], p["field"], p["message"], p["code"])
-                            for p in data.get("problems", [])]
+        data["problems"] = [
+            Problem(p["severity"], p["where"], p["field"], p["message"], p["code"])
+            for p in data.get("problems", [])
+        ]
         return cls(**data)
 
     @property
@@ -116,9 +128,18 @@ class RecordStore(Sequence[CompanyRecord]):
         self._order: list[int] | None = None
 
     def append(self, position: int, record: CompanyRecord, share: Contribution | None) -> None:
-        line = json.dumps({"position": position, "record": record.as_dict(),
-                           "contribution": share.as_dict() if share is not None else None},
-                          ensure_ascii=False, default=str).encode("utf-8") + b"\n"
+        line = (
+            json.dumps(
+                {
+                    "position": position,
+                    "record": record.as_dict(),
+                    "contribution": share.as_dict() if share is not None else None,
+                },
+                ensure_ascii=False,
+                default=str,
+            ).encode("utf-8")
+            + b"\n"
+        )
         self._fh.seek(0, os.SEEK_END)
         self._offsets.append(self._fh.tell())
         self._fh.write(line)
@@ -204,9 +225,15 @@ class BatchResult:
                 yield line.decode("utf-8").rstrip("\n")
             return
         for position, record, share in zip(self.merged_positions, self.records, self.merged_contributions):
-            yield json.dumps({"position": position, "record": record.as_dict(),
-                              "contribution": share.as_dict() if share is not None else None},
-                             ensure_ascii=False, default=str)
+            yield json.dumps(
+                {
+                    "position": position,
+                    "record": record.as_dict(),
+                    "contribution": share.as_dict() if share is not None else None,
+                },
+                ensure_ascii=False,
+                default=str,
+            )
 
     @property
     def has_errors(self) -> bool:
@@ -226,8 +253,13 @@ def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ANSWER_SUFFIXES | TABLE_SUFFIXES
-                           and not p.name.startswith("."))
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in ANSWER_SUFFIXES | TABLE_SUFFIXES
+                and not p.name.startswith(".")
+            )
             if not found:
                 problems.append(Problem("warning", str(path), "", "目录中没有答题文件或表格", "empty"))
             files += found
@@ -256,8 +288,12 @@ def load_input(path: Path, q: Questionnaire) -> CompanyInput:
     return _refuse_past_limits(CompanyInput(str(path), None, answers, list(answers.problems)))
 
 
-def iter_inputs(paths: Sequence[Path], q: Questionnaire, file_problems: list[Problem],
-                previous: PreviousRecords | None = None) -> Iterator[CompanyInput]:
+def iter_inputs(
+    paths: Sequence[Path],
+    q: Questionnaire,
+    file_problems: list[Problem],
+    previous: PreviousRecords | None = None,
+) -> Iterator[CompanyInput]:
     """Every company in the inputs, in order. File-level problems are appended to ``file_problems``.
     An answer file that ``previous`` knows as unchanged is not read: it comes with its last record."""
     files, problems = _expand(paths)
@@ -345,12 +381,22 @@ def _source_and_stat(line: bytes) -> tuple[str | None, list[int] | None]:
         return None, None
 
 
-def run_context(q: Questionnaire, formats: Sequence[Format], options_key: str,
-                deadline_days: dict[str, int] | None) -> str:
+def run_context(
+    q: Questionnaire, formats: Sequence[Format], options_key: str, deadline_days: dict[str, int] | None
+) -> str:
     """What, besides an input's answers, decides its reports: a records file made under another context
     is not used to skip reading inputs."""
-    blob = json.dumps([sorted(f.value for f in formats), q.version, len(q.items), __version__,
-                       sorted((deadline_days or {}).items()), options_key], ensure_ascii=False)
+    blob = json.dumps(
+        [
+            sorted(f.value for f in formats),
+            q.version,
+            len(q.items),
+            __version__,
+            sorted((deadline_days or {}).items()),
+            options_key,
+        ],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
@@ -363,10 +409,21 @@ def failure_problem(where: str, exc: BaseException, what: str) -> Problem:
         return Problem("error", where, "", message, exc.code)
     if isinstance(exc, OSError):
         target = f" {exc.filename}" if exc.filename else ""
-        return Problem("error", where, "", f"{what}：无法写入{target}（{exc.strerror or type(exc).__name__}）", "write-failed")
-    return Problem("error", where, "", f"{what}（程序内部错误 {type(exc).__name__}: {shorten(str(exc))}；"
-                   "其他企业不受影响。请设置 HEGUI_DEBUG=1 对这一家单独运行 hegui-check report 并报告此问题）",
-                   "render-failed")
+        return Problem(
+            "error",
+            where,
+            "",
+            f"{what}：无法写入{target}（{exc.strerror or type(exc).__name__}）",
+            "write-failed",
+        )
+    return Problem(
+        "error",
+        where,
+        "",
+        f"{what}（程序内部错误 {type(exc).__name__}: {shorten(str(exc))}；"
+        "其他企业不受影响。请设置 HEGUI_DEBUG=1 对这一家单独运行 hegui-check report 并报告此问题）",
+        "render-failed",
+    )
 
 
 def _table_inputs(path: Path, q: Questionnaire, file_problems: list[Problem]) -> Iterator[CompanyInput]:
@@ -392,7 +449,9 @@ def _refuse_past_limits(item: CompanyInput) -> CompanyInput:
     """A company whose input breaks one of the input limits gets no report, only its error row — as a
     file past the limits is refused as a whole."""
     if any(p.code == "limit-exceeded" and p.severity == "error" for p in item.problems):
-        return CompanyInput(item.source, item.row, None, item.problems, dict(item.answers.company) if item.answers else {})
+        return CompanyInput(
+            item.source, item.row, None, item.problems, dict(item.answers.company) if item.answers else {}
+        )
     return item
 
 
@@ -427,7 +486,11 @@ class NameAssigner:
         name = base
         if name.lower() in self.used or name.lower().rsplit(".", 1)[0] in RESERVED_STEMS:
             uscc = str(company.get("uscc") or "")
-            hint = uscc[-6:] if len(uscc) >= 6 else (f"第{item.row}行" if item.row else safe_name(Path(item.source).stem))
+            hint = (
+                uscc[-6:]
+                if len(uscc) >= 6
+                else (f"第{item.row}行" if item.row else safe_name(Path(item.source).stem))
+            )
             name = f"{base}-{hint}"
             n = 2
             while name.lower() in self.used:
@@ -447,8 +510,17 @@ def assign_names(inputs: Sequence[CompanyInput]) -> list[str]:
 
 
 def _fingerprint(a: Assessment, formats: Sequence[Format], options_key: str) -> str:
-    blob = json.dumps([a.report_number, sorted(f.value for f in formats), a.questionnaire.version, __version__,
-                       dict(a.deadline_days), options_key], ensure_ascii=False)
+    blob = json.dumps(
+        [
+            a.report_number,
+            sorted(f.value for f in formats),
+            a.questionnaire.version,
+            __version__,
+            dict(a.deadline_days),
+            options_key,
+        ],
+        ensure_ascii=False,
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
 
@@ -480,7 +552,9 @@ def read_manifest(outdir: Path) -> Manifest:
                 continue
             name = str(entry["name"])
             manifest.done[name] = str(entry["fingerprint"])
-            outputs = entry.get("outputs") or [f"{name}.{ext}" for ext in _OLD_FORMATS]  # written before outputs were listed
+            outputs = entry.get("outputs") or [
+                f"{name}.{ext}" for ext in _OLD_FORMATS
+            ]  # written before outputs were listed
             manifest.files.update(str(o) for o in outputs)
         except (ValueError, KeyError, TypeError, AttributeError):
             continue  # a line cut short by an interrupt
@@ -496,13 +570,18 @@ def append_manifest(outdir: str | Path, entry: dict[str, Any], durable: bool = T
             os.fsync(fh.fileno())
 
 
-def _record_done(outdir: str, name: str, fingerprint: str, outputs: Sequence[str] = (), durable: bool = True) -> None:
+def _record_done(
+    outdir: str, name: str, fingerprint: str, outputs: Sequence[str] = (), durable: bool = True
+) -> None:
     """Append one finished company to the manifest, right after its reports are written.
 
     Workers call this themselves, so a batch killed at any moment has recorded every report already on
     disk (one short line per append, so concurrent workers do not interleave)."""
-    append_manifest(outdir, {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]},
-                    durable)
+    append_manifest(
+        outdir,
+        {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]},
+        durable,
+    )
 
 
 SYNC_INTERVAL_S = 1.0  # reports written in the main process reach the disk at least this often
@@ -579,8 +658,14 @@ def _init_worker(extra_dirs: list[str], builtin: bool, pdf: bool) -> None:
             import weasyprint  # noqa: F401 - import once per worker, not once per report
 
 
-def _render_job(job: AnswerSet | str | Assessment, outputs: dict[str, str], options: RenderOptions,
-                deadline_days: dict[str, int], done: tuple[str, str, str], durable: bool = True) -> list[str]:
+def _render_job(
+    job: AnswerSet | str | Assessment,
+    outputs: dict[str, str],
+    options: RenderOptions,
+    deadline_days: dict[str, int],
+    done: tuple[str, str, str],
+    durable: bool = True,
+) -> list[str]:
     """Worker side: load (answer files are read again here, so the main process keeps only their path),
     score again (cheap), write every format atomically, then record the company as done. In the main
     process the assessment just made is passed in and used as it is."""
@@ -604,8 +689,9 @@ def _render_job(job: AnswerSet | str | Assessment, outputs: dict[str, str], opti
 
 def _record(name: str, item: CompanyInput, a: Assessment | None) -> CompanyRecord:
     if a is None:
-        return CompanyRecord(name, item.source, item.row, "无法读取", company=dict(item.company),
-                             problems=list(item.problems))
+        return CompanyRecord(
+            name, item.source, item.row, "无法读取", company=dict(item.company), problems=list(item.problems)
+        )
     answers = a.answers
     return CompanyRecord(
         name=name,
@@ -658,13 +744,17 @@ def run_batch(  # noqa: C901 - see the comment above
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HeguiCheckError(f"{outdir}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed") from None
+        raise HeguiCheckError(
+            f"{outdir}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed"
+        ) from None
     manifest = read_manifest(outdir)
     if not force:
         foreign = [n for n in BATCH_OUTPUTS if (outdir / n).exists() and n not in manifest.files]
         if foreign:
-            raise OutputExistsError(f"{outdir}: 输出目录中已有不是本批处理生成的 {'、'.join(foreign)}，未覆盖；"
-                                    "请换一个输出目录，或加 --force 覆盖")
+            raise OutputExistsError(
+                f"{outdir}: 输出目录中已有不是本批处理生成的 {'、'.join(foreign)}，未覆盖；"
+                "请换一个输出目录，或加 --force 覆盖"
+            )
     file_problems: list[Problem] = []
     done = {} if force else manifest.done
     options_key = options.letterhead.model_dump_json() if options.letterhead else ""
@@ -725,8 +815,13 @@ def run_batch(  # noqa: C901 - see the comment above
                 share = contribution(a, item.row) if a is not None else None
             except Exception as exc:  # noqa: BLE001 - one company that cannot be scored never ends the batch
                 a = share = None
-                record = _record(name, CompanyInput(item.source, item.row, None,
-                                                    [*item.problems, failure_problem(where, exc, "评分失败")]), None)
+                record = _record(
+                    name,
+                    CompanyInput(
+                        item.source, item.row, None, [*item.problems, failure_problem(where, exc, "评分失败")]
+                    ),
+                    None,
+                )
             if a is None or share is None:
                 industry.add_unreadable()
                 store.append(position, record, share)
@@ -743,12 +838,23 @@ def run_batch(  # noqa: C901 - see the comment above
                 skipped += 1
                 store.append(position, record, share)
                 continue
-            taken = [Path(p) for p in outputs.values() if not force and Path(p).exists() and not manifest.owns(Path(p))]
+            taken = [
+                Path(p)
+                for p in outputs.values()
+                if not force and Path(p).exists() and not manifest.owns(Path(p))
+            ]
             if taken:
                 record.status = "未覆盖"
-                record.problems.append(Problem(
-                    "error", where, "", f"输出文件 {'、'.join(p.name for p in taken)} 已存在且不是本批处理生成的，"
-                    "未覆盖；请换一个输出目录，或加 --force 覆盖", "output-exists"))
+                record.problems.append(
+                    Problem(
+                        "error",
+                        where,
+                        "",
+                        f"输出文件 {'、'.join(p.name for p in taken)} 已存在且不是本批处理生成的，"
+                        "未覆盖；请换一个输出目录，或加 --force 覆盖",
+                        "output-exists",
+                    )
+                )
                 store.append(position, record, share)
                 continue
             record.outputs = list(outputs.values())
@@ -757,7 +863,14 @@ def run_batch(  # noqa: C901 - see the comment above
             waiting[index] = (position, record, share)
             if inline:
                 try:
-                    _render_job(a, outputs, options, deadline_days or {}, (str(outdir), name, fingerprint), durable=False)
+                    _render_job(
+                        a,
+                        outputs,
+                        options,
+                        deadline_days or {},
+                        (str(outdir), name, fingerprint),
+                        durable=False,
+                    )
                     syncer.wrote()
                 except Exception as exc:  # noqa: BLE001 - one report that fails never ends the batch
                     complete(index, name, fingerprint, exc, 0)
@@ -771,28 +884,59 @@ def run_batch(  # noqa: C901 - see the comment above
 
     if todo:
         total = len(todo)
-        _run_parallel(todo, jobs, options, deadline_days or {}, questionnaire_dirs, builtin,
-                      Format.pdf in formats, str(outdir),
-                      lambda index, name, fingerprint, error: complete(index, name, fingerprint, error, total))
-    return BatchResult(store, file_problems, written, skipped, industry, manifest, shard=shard,
-                       inputs=position + 1, context=context)
+        _run_parallel(
+            todo,
+            jobs,
+            options,
+            deadline_days or {},
+            questionnaire_dirs,
+            builtin,
+            Format.pdf in formats,
+            str(outdir),
+            lambda index, name, fingerprint, error: complete(index, name, fingerprint, error, total),
+        )
+    return BatchResult(
+        store,
+        file_problems,
+        written,
+        skipped,
+        industry,
+        manifest,
+        shard=shard,
+        inputs=position + 1,
+        context=context,
+    )
 
 
-def _run_parallel(todo: list[Job], jobs: int, options: RenderOptions, deadline_days: dict[str, int],
-                  questionnaire_dirs: Sequence[Path], builtin: bool, pdf: bool, outdir: str,
-                  complete: Callable[[int, str, str, BaseException | None], None]) -> None:
+def _run_parallel(
+    todo: list[Job],
+    jobs: int,
+    options: RenderOptions,
+    deadline_days: dict[str, int],
+    questionnaire_dirs: Sequence[Path],
+    builtin: bool,
+    pdf: bool,
+    outdir: str,
+    complete: Callable[[int, str, str, BaseException | None], None],
+) -> None:
     """Keep at most 2 × jobs reports in flight, so the queue does not pile up in the workers."""
     pending: dict[Future[list[str]], tuple[int, str, str]] = {}
     queue = iter(todo)
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                             initargs=([str(d) for d in questionnaire_dirs], builtin, pdf)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs,
+        initializer=_init_worker,
+        initargs=([str(d) for d in questionnaire_dirs], builtin, pdf),
+    ) as pool:
+
         def refill() -> None:
             while len(pending) < 2 * jobs:
                 nxt = next(queue, None)
                 if nxt is None:
                     return
                 index, name, job, outputs, fingerprint = nxt
-                future = pool.submit(_render_job, job, outputs, options, deadline_days, (outdir, name, fingerprint))
+                future = pool.submit(
+                    _render_job, job, outputs, options, deadline_days, (outdir, name, fingerprint)
+                )
                 pending[future] = (index, name, fingerprint)
 
         refill()

@@ -63,7 +63,9 @@ def handle_errors(fn: F) -> F:
             target = f"{exc.filename}: " if exc.filename else ""
             _console(stderr=True).print(
                 f"[red]错误：[/red]{safe_text(target)}无法写入或读取（{safe_text(exc.strerror or type(exc).__name__)}）；"
-                "请检查路径、权限和磁盘空间，或用 -o 换一个位置", markup=True)
+                "请检查路径、权限和磁盘空间，或用 -o 换一个位置",
+                markup=True,
+            )
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -81,11 +83,15 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
         return None
     match = re.fullmatch(r"\s*(\d{1,6})\s*/\s*(\d{1,6})\s*", value)
     if not match:
-        raise typer.BadParameter(f"“{value}”格式不对，应写成 K/N，如 1/4（共 4 片中的第 1 片）", param_hint="--shard")
+        raise typer.BadParameter(
+            f"“{value}”格式不对，应写成 K/N，如 1/4（共 4 片中的第 1 片）", param_hint="--shard"
+        )
     k, n = int(match.group(1)), int(match.group(2))
     if n < 1 or not 1 <= k <= n:
-        raise typer.BadParameter(f"“{value}”不对：分片数 N 至少为 1，序号 K 应在 1 到 N 之间（如 1/{max(n, 2)}）",
-                                 param_hint="--shard")
+        raise typer.BadParameter(
+            f"“{value}”不对：分片数 N 至少为 1，序号 K 应在 1 到 N 之间（如 1/{max(n, 2)}）",
+            param_hint="--shard",
+        )
     return k, n
 
 
@@ -112,7 +118,9 @@ def _output_paths(base: Path, formats: list[Any], explicit: bool) -> dict[Any, P
 def _check_free(paths: list[Path], force: bool) -> None:
     existing = [str(p) for p in paths if p.exists()]
     if existing and not force:
-        raise OutputExistsError(f"输出文件已存在：{'、'.join(existing)}（加 --force 覆盖，或用 -o 换一个文件名）")
+        raise OutputExistsError(
+            f"输出文件已存在：{'、'.join(existing)}（加 --force 覆盖，或用 -o 换一个文件名）"
+        )
 
 
 def _write_reports(assessment: Any, outputs: dict[Any, Path], options: Any = None) -> list[Path]:
@@ -143,8 +151,10 @@ def _print_result(a: Any) -> None:
     score = "—" if a.overall_rounded is None else f"{a.overall_rounded:.1f}"
     counts = a.finding_counts()
     out = _console()
-    out.print(f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
-              f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）")
+    out.print(
+        f"[{colour}]{LIGHT_LABELS[a.light]}[/{colour}]  总分 {score}  完整度 {a.completeness * 100:.0f}%  "
+        f"问题项 {len(a.findings)}（红线 {counts['红线']}，高 {counts['高']}，中 {counts['中']}，低 {counts['低']}）"
+    )
     out.print(light_reason(a), markup=False)
     from .render.context import currency_warnings
 
@@ -159,7 +169,9 @@ def _parse_date(value: str, option: str) -> dt.date:
             raise ValueError(value)
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise typer.BadParameter(f"“{value}”不是有效日期，应写成 YYYY-MM-DD，如 2027-01-05", param_hint=option) from None
+        raise typer.BadParameter(
+            f"“{value}”不是有效日期，应写成 YYYY-MM-DD，如 2027-01-05", param_hint=option
+        ) from None
 
 
 def _parse_depth(value: Optional[str]) -> Any:
@@ -190,13 +202,21 @@ def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
 @handle_errors
 def report(
     answers: Path = typer.Argument(..., help="答题文件（YAML 或 JSON）", metavar="答题文件"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"
+    ),
     format: str = typer.Option(
-        "pdf", "--format", "-f", help="输出格式，逗号分隔：pdf,html,json,md,xlsx（整改台账）,docx（可编辑 Word）"
+        "pdf",
+        "--format",
+        "-f",
+        help="输出格式，逗号分隔：pdf,html,json,md,xlsx（整改台账）,docx（可编辑 Word）",
     ),
     strict: bool = typer.Option(False, "--strict", help="答题文件有任何错误时不生成报告"),
     letterhead: Optional[Path] = typer.Option(
-        None, "--letterhead", help="信头文件（YAML：organization、logo、contact），印在封面和页脚", metavar="文件"
+        None,
+        "--letterhead",
+        help="信头文件（YAML：organization、logo、contact），印在封面和页脚",
+        metavar="文件",
     ),
     deadline_days: Optional[str] = typer.Option(
         None, "--deadline-days", help="整改期限天数，如 红线=7,高=30,中=90,低=180（可只给一部分）"
@@ -231,20 +251,33 @@ def report(
         raise typer.Exit(1)
 
 
+# long: typer declares each option in the signature; the body delegates to session.py
 @app.command()
 @handle_errors
 def check(
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="答题文件保存位置（默认 hegui-answers.yaml）"),
-    resume: Optional[Path] = typer.Option(None, "--resume", help="继续填写已有的答题文件；已完成的文件可修改答案或复查"),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="答题文件保存位置（默认 hegui-answers.yaml）"
+    ),
+    resume: Optional[Path] = typer.Option(
+        None, "--resume", help="继续填写已有的答题文件；已完成的文件可修改答案或复查"
+    ),
     depth: Optional[str] = typer.Option(
-        None, "--depth", help="quick（快速体检，约 20 分钟）或 full（深度体检）；不给时自评开始前询问；--resume 加 full 补成深度体检"
+        None,
+        "--depth",
+        help="quick（快速体检，约 20 分钟）或 full（深度体检）；不给时自评开始前询问；--resume 加 full 补成深度体检",
     ),
     modules: Optional[str] = typer.Option(None, "--modules", help="只检查这些模块，逗号分隔，如 labor,tax"),
     mode: Optional[str] = typer.Option(
-        None, "--mode", help="self（自评，默认）、lawyer（律师体检：逐题复核企业自评，可记录查见材料）或 association"
+        None,
+        "--mode",
+        help="self（自评，默认）、lawyer（律师体检：逐题复核企业自评，可记录查见材料）或 association",
     ),
-    date: Optional[str] = typer.Option(None, "--date", help="评估日期（如律师上门体检的日期），格式 YYYY-MM-DD；默认今天", metavar="日期"),
-    recheck: Optional[Path] = typer.Option(None, "--recheck", help="复检：只重新询问上次体检的问题项，其余沿用", metavar="上次答题文件"),
+    date: Optional[str] = typer.Option(
+        None, "--date", help="评估日期（如律师上门体检的日期），格式 YYYY-MM-DD；默认今天", metavar="日期"
+    ),
+    recheck: Optional[Path] = typer.Option(
+        None, "--recheck", help="复检：只重新询问上次体检的问题项，其余沿用", metavar="上次答题文件"
+    ),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
@@ -257,8 +290,15 @@ def check(
         raise typer.BadParameter("可选：self、lawyer、association", param_hint="--mode")
     if resume is not None and recheck is not None:
         raise typer.BadParameter("--resume 和 --recheck 只能用一个", param_hint="--recheck")
-    opts = CheckOptions(output=output, resume=resume, recheck=recheck, mode=mode, depth=_parse_depth(depth),
-                        date=_parse_date_option(date), force=force)
+    opts = CheckOptions(
+        output=output,
+        resume=resume,
+        recheck=recheck,
+        mode=mode,
+        depth=_parse_depth(depth),
+        date=_parse_date_option(date),
+        force=force,
+    )
     if not _stdin_is_tty():
         raise HeguiCheckError(
             "问卷需要在终端中交互运行（当前输入不是终端）。没有终端时可以：用 hegui-check template 生成空白答题文件，"
@@ -289,8 +329,9 @@ def _parse_modules(q: Any, value: Optional[str]) -> Optional[set[str]]:
     selected = {m.strip() for m in value.split(",") if m.strip()}
     unknown = selected - {m.module for m in q.modules}
     if unknown:
-        raise typer.BadParameter(f"没有模块 {'、'.join(sorted(unknown))}；hegui-check list 可查看全部模块",
-                                 param_hint="--modules")
+        raise typer.BadParameter(
+            f"没有模块 {'、'.join(sorted(unknown))}；hegui-check list 可查看全部模块", param_hint="--modules"
+        )
     return selected
 
 
@@ -302,7 +343,9 @@ def _parse_date_option(value: Optional[str]) -> Any:
     try:
         return dt.date.fromisoformat(value.strip())
     except ValueError:
-        raise typer.BadParameter(f"日期“{value}”无法识别，应为 YYYY-MM-DD，如 2026-11-21", param_hint="--date") from None
+        raise typer.BadParameter(
+            f"日期“{value}”无法识别，应为 YYYY-MM-DD，如 2026-11-21", param_hint="--date"
+        ) from None
 
 
 def _report_after_check(q: Any, answers: Any, path: Path, asker: Any, force: bool) -> None:
@@ -337,8 +380,12 @@ def make_asker() -> Any:
 @app.command()
 @handle_errors
 def validate(
-    paths: Optional[list[Path]] = typer.Argument(None, help="检查清单目录、模块文件或答题文件；不给则检查内置清单", metavar="路径…"),
-    laws: Optional[Path] = typer.Option(None, "--laws", help="法规文本目录（如 ../shared/laws），逐条核对法律依据（含各版本）"),
+    paths: Optional[list[Path]] = typer.Argument(
+        None, help="检查清单目录、模块文件或答题文件；不给则检查内置清单", metavar="路径…"
+    ),
+    laws: Optional[Path] = typer.Option(
+        None, "--laws", help="法规文本目录（如 ../shared/laws），逐条核对法律依据（含各版本）"
+    ),
     as_of: Optional[str] = typer.Option(
         None, "--as-of", help="列出在该日期（YYYY-MM-DD）会引用到尚未施行或已失效文本的题目", metavar="日期"
     ),
@@ -395,8 +442,10 @@ def _validate_as_of(q: Any, date: Any) -> bool:
         _console(stderr=True).print(f"[red]{safe_text(hit.message(date))}[/red]", markup=True)
     if found:
         items = len({hit.item_id for hit in found})
-        _console().print(f"按 {date} 施行的法律核对：{count} 条引用中有 {len(found)} 条指向当日尚未施行或已失效的文本"
-                         f"（{items} 道题）")
+        _console().print(
+            f"按 {date} 施行的法律核对：{count} 条引用中有 {len(found)} 条指向当日尚未施行或已失效的文本"
+            f"（{items} 道题）"
+        )
     else:
         _console().print(f"按 {date} 施行的法律核对：{count} 条引用都指向当日施行的文本")
     return bool(found)
@@ -416,8 +465,10 @@ def _validate_answer_files(q: Any, answer_files: list[Path]) -> bool:
             continue
         _print_problems(data.problems)
         errors = len(data.errors)
-        _console().print(f"{safe_text(path)}: {len(data.answers)} 个答案，{errors} 个错误，"
-                         f"{len(data.problems) - errors} 个警告")
+        _console().print(
+            f"{safe_text(path)}: {len(data.answers)} 个答案，{errors} 个错误，"
+            f"{len(data.problems) - errors} 个警告"
+        )
         failed |= bool(errors)
     return failed
 
@@ -426,21 +477,33 @@ def _validate_answer_files(q: Any, answer_files: list[Path]) -> bool:
 @app.command()
 @handle_errors
 def batch(
-    inputs: list[Path] = typer.Argument(..., help="答题文件（YAML/JSON）、目录、XLSX 或 CSV 表格（一行一家企业）", metavar="输入…"),
+    inputs: list[Path] = typer.Argument(
+        ..., help="答题文件（YAML/JSON）、目录、XLSX 或 CSV 表格（一行一家企业）", metavar="输入…"
+    ),
     output: Path = typer.Option(..., "-o", "--output", help="输出目录"),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="并行生成报告的进程数（默认：可用的 CPU 核数）"),
-    format: str = typer.Option("pdf", "--format", "-f", help="每家企业的报告格式，逗号分隔：pdf,html,json,md,xlsx,docx"),
+    jobs: Optional[int] = typer.Option(
+        None, "--jobs", "-j", min=1, help="并行生成报告的进程数（默认：可用的 CPU 核数）"
+    ),
+    format: str = typer.Option(
+        "pdf", "--format", "-f", help="每家企业的报告格式，逗号分隔：pdf,html,json,md,xlsx,docx"
+    ),
     anonymize: bool = typer.Option(False, "--anonymize", help="行业报告中不出现企业名称和统一社会信用代码"),
     deadline_days: Optional[str] = typer.Option(None, "--deadline-days", help="整改期限天数，如 中=120"),
     letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="信头文件（YAML）", metavar="文件"),
     answers_out: Optional[Path] = typer.Option(
-        None, "--answers-out", help="另把每家企业的答题文件写到这个目录（可交给律师：check --resume 文件 --mode lawyer）",
-        metavar="目录"),
+        None,
+        "--answers-out",
+        help="另把每家企业的答题文件写到这个目录（可交给律师：check --resume 文件 --mode lawyer）",
+        metavar="目录",
+    ),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = typer.Option(False, "--force", help="重新生成所有报告（默认跳过已是最新的企业）"),
     shard: Optional[str] = typer.Option(
-        None, "--shard", help="只处理 N 份中的第 K 份企业（按企业键的哈希划分），如 1/4；各份用 merge 汇总", metavar="K/N"
+        None,
+        "--shard",
+        help="只处理 N 份中的第 K 份企业（按企业键的哈希划分），如 1/4；各份用 merge 汇总",
+        metavar="K/N",
     ),
 ) -> None:
     """批量体检：每家企业一份报告，另生成 summary.xlsx / summary.csv 汇总表和行业合规画像报告。
@@ -461,22 +524,45 @@ def batch(
     q = _load(questionnaires, no_builtin)
     workers = jobs or usable_cores()
     err = _console(stderr=True)
-    with Progress(TextColumn("[bold]生成报告"), BarColumn(), MofNCompleteColumn(), TextColumn("剩余"),
-                  TimeRemainingColumn(), TextColumn("{task.description}"), console=err, transient=False) as bar:
+    with Progress(
+        TextColumn("[bold]生成报告"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("剩余"),
+        TimeRemainingColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=False,
+    ) as bar:
         task = bar.add_task("", total=None)
 
         def progress(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, total=total or None, description=safe_text(name[:30]))
 
-        result = run_batch(inputs, q, output, formats, jobs=workers, force=force, options=options,
-                           deadline_days=days, questionnaire_dirs=questionnaires or [], builtin=not no_builtin,
-                           progress=progress, shard=part)
+        result = run_batch(
+            inputs,
+            q,
+            output,
+            formats,
+            jobs=workers,
+            force=force,
+            options=options,
+            deadline_days=days,
+            questionnaire_dirs=questionnaires or [],
+            builtin=not no_builtin,
+            progress=progress,
+            shard=part,
+        )
     records = write_records(result, q, output, formats)
     if part is None:
-        written, notes = write_batch_outputs(result, q, output, formats, replace(options, anonymize=anonymize))
+        written, notes = write_batch_outputs(
+            result, q, output, formats, replace(options, anonymize=anonymize)
+        )
     else:
         written = [records] if records else []
-        notes = [f"分片 {part[0]}/{part[1]}：汇总表和行业报告请在所有分片完成后用 hegui-check merge 汇总目录 各分片目录… 生成"]
+        notes = [
+            f"分片 {part[0]}/{part[1]}：汇总表和行业报告请在所有分片完成后用 hegui-check merge 汇总目录 各分片目录… 生成"
+        ]
     if answers_out is not None:
         from .batch_outputs import write_answer_files
 
@@ -488,7 +574,9 @@ def batch(
         err.print(f"[yellow]{safe_text(note)}[/yellow]")
     _print_problems(result.file_problems)
     errors = warnings = 0
-    for record in result.records:  # errors here; warnings too would drown them in a large batch (one pass: records are read from disk)
+    for record in (
+        result.records
+    ):  # errors here; warnings too would drown them in a large batch (one pass: records are read from disk)
         warnings += len(record.problem_lines("warning"))
         if record.has_error:
             errors += 1
@@ -499,8 +587,10 @@ def batch(
     if warnings:
         err.print(f"[yellow]另有 {warnings} 条警告，见 summary.xlsx 的“问题”列。[/yellow]")
     out = _console()
-    out.print(f"共 {len(result.records)} 家企业：新生成 {result.written}，已是最新 {result.skipped}，"
-              f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）")
+    out.print(
+        f"共 {len(result.records)} 家企业：新生成 {result.written}，已是最新 {result.skipped}，"
+        f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）"
+    )
     if result.has_errors:
         raise typer.Exit(1)
 
@@ -530,20 +620,28 @@ def merge(
     try:
         output.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise HeguiCheckError(f"{output}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed") from None
+        raise HeguiCheckError(
+            f"{output}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed"
+        ) from None
     owned = read_manifest(output).files
     foreign = [n for n in BATCH_OUTPUTS if (output / n).exists() and n not in owned]
     if foreign and not force:
-        raise OutputExistsError(f"{output}: 输出目录中已有不是 hegui-check 生成的 {'、'.join(foreign)}，未覆盖；"
-                                "请换一个输出目录，或加 --force 覆盖")
-    written, more = write_batch_outputs(result, q, output, formats, replace(options, anonymize=anonymize, date=date))
+        raise OutputExistsError(
+            f"{output}: 输出目录中已有不是 hegui-check 生成的 {'、'.join(foreign)}，未覆盖；"
+            "请换一个输出目录，或加 --force 覆盖"
+        )
+    written, more = write_batch_outputs(
+        result, q, output, formats, replace(options, anonymize=anonymize, date=date)
+    )
     err = _console(stderr=True)
     for note in notes + more:
         err.print(f"[yellow]{safe_text(note)}[/yellow]")
     _print_problems(result.file_problems)
     errors = sum(1 for r in result.records if r.has_error)
-    _console().print(f"共 {len(result.records)} 家企业（{len(shards)} 个分片）：新生成 {result.written}，已是最新 {result.skipped}，"
-                     f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）")
+    _console().print(
+        f"共 {len(result.records)} 家企业（{len(shards)} 个分片）：新生成 {result.written}，已是最新 {result.skipped}，"
+        f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）"
+    )
     if result.has_errors:
         raise typer.Exit(1)
 
@@ -553,10 +651,17 @@ def merge(
 def diff(
     before: Path = typer.Argument(..., help="上次体检的答题文件", metavar="上次答题文件"),
     after: Path = typer.Argument(..., help="复检的答题文件", metavar="复检答题文件"),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
-    format: str = typer.Option("pdf,md,json", "--format", "-f", help="输出格式，逗号分隔：pdf,html,docx,md,json"),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"
+    ),
+    format: str = typer.Option(
+        "pdf,md,json", "--format", "-f", help="输出格式，逗号分隔：pdf,html,docx,md,json"
+    ),
     letterhead: Optional[Path] = typer.Option(
-        None, "--letterhead", help="信头文件（YAML：organization、logo、contact），印在报告抬头", metavar="文件"
+        None,
+        "--letterhead",
+        help="信头文件（YAML：organization、logo、contact），印在报告抬头",
+        metavar="文件",
     ),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
@@ -574,13 +679,17 @@ def diff(
     q = _load(questionnaires, no_builtin)
     old, new = load_answers(before, q), load_answers(after, q)
     _print_problems(old.problems + new.problems)
-    outputs = _output_paths(output or after.with_name(after.stem + "-复检对比"), formats, explicit=output is not None)
+    outputs = _output_paths(
+        output or after.with_name(after.stem + "-复检对比"), formats, explicit=output is not None
+    )
     _check_free(list(outputs.values()), force)
     comparison = compare(q, old, new)
     out = _console()
-    out.print(f"已整改 {len(comparison.resolved)} 项，仍未整改 {len(comparison.still_open)} 项"
-              f"（逾期 {len(comparison.overdue)} 项），新发现 {len(comparison.new)} 项；"
-              f"总分 {comparison.before.overall_rounded} → {comparison.after.overall_rounded}")
+    out.print(
+        f"已整改 {len(comparison.resolved)} 项，仍未整改 {len(comparison.still_open)} 项"
+        f"（逾期 {len(comparison.overdue)} 项），新发现 {len(comparison.new)} 项；"
+        f"总分 {comparison.before.overall_rounded} → {comparison.after.overall_rounded}"
+    )
     for fmt, path in outputs.items():
         atomic_write(path, render_as(DIFF, comparison, fmt, options))
         out.print(f"已生成：{safe_text(path)}")
@@ -602,7 +711,9 @@ def list_modules(
     from .vocabulary import RISKS
 
     q = _load(questionnaires, no_builtin)
-    table = Table(title=f"检查清单 {q.version}（法规截至 {q.info.laws_as_of}）", box=box.SIMPLE_HEAD, padding=(0, 1))
+    table = Table(
+        title=f"检查清单 {q.version}（法规截至 {q.info.laws_as_of}）", box=box.SIMPLE_HEAD, padding=(0, 1)
+    )
     table.add_column("模块", no_wrap=True)
     table.add_column("名称", overflow="fold", max_width=20)
     for col in ("快速", "深度", *RISKS):
@@ -656,10 +767,17 @@ def demo(
 def template(
     output: Path = typer.Option(..., "-o", "--output", help="输出文件；多种格式时为不带扩展名的路径"),
     format: str = typer.Option(
-        "yaml", "--format", "-f", help="yaml（空白答题文件）、xlsx（一行一家企业，带下拉选项）、csv，可逗号分隔多种"
+        "yaml",
+        "--format",
+        "-f",
+        help="yaml（空白答题文件）、xlsx（一行一家企业，带下拉选项）、csv，可逗号分隔多种",
     ),
-    industry: Optional[str] = typer.Option(None, "--industry", help="只包含适用于该行业的行业专项，如 footwear"),
-    depth: str = typer.Option("full", "--depth", help="quick（快速体检：只含红线和重点题，表格更短）或 full（深度体检，默认）"),
+    industry: Optional[str] = typer.Option(
+        None, "--industry", help="只包含适用于该行业的行业专项，如 footwear"
+    ),
+    depth: str = typer.Option(
+        "full", "--depth", help="quick（快速体检：只含红线和重点题，表格更短）或 full（深度体检，默认）"
+    ),
     questionnaires: Optional[list[Path]] = QuestionnairesOpt,
     no_builtin: bool = NoBuiltinOpt,
     force: bool = ForceOpt,
@@ -668,12 +786,17 @@ def template(
     from .template import csv_template, xlsx_template, yaml_template
     from .yamlio import atomic_write
 
-    makers: dict[str, Callable[..., bytes | str]] = {"yaml": yaml_template, "xlsx": xlsx_template,
-                                                      "csv": csv_template}
+    makers: dict[str, Callable[..., bytes | str]] = {
+        "yaml": yaml_template,
+        "xlsx": xlsx_template,
+        "csv": csv_template,
+    }
     formats = list(dict.fromkeys(f.strip().lower() for f in format.split(",") if f.strip()))
     bad = [f for f in formats if f not in makers]
     if bad or not formats:
-        raise typer.BadParameter(f"不支持的格式“{'、'.join(bad)}”，可选：yaml, xlsx, csv", param_hint="--format")
+        raise typer.BadParameter(
+            f"不支持的格式“{'、'.join(bad)}”，可选：yaml, xlsx, csv", param_hint="--format"
+        )
     chosen = _parse_depth(depth)
     q = _load(questionnaires, no_builtin)
     if industry is not None:
@@ -696,7 +819,11 @@ def doctor() -> None:
     out = _console()
     ok = True
     for check_result in run_checks():
-        mark = "[green]✓[/green]" if check_result.ok else ("[yellow]![/yellow]" if check_result.optional else "[red]✗[/red]")
+        mark = (
+            "[green]✓[/green]"
+            if check_result.ok
+            else ("[yellow]![/yellow]" if check_result.optional else "[red]✗[/red]")
+        )
         out.print(f"{mark} {check_result.name}：{check_result.detail}")
         if not check_result.ok and check_result.fix:
             out.print(f"    [cyan]修复方法：{check_result.fix}[/cyan]")
@@ -718,7 +845,9 @@ def main() -> None:
         from .limits import shorten
         from .terminal import strip_control
 
-        sys.stderr.write(f"内部错误：{type(exc).__name__}: {strip_control(shorten(str(exc), 200))}\n"
-                         "这是 hegui-check 自身的问题，不是您的输入有误。请设置环境变量 HEGUI_DEBUG=1 重新运行，"
-                         "把显示的详情（可删去企业名称等敏感内容）连同所用的命令报告给维护者。\n")
+        sys.stderr.write(
+            f"内部错误：{type(exc).__name__}: {strip_control(shorten(str(exc), 200))}\n"
+            "这是 hegui-check 自身的问题，不是您的输入有误。请设置环境变量 HEGUI_DEBUG=1 重新运行，"
+            "把显示的详情（可删去企业名称等敏感内容）连同所用的命令报告给维护者。\n"
+        )
         sys.exit(1)

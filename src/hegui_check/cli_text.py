@@ -12,8 +12,16 @@ import re
 from typing import Any
 
 _TYPE_NAMES = {
-    "bool": None, "path": "路径", "file": "文件", "directory": "目录", "str": "文字", "int": "整数",
-    "float": "数字", "int range": "整数", "float range": "数字", "datetime": "日期",
+    "bool": None,
+    "path": "路径",
+    "file": "文件",
+    "directory": "目录",
+    "str": "文字",
+    "int": "整数",
+    "float": "数字",
+    "int range": "整数",
+    "float range": "数字",
+    "datetime": "日期",
 }
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
@@ -56,15 +64,21 @@ def usage_error_text(exc: Any) -> str:
     if isinstance(exc, ex.MissingParameter):
         hint = exc.param_hint if isinstance(exc.param_hint, str) else None
         if hint is None and exc.param is not None:
-            hint = " / ".join(exc.param.opts) if exc.param.param_type_name == "option" else (
-                exc.param.metavar or (exc.param.name or "").upper())
+            hint = (
+                " / ".join(exc.param.opts)
+                if exc.param.param_type_name == "option"
+                else (exc.param.metavar or (exc.param.name or "").upper())
+            )
         kind = "参数" if exc.param is not None and exc.param.param_type_name == "argument" else "选项"
         return f"缺少{kind} {hint or ''}".rstrip()
     if isinstance(exc, ex.BadParameter):
         hint = exc.param_hint if isinstance(exc.param_hint, str) else None
         if hint is None and exc.param is not None:
-            hint = " / ".join(exc.param.opts) if exc.param.param_type_name == "option" else (
-                exc.param.metavar or (exc.param.name or "").upper())
+            hint = (
+                " / ".join(exc.param.opts)
+                if exc.param.param_type_name == "option"
+                else (exc.param.metavar or (exc.param.name or "").upper())
+            )
         detail = _chinese(exc.message)
         return f"{hint} 的值不对：{detail}" if hint else f"参数的值不对：{detail}"
     return _chinese(exc.format_message() if hasattr(exc, "format_message") else str(exc))
@@ -75,7 +89,11 @@ _BRACED = re.compile(r"\{([^{}]+)\}(\.\.\.)?")
 
 def _usage(text: str) -> str:
     """click's usage line in Chinese: [选项], 命令 [参数]..., and argument names without braces."""
-    text = text.replace("Usage: ", "用法：").replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+    text = (
+        text.replace("Usage: ", "用法：")
+        .replace("[OPTIONS]", "[选项]")
+        .replace("COMMAND [ARGS]...", "命令 [参数]...")
+    )
     return _BRACED.sub(lambda m: m.group(1), text)
 
 
@@ -93,8 +111,9 @@ def _print_error(exc: Any) -> None:
         console.print(escape(_usage(ctx.get_usage())), soft_wrap=True)
     console.print(f"[red]错误：[/red]{safe_text(usage_error_text(exc))}", soft_wrap=True)
     if ctx is not None and ctx.command.get_help_option(ctx) is not None:
-        console.print(escape(f"查看帮助：{ctx.command_path} {ctx.help_option_names[0]}"), style="dim",
-                      soft_wrap=True)
+        console.print(
+            escape(f"查看帮助：{ctx.command_path} {ctx.help_option_names[0]}"), style="dim", soft_wrap=True
+        )
 
 
 def _display_type(original: Any) -> Any:
@@ -115,6 +134,7 @@ def _display_type(original: Any) -> Any:
                 return None
             return name + ("…" if many else "")
         return text
+
     return display
 
 
@@ -132,6 +152,7 @@ def _help_columns(original: Any) -> Any:
                 text.append(" ")
             text.append_text(part)
         return text
+
     return build
 
 
@@ -143,6 +164,7 @@ def _folding(original: Any) -> Any:
         if isinstance(out, Text):
             out.overflow = "fold"
         return out
+
     return build
 
 
@@ -188,6 +210,7 @@ def install() -> None:
             out = decorate(cmd)
             cmd.params[-1].help = "显示本帮助并退出"
             return out
+
         return apply
 
     decorators.help_option = help_option

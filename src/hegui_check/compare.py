@@ -49,7 +49,9 @@ def compare(q: Questionnaire, before: AnswerSet, after: AnswerSet) -> Comparison
     new = tuple(r for r in b.findings if r.item.id not in before_findings)
     today: dt.date | None = b.assessment_date
     overdue = tuple(
-        (old, now) for old, now in still_open if old.deadline is not None and today is not None and old.deadline < today
+        (old, now)
+        for old, now in still_open
+        if old.deadline is not None and today is not None and old.deadline < today
     )
     modules = tuple(
         ModuleChange(ma.module.module, ma.module.title, ma.score, mb.score)

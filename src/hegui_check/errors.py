@@ -61,7 +61,9 @@ class QuestionnaireError(HeguiCheckError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__(problems[0] if len(problems) == 1 else f"{len(problems)} 处问题：\n" + "\n".join(problems))
+        super().__init__(
+            problems[0] if len(problems) == 1 else f"{len(problems)} 处问题：\n" + "\n".join(problems)
+        )
 
 
 class AnswersError(HeguiCheckError):

@@ -80,15 +80,26 @@ class Contribution:
         return cls(**data)
 
 
-_CREDIT_FACTS = ("credit_record", "penalty_authority", "penalty_date", "penalty_kind", "penalty_fine_wan",
-                 "abnormal_list", "serious_list", "tax_credit_d")
+_CREDIT_FACTS = (
+    "credit_record",
+    "penalty_authority",
+    "penalty_date",
+    "penalty_kind",
+    "penalty_fine_wan",
+    "abnormal_list",
+    "serious_list",
+    "tax_credit_d",
+)
 
 
 def contribution(a: Assessment, row: int | None = None) -> Contribution:
     """The industry-report share of one assessed company."""
     company = a.answers.company
-    industry_labels = ({o.value: o.label for o in a.questionnaire.profile_by_id["industry"].options}
-                       if "industry" in a.questionnaire.profile_by_id else {})
+    industry_labels = (
+        {o.value: o.label for o in a.questionnaire.profile_by_id["industry"].options}
+        if "industry" in a.questionnaire.profile_by_id
+        else {}
+    )
     industry = company.get("industry")
     key = company_key(company) or f"row:{a.answers.source}:{row}"
     c = Contribution(
@@ -99,7 +110,9 @@ def contribution(a: Assessment, row: int | None = None) -> Contribution:
         region=normalize_region(company.get("region")).label or "未填写",
         score=a.overall_rounded,
         light=a.light,
-        red_lines=[r.item.id for r in a.red_line_findings if r.verdict != "unknown"],  # 待核实 is not a finding
+        red_lines=[
+            r.item.id for r in a.red_line_findings if r.verdict != "unknown"
+        ],  # 待核实 is not a finding
         by_risk=a.finding_counts(),
         module_scores={m.module.module: m.rounded for m in a.modules if m.rounded is not None},
         credit={k: a.answers.facts[k] for k in _CREDIT_FACTS if a.answers.facts.get(k) not in (None, "")},
@@ -146,8 +159,9 @@ class IndustryAccumulator:
         previous = self.members.get(c.key)
         if previous is not None:
             applicable, no, open_ = self._unpack(self._lists.pop(c.key))
-            previous = replace(previous, applicable=applicable, no=no, open=open_,
-                               module_scores=self._module_scores(c.key))
+            previous = replace(
+                previous, applicable=applicable, no=no, open=open_, module_scores=self._module_scores(c.key)
+            )
             self._count(previous, -1)
             self.duplicates.append((c.key, c.name or previous.name))
         self._count(c, +1)
@@ -173,6 +187,7 @@ class IndustryAccumulator:
     def _unpack(self, packed: tuple[Any, Any, Any]) -> tuple[list[str], list[str], list[str]]:
         def ids(value: Any) -> list[str]:
             return [self._ids[n] for n in value] if isinstance(value, array) else list(value)
+
         return ids(packed[0]), ids(packed[1]), ids(packed[2])
 
     def _count(self, c: Contribution, sign: int) -> None:
@@ -191,19 +206,29 @@ class IndustryAccumulator:
         return item.short_title if item else item_id
 
     def _common_findings(self, top: int) -> list[dict[str, Any]]:
-        failing = Counter({k: self.no[k] + self.open[k] for k in self.applicable if self.no[k] + self.open[k] > 0})
+        failing = Counter(
+            {k: self.no[k] + self.open[k] for k in self.applicable if self.no[k] + self.open[k] > 0}
+        )
         ranked = sorted(failing.items(), key=lambda kv: (-kv[1], -kv[1] / self.applicable[kv[0]], kv[0]))
         common = []
         for item_id, count in ranked[:top]:
             item = self.q.items.get(item_id)
             n = self.applicable[item_id]
-            common.append({
-                "id": item_id, "title": self._title(item_id),
-                "module": self.q.module_of[item_id].title if item_id in self.q.module_of else "",
-                "risk": item.risk if item else "", "failures": count, "applicable": n,
-                "rate": round(count / n, 3), "no": self.no[item_id], "no_rate": round(self.no[item_id] / n, 3),
-                "open": self.open[item_id], "open_rate": round(self.open[item_id] / n, 3),
-            })
+            common.append(
+                {
+                    "id": item_id,
+                    "title": self._title(item_id),
+                    "module": self.q.module_of[item_id].title if item_id in self.q.module_of else "",
+                    "risk": item.risk if item else "",
+                    "failures": count,
+                    "applicable": n,
+                    "rate": round(count / n, 3),
+                    "no": self.no[item_id],
+                    "no_rate": round(self.no[item_id] / n, 3),
+                    "open": self.open[item_id],
+                    "open_rate": round(self.open[item_id] / n, 3),
+                }
+            )
         return common
 
     def _module_spread(self, scored: list[Contribution]) -> list[dict[str, Any]]:
@@ -211,22 +236,38 @@ class IndustryAccumulator:
         for c in scored:
             for module_id, s in self._module_scores(c.key).items():
                 module_scores[module_id].append(s)
-        return [{"id": m.module, "title": m.title, **_stats(module_scores[m.module])}
-                for m in self.q.modules if module_scores.get(m.module)]
+        return [
+            {"id": m.module, "title": m.title, **_stats(module_scores[m.module])}
+            for m in self.q.modules
+            if module_scores.get(m.module)
+        ]
 
     def _focus(self, scored: list[Contribution], anonymize: bool) -> dict[str, Any]:
-        focus = sorted((c for c in scored if c.light == "red" or c.red_lines),
-                       key=lambda c: (c.light != "red", c.score if c.score is not None else 0.0, c.name))
+        focus = sorted(
+            (c for c in scored if c.light == "red" or c.red_lines),
+            key=lambda c: (c.light != "red", c.score if c.score is not None else 0.0, c.name),
+        )
         return {
             "count": len(focus),
-            "companies": None if anonymize else [
-                {"name": c.name, "uscc": c.uscc, "industry": c.industry, "region": c.region, "score": c.score,
-                 "light": c.light, "red_lines": [self._title(i) for i in c.red_lines]}
-                for c in focus[:FOCUS_LIMIT]],
+            "companies": None
+            if anonymize
+            else [
+                {
+                    "name": c.name,
+                    "uscc": c.uscc,
+                    "industry": c.industry,
+                    "region": c.region,
+                    "score": c.score,
+                    "light": c.light,
+                    "red_lines": [self._title(i) for i in c.red_lines],
+                }
+                for c in focus[:FOCUS_LIMIT]
+            ],
         }
 
-    def summary(self, anonymize: bool = False, top: int = 10, organization: str = "",
-                date: dt.date | None = None) -> dict[str, Any]:
+    def summary(
+        self, anonymize: bool = False, top: int = 10, organization: str = "", date: dt.date | None = None
+    ) -> dict[str, Any]:
         """Companies checked (each firm once), light distribution, module score spread, the most common
         findings with their 不符合 and 部分符合/不清楚 rates, firms to watch, breakdowns by industry and
         region, firms with penalty records, and the companies' own needs grouped by question."""
@@ -255,9 +296,18 @@ class IndustryAccumulator:
             "by_region": _breakdown(scored, "region"),
             "credit": credit_summary(members),
             "needs": _needs(members, anonymize),
-            "company_list": None if anonymize else [
-                {"name": c.name, "uscc": c.uscc, "score": c.score, "light": c.light, "industry": c.industry,
-                 "region": c.region, "red_lines": [self._title(i) for i in c.red_lines]}
+            "company_list": None
+            if anonymize
+            else [
+                {
+                    "name": c.name,
+                    "uscc": c.uscc,
+                    "score": c.score,
+                    "light": c.light,
+                    "industry": c.industry,
+                    "region": c.region,
+                    "red_lines": [self._title(i) for i in c.red_lines],
+                }
                 for c in sorted(scored, key=lambda c: (c.score if c.score is not None else 0.0, c.name))
             ],
         }
@@ -271,9 +321,15 @@ def _breakdown(scored: list[Contribution], attr: str) -> list[dict[str, Any]]:
     rows = []
     for name, group in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         counts = Counter(c.light for c in group)
-        rows.append({"name": name, "companies": len(group), **_stats([c.score or 0.0 for c in group]),
-                     "lights": {k: counts.get(k, 0) for k, _ in LIGHTS},
-                     "red_line_companies": sum(1 for c in group if c.red_lines)})
+        rows.append(
+            {
+                "name": name,
+                "companies": len(group),
+                **_stats([c.score or 0.0 for c in group]),
+                "lights": {k: counts.get(k, 0) for k, _ in LIGHTS},
+                "red_line_companies": sum(1 for c in group if c.red_lines),
+            }
+        )
     return rows
 
 
@@ -284,8 +340,10 @@ def _needs(members: list[Contribution], anonymize: bool) -> list[dict[str, Any]]
     for c in members:
         for question, text in c.needs:
             needs[question][redact(text, redact_names) if anonymize else text] += 1
-    return [{"question": question, "answers": [{"text": t, "count": n} for t, n in counter.most_common()]}
-            for question, counter in needs.items()]
+    return [
+        {"question": question, "answers": [{"text": t, "count": n} for t, n in counter.most_common()]}
+        for question, counter in needs.items()
+    ]
 
 
 def credit_summary(members: list[Contribution]) -> dict[str, Any]:
@@ -295,9 +353,14 @@ def credit_summary(members: list[Contribution]) -> dict[str, Any]:
     行政处罚信息公示规定》第十四条第三款 — or a 严重违法失信名单 listing), so an association can plan a
     credit-repair campaign."""
     with_record = [c for c in members if c.credit.get("credit_record")]
-    serious = [c for c in with_record if c.credit.get("penalty_kind") == "serious" or c.credit.get("serious_list")]
-    return {"with_record": len(with_record), "repairable": len(with_record) - len(serious),
-            "not_early": len(serious)}
+    serious = [
+        c for c in with_record if c.credit.get("penalty_kind") == "serious" or c.credit.get("serious_list")
+    ]
+    return {
+        "with_record": len(with_record),
+        "repairable": len(with_record) - len(serious),
+        "not_early": len(serious),
+    }
 
 
 __all__ = ["Contribution", "IndustryAccumulator", "company_key", "contribution", "credit_summary"]

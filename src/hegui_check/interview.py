@@ -47,9 +47,13 @@ class Asker(Protocol):
 
     def select(self, message: str, choices: Sequence[tuple[str, str]], default: str | None = None) -> str: ...
 
-    def checkbox(self, message: str, choices: Sequence[tuple[str, str]], default: Sequence[str] = ()) -> list[str]: ...
+    def checkbox(
+        self, message: str, choices: Sequence[tuple[str, str]], default: Sequence[str] = ()
+    ) -> list[str]: ...
 
-    def text(self, message: str, default: str = "", validate: Callable[[str], bool | str] | None = None) -> str: ...
+    def text(
+        self, message: str, default: str = "", validate: Callable[[str], bool | str] | None = None
+    ) -> str: ...
 
     def say(self, message: str) -> None: ...
 
@@ -76,8 +80,15 @@ class QuestionaryAsker:
         picked = next((c for c in options if c.value == default), None)
         shortcuts = len(options) <= 36
         question = questionary.select(
-            message, choices=options, default=picked, qmark="?", use_shortcuts=shortcuts, use_jk_keys=False,
-            instruction="（↑↓ 或数字选择，回车确认）" if shortcuts else "（↑↓ 选择，回车确认）", **self._io)
+            message,
+            choices=options,
+            default=picked,
+            qmark="?",
+            use_shortcuts=shortcuts,
+            use_jk_keys=False,
+            instruction="（↑↓ 或数字选择，回车确认）" if shortcuts else "（↑↓ 选择，回车确认）",
+            **self._io,
+        )
         if any(value == BACK for value, _ in choices):
             keys = KeyBindings()
             for key in BACK_KEYS:
@@ -86,15 +97,21 @@ class QuestionaryAsker:
             app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
         return question.unsafe_ask()  # type: ignore[no-any-return]
 
-    def checkbox(self, message: str, choices: Sequence[tuple[str, str]], default: Sequence[str] = ()) -> list[str]:
+    def checkbox(
+        self, message: str, choices: Sequence[tuple[str, str]], default: Sequence[str] = ()
+    ) -> list[str]:
         import questionary
 
-        options = [questionary.Choice(title=label, value=value, checked=value in default) for value, label in choices]
+        options = [
+            questionary.Choice(title=label, value=value, checked=value in default) for value, label in choices
+        ]
         return questionary.checkbox(  # type: ignore[no-any-return]
             message, choices=options, qmark="?", instruction="（空格勾选，回车确认）", **self._io
         ).unsafe_ask()
 
-    def text(self, message: str, default: str = "", validate: Callable[[str], bool | str] | None = None) -> str:
+    def text(
+        self, message: str, default: str = "", validate: Callable[[str], bool | str] | None = None
+    ) -> str:
         import questionary
 
         return questionary.text(  # type: ignore[no-any-return]
@@ -233,8 +250,10 @@ class Interview:
         module = self.q.module(module_id)
         module_ids = list(dict.fromkeys(s.module_id for s in steps if s.item is not None))
         count = sum(1 for s in steps if s.item is not None and s.module_id == module_id)
-        self.asker.say(f"\n[bold]模块 {module_ids.index(module_id) + 1}/{len(module_ids)}：{module.title}[/bold]"
-                       f"（本模块 {count} 题）")
+        self.asker.say(
+            f"\n[bold]模块 {module_ids.index(module_id) + 1}/{len(module_ids)}：{module.title}[/bold]"
+            f"（本模块 {count} 题）"
+        )
         if module.description:
             self.asker.say(f"[dim]{module.description}[/dim]")
 
@@ -282,7 +301,9 @@ class Interview:
             value, problem = normalize_value(pq, raw) if raw != "" else ("", None)
             if problem is None:
                 break
-            self.asker.say(f"[yellow]{safe_text(problem)}[/yellow]")  # asked again: a value that does not parse
+            self.asker.say(
+                f"[yellow]{safe_text(problem)}[/yellow]"
+            )  # asked again: a value that does not parse
         self._set_profile(pq, value)
         return value
 
@@ -301,7 +322,11 @@ class Interview:
     def _text_profile(self, pq: ProfileQuestion, message: str, default: Any) -> Any:
         # blank: a skippable question is skipped, other text is kept empty; a number is needed otherwise
         blank_ok = pq.skippable or (pq.type == "text" and not pq.required)
-        hints = [h for h, show in (("直接回车跳过", pq.skippable), ("输入 < 返回上一题", bool(self.history))) if show]
+        hints = [
+            h
+            for h, show in (("直接回车跳过", pq.skippable), ("输入 < 返回上一题", bool(self.history)))
+            if show
+        ]
         hint = f"（{'，'.join(hints)}）" if hints else ""
 
         def check(text: str) -> bool | str:
@@ -325,7 +350,9 @@ class Interview:
             return
         problem = uscc_problem(str(value))
         if problem:
-            self.asker.say(f"[yellow]提示：{safe_text(problem)}。已按原样记录，可稍后在答题文件中修改。[/yellow]")
+            self.asker.say(
+                f"[yellow]提示：{safe_text(problem)}。已按原样记录，可稍后在答题文件中修改。[/yellow]"
+            )
             return
         kind = entity_type_from_uscc(str(value))
         if kind and "entity_type" in self.q.profile_by_id and "entity_type" not in self.answers.company:
@@ -360,7 +387,9 @@ class Interview:
         if item.type in (ItemType.status, ItemType.choice, ItemType.boolean) and not draft.noted:
             extra.append((NOTE, f"✎ 修改备注（{draft.note}）" if draft.note else "✎ 先写备注"))
         if self.lawyer and item.scored and not draft.evidenced:
-            extra.append((EVIDENCE, "记录查见材料" + (f"（已记 {len(draft.evidence)} 项）" if draft.evidence else "")))
+            extra.append(
+                (EVIDENCE, "记录查见材料" + (f"（已记 {len(draft.evidence)} 项）" if draft.evidence else ""))
+            )
         if item.help or item.basis:
             extra.append((HELP, "？查看说明和法律依据"))
         return self._actions(*extra)
@@ -384,8 +413,9 @@ class Interview:
         self.asker.say("[dim]（不勾选任何项直接回车 = 都没有）[/dim]")
         if item.help:
             self.asker.say(f"[dim]说明：{item.help}[/dim]")
-        return self.asker.checkbox(message, [(o.value, o.label) for o in item.options],
-                                   default if isinstance(default, list) else ())
+        return self.asker.checkbox(
+            message, [(o.value, o.label) for o in item.options], default if isinstance(default, list) else ()
+        )
 
     def _prompt_text_item(self, item: Item, message: str, default: Any) -> Any:
         hints = ["输入 ? 查看说明"] * bool(item.help or item.basis) + ["< 返回上一题"] * bool(self.history)
@@ -402,8 +432,11 @@ class Interview:
             return True if problem is None else problem
 
         while True:
-            raw = self.asker.text(message + (f"（{'，'.join(hints)}）" if hints else ""),
-                                  default="" if default is None else str(default), validate=check).strip()
+            raw = self.asker.text(
+                message + (f"（{'，'.join(hints)}）" if hints else ""),
+                default="" if default is None else str(default),
+                validate=check,
+            ).strip()
             if raw in HELP_KEYS and (item.help or item.basis):
                 return HELP
             if _is_back(raw) and self.history:
@@ -413,7 +446,9 @@ class Interview:
             value, problem = normalize_value(item, raw)
             if problem is None:
                 return value
-            self.asker.say(f"[yellow]{safe_text(problem)}[/yellow]")  # asked again: a value that does not parse
+            self.asker.say(
+                f"[yellow]{safe_text(problem)}[/yellow]"
+            )  # asked again: a value that does not parse
 
     def _show_help(self, item: Item) -> None:
         from .legal import cite
@@ -434,10 +469,15 @@ class Interview:
         """Lawyer mode: which documents were seen — pick from the item's hints, plus free text."""
         picked: list[str] = []
         if item.evidence:
-            picked = self.asker.checkbox("现场查见的材料（空格勾选，可不选）", [(e, e) for e in item.evidence],
-                                         [e for e in current if e in item.evidence])
+            picked = self.asker.checkbox(
+                "现场查见的材料（空格勾选，可不选）",
+                [(e, e) for e in item.evidence],
+                [e for e in current if e in item.evidence],
+            )
         others = [e for e in current if e not in item.evidence]
-        extra = self.asker.text("其他查见材料（多项用“；”分隔，直接回车跳过）", default="；".join(others)).strip()
+        extra = self.asker.text(
+            "其他查见材料（多项用“；”分隔，直接回车跳过）", default="；".join(others)
+        ).strip()
         picked += [e.strip() for e in extra.replace(";", "；").split("；") if e.strip()]
         return list(dict.fromkeys(picked))
 
@@ -454,11 +494,20 @@ class Interview:
                 self_answer = owner
                 reason = self.asker.text(
                     f"改判理由（企业自评为“{answer_label(item, owner)}”，现改为“{answer_label(item, value)}”）",
-                    default=reason or "", validate=lambda t: bool(t.strip()) or "改判须写明理由",
+                    default=reason or "",
+                    validate=lambda t: bool(t.strip()) or "改判须写明理由",
                 ).strip()
-        self.answers = with_answer(self.answers, item.id, Answer(
-            value=value, note=note, evidence=tuple(draft.evidence), self_answer=self_answer,
-            override_reason=reason))
+        self.answers = with_answer(
+            self.answers,
+            item.id,
+            Answer(
+                value=value,
+                note=note,
+                evidence=tuple(draft.evidence),
+                self_answer=self_answer,
+                override_reason=reason,
+            ),
+        )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -495,7 +544,9 @@ def _pick_question(interview: Interview, steps: list[Step]) -> str | None:
         else:
             assert s.item is not None
             ans = a.answers.get(s.key)
-            choices.append((s.key, f"{s.item.short_title}：{answer_label(s.item, ans.value if ans else None)}"))
+            choices.append(
+                (s.key, f"{s.item.short_title}：{answer_label(s.item, ans.value if ans else None)}")
+            )
     picked = interview.asker.select("选择要修改的题目", [*choices, (BACK, "← 返回")], None)
     return None if picked == BACK else picked
 
@@ -504,9 +555,16 @@ def edit_menu(interview: Interview) -> bool:
     """A finished check: edit one answer or review a module (each question pre-filled, Enter keeps it),
     until the user asks for the report (True) or leaves (False)."""
     while True:
-        picked = interview.asker.select("问卷已全部完成。接下来要：", [
-            (EDIT, "修改某题"), (MODULE, "按模块复查（逐题确认，回车保留原答案）"), (REPORT, "生成报告"),
-            (QUIT, "退出")], REPORT)
+        picked = interview.asker.select(
+            "问卷已全部完成。接下来要：",
+            [
+                (EDIT, "修改某题"),
+                (MODULE, "按模块复查（逐题确认，回车保留原答案）"),
+                (REPORT, "生成报告"),
+                (QUIT, "退出"),
+            ],
+            REPORT,
+        )
         if picked in (REPORT, QUIT):
             return picked == REPORT
         steps = pending_steps(interview.q, interview.answers, interview.modules)
@@ -532,8 +590,11 @@ def review_profile(interview: Interview) -> None:
     for s in asked:
         assert s.profile is not None
         interview.asker.say(f"  {s.profile.question}：{safe_text(_profile_text(a, s.profile))}")
-    picked = interview.asker.select("企业画像是否需要修改？", [
-        ("keep", "确认无误，开始逐题复核"), (EDIT, "修改企业画像（逐题确认，回车保留原答案）")], "keep")
+    picked = interview.asker.select(
+        "企业画像是否需要修改？",
+        [("keep", "确认无误，开始逐题复核"), (EDIT, "修改企业画像（逐题确认，回车保留原答案）")],
+        "keep",
+    )
     if picked == EDIT:
         interview.revisit([s.key for s in asked])
 
@@ -563,7 +624,9 @@ def prepare_review(a: AnswerSet, today: dt.date | None = None) -> AnswerSet:
     return replace(a, answers=answers, assessor=assessor, problems=[], depth=Depth.full)
 
 
-def prepare_recheck(q: Questionnaire, before: AnswerSet, today: dt.date | None = None) -> tuple[AnswerSet, dict[str, Any]]:
+def prepare_recheck(
+    q: Questionnaire, before: AnswerSet, today: dt.date | None = None
+) -> tuple[AnswerSet, dict[str, Any]]:
     """A re-check (复检): the previous findings are cleared so they are asked again; every other answer is
     carried over with its note. Items added to the library or newly applicable are unanswered, so they are
     asked too. Returns the new answer set and the previous answers, to offer as defaults."""
@@ -576,11 +639,15 @@ def prepare_recheck(q: Questionnaire, before: AnswerSet, today: dt.date | None =
     return replace(before, answers=answers, assessor=assessor, problems=[], file_date=None), defaults
 
 
-def start_answers(q: Questionnaire, mode: str = "self", today: dt.date | None = None,
-                  depth: Depth = Depth.full) -> AnswerSet:
+def start_answers(
+    q: Questionnaire, mode: str = "self", today: dt.date | None = None, depth: Depth = Depth.full
+) -> AnswerSet:
     """A new, empty answer set dated ``today``."""
-    return AnswerSet(assessor=Assessor(mode=mode, date=today or dt.date.today()), questionnaire_version=q.version,
-                     depth=depth)
+    return AnswerSet(
+        assessor=Assessor(mode=mode, date=today or dt.date.today()),
+        questionnaire_version=q.version,
+        depth=depth,
+    )
 
 
 def set_assessor(a: AnswerSet, **fields: Any) -> AnswerSet:
@@ -589,8 +656,15 @@ def set_assessor(a: AnswerSet, **fields: Any) -> AnswerSet:
 
 def choose_depth(asker: Asker) -> Depth:
     """Ask a self-assessing owner how deep to go."""
-    picked = asker.select("选择体检方式", [
-        (Depth.quick.value, f"{DEPTH_LABELS['quick']}（约 20 分钟：企业画像 + 红线和重点问题）"),
-        (Depth.full.value, f"{DEPTH_LABELS['full']}（逐项检查全部适用的问题，约 1–2 小时，可随时中断后继续）"),
-    ], Depth.quick.value)
+    picked = asker.select(
+        "选择体检方式",
+        [
+            (Depth.quick.value, f"{DEPTH_LABELS['quick']}（约 20 分钟：企业画像 + 红线和重点问题）"),
+            (
+                Depth.full.value,
+                f"{DEPTH_LABELS['full']}（逐项检查全部适用的问题，约 1–2 小时，可随时中断后继续）",
+            ),
+        ],
+        Depth.quick.value,
+    )
     return Depth(picked)

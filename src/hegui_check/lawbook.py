@@ -169,11 +169,18 @@ def _rows(rows: Iterable[Mapping[str, str]]) -> list[_Row]:
         if not raw:
             continue
         short, _, note = raw.partition("(")
-        out.append(_Row(short.strip(), (row.get("full_title") or "").strip(), note.rstrip(")").strip(),
-                        (row.get("revision_or_effective_date") or "").strip()))
+        out.append(
+            _Row(
+                short.strip(),
+                (row.get("full_title") or "").strip(),
+                note.rstrip(")").strip(),
+                (row.get("revision_or_effective_date") or "").strip(),
+            )
+        )
     return out
 
 
+# long: one pass over INDEX.tsv rows; each branch reads one way the index writes a date or a status
 def parse_index(rows: Iterable[Mapping[str, str]]) -> dict[str, LawText]:
     """The calendar of an INDEX.tsv (rows as csv.DictReader gives them).
 
@@ -196,7 +203,10 @@ def parse_index(rows: Iterable[Mapping[str, str]]) -> dict[str, LawText]:
             "title": _REVISION_NOTE.sub("", r.title) or r.short,
             "revised": revised,
             "in_force_from": _in_force_from(own, revised),
-            "in_force_until": None, "superseded_by": None, "supersedes": [], "ended": None,
+            "in_force_until": None,
+            "superseded_by": None,
+            "supersedes": [],
+            "ended": None,
         }
         until = re.search(r"in force until (\d{4}-\d{2}-\d{2})", r.revision)
         if until:
@@ -229,8 +239,9 @@ def parse_index(rows: Iterable[Mapping[str, str]]) -> dict[str, LawText]:
     if civil:
         first = civil[0]
         revised = _first_date(first.revision)
-        out[CIVIL_CODE] = LawText(CIVIL_CODE, "中华人民共和国民法典", revised,
-                                  _in_force_from(first.revision, revised))
+        out[CIVIL_CODE] = LawText(
+            CIVIL_CODE, "中华人民共和国民法典", revised, _in_force_from(first.revision, revised)
+        )
     return out
 
 

@@ -105,7 +105,9 @@ def cited_at(basis: Iterable[Citation], date: dt.date | None) -> list[Citation]:
     rank: dict[str, int] = {}
     for c in texts:
         rank.setdefault(c.law, len(rank))
-    return sorted(texts, key=lambda c: (rank[c.law], _article_order(c.article), c.paragraph or 0, c.item or 0))
+    return sorted(
+        texts, key=lambda c: (rank[c.law], _article_order(c.article), c.paragraph or 0, c.item or 0)
+    )
 
 
 @dataclass(frozen=True)
@@ -160,8 +162,9 @@ class CurrencyWarning:
     message: str
 
 
-def law_currency_warnings(items: Iterable[Item], date: dt.date | None,
-                          calendar: Calendar | None = None) -> list[CurrencyWarning]:
+def law_currency_warnings(
+    items: Iterable[Item], date: dt.date | None, calendar: Calendar | None = None
+) -> list[CurrencyWarning]:
     """Warnings for the texts that took effect on or before ``date`` but that some of ``items`` do
     not cite yet: on that date those items still point at a superseded or repealed text."""
     if date is None:
@@ -183,8 +186,10 @@ def law_currency_warnings(items: Iterable[Item], date: dt.date | None,
         old = calendar[law]
         now = calendar.get(now_short or "")
         names = "、".join(i.short_title for i in found[:5]) + ("等" if len(found) > 5 else "")
-        pending = f"清单中的部分引用尚未更新，仍是此前文本的条号和原文（涉及 {len(found)} 道题：{names}），" \
-                  f"相关结论请以现行文本为准，并及时更新检查清单。"
+        pending = (
+            f"清单中的部分引用尚未更新，仍是此前文本的条号和原文（涉及 {len(found)} 道题：{names}），"
+            f"相关结论请以现行文本为准，并及时更新检查清单。"
+        )
         effective: dt.date | None
         if now is not None and now.in_force_from is not None:
             effective = now.in_force_from

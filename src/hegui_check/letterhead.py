@@ -67,15 +67,19 @@ def check_logo(path: Path, logo: Path) -> None:
             width, height = image.size
             kind = image.format
             if width * height > MAX_LOGO_PIXELS:
-                raise _error(f"{path}: logo: 图片 {width}×{height} 像素{limit_text('', MAX_LOGO_PIXELS, ' 像素')}",
-                             "limit-exceeded")
+                raise _error(
+                    f"{path}: logo: 图片 {width}×{height} 像素{limit_text('', MAX_LOGO_PIXELS, ' 像素')}",
+                    "limit-exceeded",
+                )
             image.verify()
     except HeguiCheckError:
         raise
     except ImportError:  # pragma: no cover - Pillow comes with WeasyPrint
         return
     except Exception as exc:  # noqa: BLE001 - Pillow raises many kinds of errors on a damaged image
-        raise _error(f"{path}: logo: 图片 {logo.name} 无法解码（{type(exc).__name__}），请换一张 PNG 或 JPG 图片") from None
+        raise _error(
+            f"{path}: logo: 图片 {logo.name} 无法解码（{type(exc).__name__}），请换一张 PNG 或 JPG 图片"
+        ) from None
     expected = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}[logo.suffix.lower()]
     if kind != expected:
         raise _error(f"{path}: logo: {logo.name} 的内容是 {kind or '未知'} 格式，与扩展名不符")
@@ -109,8 +113,10 @@ def load_letterhead(path: Path) -> Letterhead:
         if logo.suffix.lower() not in LOGO_TYPES:
             raise _error(f"{path}: logo: 只支持 PNG、JPG 或 SVG 图片，实际是“{shorten(logo.name, 40)}”")
         if not logo.is_relative_to(folder):
-            raise _error(f"{path}: logo: 图片必须放在信头文件所在的文件夹（或其子文件夹）中，"
-                         f"“{shorten(str(head.logo), 60)}”指向了这个文件夹以外")
+            raise _error(
+                f"{path}: logo: 图片必须放在信头文件所在的文件夹（或其子文件夹）中，"
+                f"“{shorten(str(head.logo), 60)}”指向了这个文件夹以外"
+            )
         if not written.exists():
             raise _error(f"{path}: logo: 图片文件 {shorten(str(written), 120)} 不存在")
         if not logo.is_file():

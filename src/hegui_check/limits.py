@@ -28,7 +28,13 @@ def shorten(text: object, limit: int = MAX_SHOWN_CHARS) -> str:
     """``text`` for quoting in a message: at most ``limit`` characters, cut with “…”."""
     if isinstance(text, int) and not isinstance(text, bool) and text.bit_length() > 3 * limit:
         return "（一个极大的整数）"
-    value = text if isinstance(text, str) else str(text) if isinstance(text, (int, float)) else repr(text)[: limit + 1]
+    value = (
+        text
+        if isinstance(text, str)
+        else str(text)
+        if isinstance(text, (int, float))
+        else repr(text)[: limit + 1]
+    )
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 

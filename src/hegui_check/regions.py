@@ -17,7 +17,9 @@ from .resources import data_dir
 
 _SUFFIXES = ("自治县", "自治州", "特别行政区", "自治区", "新区", "省", "市", "区", "县", "旗", "州", "盟")
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
-_PARSE = re.compile(r"^(?P<p>.+?(?:省|自治区|特别行政区))?(?P<c>.+?(?:市|自治州|州|盟|地区))?(?P<d>.+?(?:区|县|市|旗))?$")
+_PARSE = re.compile(
+    r"^(?P<p>.+?(?:省|自治区|特别行政区))?(?P<c>.+?(?:市|自治州|州|盟|地区))?(?P<d>.+?(?:区|县|市|旗))?$"
+)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,9 @@ def _short(name: str) -> str:
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, tuple[str, str]], dict[str, list[tuple[str, str, str]]]]:
     """city name and short name -> (province, city); district name and short name -> [(p, c, d)]."""
-    data: dict[str, dict[str, list[str]]] = json.loads((data_dir() / "regions.json").read_text(encoding="utf-8"))
+    data: dict[str, dict[str, list[str]]] = json.loads(
+        (data_dir() / "regions.json").read_text(encoding="utf-8")
+    )
     cities: dict[str, tuple[str, str]] = {}
     districts: dict[str, list[tuple[str, str, str]]] = {}
     for province, members in data.items():
@@ -81,10 +85,14 @@ def normalize_region(text: str | None) -> Region:
         return Region(raw="")
     cities, districts = _table()
     rest = raw
-    province = next((p for p in ("浙江省", "江苏省", "重庆市", "浙江", "江苏", "重庆") if rest.startswith(p)), "")
+    province = next(
+        (p for p in ("浙江省", "江苏省", "重庆市", "浙江", "江苏", "重庆") if rest.startswith(p)), ""
+    )
     if province:
-        rest = rest[len(province):]
-        province = province if province.endswith(("省", "市")) else province + ("市" if province == "重庆" else "省")
+        rest = rest[len(province) :]
+        province = (
+            province if province.endswith(("省", "市")) else province + ("市" if province == "重庆" else "省")
+        )
     # the longest city name at the start of the rest, then the longest district name after it
     city = ""
     for size in range(min(len(rest), 5), 1, -1):
@@ -98,8 +106,11 @@ def normalize_region(text: str | None) -> Region:
     district = ""
     if rest:
         for size in range(min(len(rest), 10), 1, -1):
-            options = [d for d in districts.get(rest[:size], []) if (not city or d[1] == city)
-                       and (not province or d[0] == province)]
+            options = [
+                d
+                for d in districts.get(rest[:size], [])
+                if (not city or d[1] == city) and (not province or d[0] == province)
+            ]
             if len(options) == 1:
                 province, city, district = options[0]
                 rest = rest[size:]

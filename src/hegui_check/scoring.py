@@ -24,15 +24,36 @@ from .vocabulary import (
     Depth,
 )
 
-__all__ = ["DEFAULT_DEADLINE_DAYS", "RISKS", "Applicability", "Assessment", "ItemResult", "LightRule",
-           "ModuleResult", "ReviewProgress", "applicability", "assess", "item_value", "profile_for_depth", "quick_items"]
+__all__ = [
+    "DEFAULT_DEADLINE_DAYS",
+    "RISKS",
+    "Applicability",
+    "Assessment",
+    "ItemResult",
+    "LightRule",
+    "ModuleResult",
+    "ReviewProgress",
+    "applicability",
+    "assess",
+    "item_value",
+    "profile_for_depth",
+    "quick_items",
+]
 
 # scored: counts; na: answered 不适用; inapplicable: its condition is false; unscored: gate/text question;
 # not_examined: applies, but a quick check did not ask it (never called compliant).
 State = Literal["scored", "na", "inapplicable", "unscored", "not_examined"]
 Verdict = Literal["yes", "partial", "no", "unknown"]
-LightCode = Literal["red_line_no", "score_below_red", "red_line_open", "high_no", "score_below_green",
-                    "incomplete", "all_clear", "nothing_applicable"]
+LightCode = Literal[
+    "red_line_no",
+    "score_below_red",
+    "red_line_open",
+    "high_no",
+    "score_below_green",
+    "incomplete",
+    "all_clear",
+    "nothing_applicable",
+]
 
 
 @dataclass(frozen=True)
@@ -111,7 +132,9 @@ def profile_for_depth(q: Questionnaire, depth: Depth | str) -> list[ProfileQuest
     """Every profile question a check of ``depth`` may ask, whatever the answers (for blank templates)."""
     if Depth(depth) is Depth.full:
         return list(q.profile)
-    named = {n for m in q.modules for i in quick_items(m) for c in (m.condition, i.condition) if c for n in c.names}
+    named = {
+        n for m in q.modules for i in quick_items(m) for c in (m.condition, i.condition) if c for n in c.names
+    }
     return [pq for pq in q.profile if pq.depth == "quick" or pq.id in named]
 
 
@@ -134,8 +157,13 @@ def _missing_facts(module: Module, env: Mapping[str, Any], profile: tuple[str, .
 
 def _unasked_facts(q: Questionnaire, env: Mapping[str, Any], profile: tuple[str, ...]) -> set[str]:
     """Deferred profile questions a quick check did not ask (their own condition holds, no answer)."""
-    return {pq.id for pq in q.profile if pq.id not in profile and env.get(pq.id) is None
-            and (pq.condition is None or pq.condition.evaluate(env))}
+    return {
+        pq.id
+        for pq in q.profile
+        if pq.id not in profile
+        and env.get(pq.id) is None
+        and (pq.condition is None or pq.condition.evaluate(env))
+    }
 
 
 def _hanging(module: Module, unasked: set[str], env: Mapping[str, Any]) -> list[str]:
@@ -165,8 +193,13 @@ def _learn(env: dict[str, Any], item: Item, ans: Answer | None) -> None:
 def _snapshot(q: Questionnaire, answers: AnswerSet, depth: Depth) -> tuple[Any, ...]:
     """Everything applicability reads, compared by value: reading an answer file works out applicability
     (for its warnings) and scoring needs it again for the same, unchanged answers."""
-    return (id(q), depth, list(answers.company.items()), list(answers.facts.items()),
-            [(k, a.value) for k, a in answers.answers.items()])
+    return (
+        id(q),
+        depth,
+        list(answers.company.items()),
+        list(answers.facts.items()),
+        [(k, a.value) for k, a in answers.answers.items()],
+    )
 
 
 def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | None = None) -> Applicability:
@@ -197,15 +230,25 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
         missing = () if module_on else _missing_facts(module, env, profile)
         if missing:
             switched_off[module.module] = missing
-            blocked.update(i.id for i in module.items if i.scored and i.id in in_depth
-                           and (i.condition is None or i.condition.evaluate(env)))
+            blocked.update(
+                i.id
+                for i in module.items
+                if i.scored and i.id in in_depth and (i.condition is None or i.condition.evaluate(env))
+            )
         for item in module.items:
             items[item.id] = on = module_on and (item.condition is None or item.condition.evaluate(env))
             if on and item.id in in_depth:
                 asked.add(item.id)
             _learn(env, item, answers.answers.get(item.id) if on else None)
-    return Applicability(items, frozenset(asked), depth, switched_off, profile, frozenset(blocked),
-                         frozenset(undetermined - asked))
+    return Applicability(
+        items,
+        frozenset(asked),
+        depth,
+        switched_off,
+        profile,
+        frozenset(blocked),
+        frozenset(undetermined - asked),
+    )
 
 
 @dataclass(frozen=True)
@@ -351,11 +394,14 @@ def report_number(answers: AnswerSet, q: Questionnaire) -> str:
     return "HG-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10].upper()
 
 
-def _light(overall: float | None, completeness: float,
-           results: list[ItemResult]) -> tuple[Literal["green", "yellow", "red", "grey"], tuple[LightRule, ...]]:
+def _light(
+    overall: float | None, completeness: float, results: list[ItemResult]
+) -> tuple[Literal["green", "yellow", "red", "grey"], tuple[LightRule, ...]]:
     scored = [r for r in results if r.state == "scored"]
     red_no = tuple(r.item.id for r in scored if r.item.risk == RED_LINE and r.verdict == "no")
-    red_open = tuple(r.item.id for r in scored if r.item.risk == RED_LINE and r.verdict in ("partial", "unknown"))
+    red_open = tuple(
+        r.item.id for r in scored if r.item.risk == RED_LINE and r.verdict in ("partial", "unknown")
+    )
     high_no = tuple(r.item.id for r in scored if r.item.risk == HIGH and r.verdict == "no")
     if scored and completeness < GREY_BELOW_COMPLETENESS:
         return "grey", (LightRule("incomplete", score=completeness, threshold=GREY_BELOW_COMPLETENESS),)
@@ -384,8 +430,14 @@ def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
     return applicability(q, answers, Depth.full).items
 
 
-def _item_result(item: Item, module: Module, ans: Answer | None, plan: Applicability, date: dt.date | None,
-                 days: Mapping[str, int]) -> ItemResult:
+def _item_result(
+    item: Item,
+    module: Module,
+    ans: Answer | None,
+    plan: Applicability,
+    date: dt.date | None,
+    days: Mapping[str, int],
+) -> ItemResult:
     """One item's state and value (SPEC §5)."""
     answered = ans is not None and ans.value is not None
     if not plan.applies(item.id):
@@ -404,6 +456,7 @@ def _item_result(item: Item, module: Module, ans: Answer | None, plan: Applicabi
     return ItemResult(item, module, "scored", ans, value, verdict, deadline)
 
 
+# long: SPEC §5 step by step (applicability, item values, modules, light, completeness, findings) in its order
 def assess(
     q: Questionnaire, answers: AnswerSet, deadline_days: Mapping[str, int] | None = None
 ) -> Assessment:
@@ -416,16 +469,28 @@ def assess(
     results: list[ItemResult] = []
     module_results: list[ModuleResult] = []
     for module in q.modules:
-        mod_items = [_item_result(item, module, answers.answers.get(item.id), plan, date, days)
-                     for item in module.items]
-        not_applicable_answers += sum(1 for r in mod_items if r.state == "inapplicable" and r.answer is not None
-                                      and r.answer.value not in (None, "na"))
+        mod_items = [
+            _item_result(item, module, answers.answers.get(item.id), plan, date, days)
+            for item in module.items
+        ]
+        not_applicable_answers += sum(
+            1
+            for r in mod_items
+            if r.state == "inapplicable" and r.answer is not None and r.answer.value not in (None, "na")
+        )
         module_results.append(ModuleResult(module, tuple(mod_items), weighted_score(mod_items)))
         results.extend(mod_items)
 
     if not_applicable_answers:
-        problems.append(Problem("warning", answers.source, "",
-                                f"另有 {not_applicable_answers} 个答案对应的题目按企业画像不适用，未计分", "not-applicable"))
+        problems.append(
+            Problem(
+                "warning",
+                answers.source,
+                "",
+                f"另有 {not_applicable_answers} 个答案对应的题目按企业画像不适用，未计分",
+                "not-applicable",
+            )
+        )
     overall = weighted_score(results)
     scored = [r for r in results if r.state == "scored"]
     answered = sum(1 for r in scored if r.answered)
@@ -436,8 +501,12 @@ def assess(
     order = {m.module: n for n, m in enumerate(q.modules)}
     findings = sorted(
         (r for r in results if r.is_finding),
-        key=lambda r: (RISK_ORDER[r.item.risk or "低"], -r.shortfall, order[r.module.module],
-                       q.position[r.item.id]),
+        key=lambda r: (
+            RISK_ORDER[r.item.risk or "低"],
+            -r.shortfall,
+            order[r.module.module],
+            q.position[r.item.id],
+        ),
     )
     return Assessment(
         questionnaire=q,

@@ -80,7 +80,8 @@ def plan_check(q: Questionnaire, opts: CheckOptions) -> CheckPlan:
         path = opts.output or DEFAULT_ANSWERS
         if path.exists() and not opts.force:
             raise OutputExistsError(
-                f"{path} 已存在。继续填写请用 hegui-check check --resume {path}；重新开始请加 --force 或换 -o 文件名")
+                f"{path} 已存在。继续填写请用 hegui-check check --resume {path}；重新开始请加 --force 或换 -o 文件名"
+            )
         mode = opts.mode or "self"
         answers = start_answers(q, mode=mode, today=opts.date, depth=opts.depth or Depth.full)
         plan = CheckPlan(answers, path, ask_depth=opts.depth is None and mode == "self", dirty=True)
@@ -97,8 +98,10 @@ def _plan_recheck(q: Questionnaire, opts: CheckOptions, before_path: Path) -> Ch
     _free(path, opts.force)
     if opts.mode is not None:
         answers = set_assessor(answers, mode=opts.mode)
-    message = (f"复检 {before_path}：上次的 {len(defaults)} 个问题项将重新询问，其余 {len(answers.answers)} 个答案沿用；"
-               f"结果保存到 {path}。之后可用 hegui-check diff {before_path} {path} 生成对比报告。")
+    message = (
+        f"复检 {before_path}：上次的 {len(defaults)} 个问题项将重新询问，其余 {len(answers.answers)} 个答案沿用；"
+        f"结果保存到 {path}。之后可用 hegui-check diff {before_path} {path} 生成对比报告。"
+    )
     return CheckPlan(answers, path, defaults, [message], list(before.problems), dirty=True)
 
 
@@ -109,8 +112,10 @@ def _plan_resume(q: Questionnaire, opts: CheckOptions, source: Path) -> CheckPla
     if opts.mode == "lawyer" and answers.assessor.mode != "lawyer":
         answers, review, dirty = prepare_review(answers, today=opts.date), True, True
         path = opts.output or source.with_name(source.stem + "-律师体检.yaml")
-        messages.append(f"律师复核企业自评：逐题确认企业的答案（回车即确认，未复核的题保留企业的答案），"
-                        f"改判须写明理由；保存到 {path}")
+        messages.append(
+            f"律师复核企业自评：逐题确认企业的答案（回车即确认，未复核的题保留企业的答案），"
+            f"改判须写明理由；保存到 {path}"
+        )
     elif opts.date is not None and opts.date != answers.assessor.date:
         answers, dirty = _dated(answers, opts.date), True
     if opts.depth is not None and opts.depth != answers.depth:
@@ -155,8 +160,12 @@ def conduct(interview: Interview, plan: CheckPlan, say: Callable[[str], None] | 
         say(f"\n[green]问卷已完成[/green]，答案保存在 {interview.path}。")
         try:
             pdf = interview.path.with_suffix(".pdf")
-            return interview.asker.select(f"现在生成 PDF 报告（{pdf}）吗？", [("yes", "是"), ("no", "否，以后再生成")],
-                                          "yes") == "yes"
+            return (
+                interview.asker.select(
+                    f"现在生成 PDF 报告（{pdf}）吗？", [("yes", "是"), ("no", "否，以后再生成")], "yes"
+                )
+                == "yes"
+            )
         except KeyboardInterrupt:
             return False
     if interview.dirty:
@@ -171,10 +180,15 @@ def interrupted_message(interview: Interview, plan: CheckPlan, q: Questionnaire)
             return f"\n已中断。{plan.path} 未改动。"
         return "\n已中断。尚未回答任何问题，没有保存任何文件。"
     done, total = progress_summary(q, interview.answers, plan.modules)
-    return (f"\n已中断。已保存的答案（{done}/{total} 题）在 {plan.path}。\n"
-            f"继续填写：hegui-check check --resume {plan.path}")
+    return (
+        f"\n已中断。已保存的答案（{done}/{total} 题）在 {plan.path}。\n"
+        f"继续填写：hegui-check check --resume {plan.path}"
+    )
 
 
 def confirm_replace(asker: Asker, path: Path) -> bool:
     """Ask before replacing an existing report."""
-    return asker.select(f"{path} 已存在，要替换吗？", [("yes", "替换为新的报告"), ("no", "不替换")], "no") == "yes"
+    return (
+        asker.select(f"{path} 已存在，要替换吗？", [("yes", "替换为新的报告"), ("no", "不替换")], "no")
+        == "yes"
+    )

@@ -135,11 +135,17 @@ def read_table(path: Path, q: Questionnaire) -> Table:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix in _RESAVE:
-        raise SpreadsheetError(f"{path}: 不支持{_RESAVE[suffix]}，请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试",
-                               code="unsupported-format", where=str(path))
+        raise SpreadsheetError(
+            f"{path}: 不支持{_RESAVE[suffix]}，请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再试",
+            code="unsupported-format",
+            where=str(path),
+        )
     if suffix not in SPREADSHEET_SUFFIXES:
-        raise SpreadsheetError(f"{path}: 不认识的表格格式“{path.suffix or '无扩展名'}”，请使用 .xlsx 或 .csv 文件",
-                               code="unsupported-format", where=str(path))
+        raise SpreadsheetError(
+            f"{path}: 不认识的表格格式“{path.suffix or '无扩展名'}”，请使用 .xlsx 或 .csv 文件",
+            code="unsupported-format",
+            where=str(path),
+        )
     try:
         return _read(path, q, suffix)
     except SpreadsheetError as exc:
@@ -151,8 +157,10 @@ def _read(path: Path, q: Questionnaire, suffix: str) -> Table:
     try:
         file_date = dt.date.fromtimestamp(path.stat().st_mtime)
         if path.stat().st_size > MAX_TABLE_BYTES:
-            raise SpreadsheetError(f"{path}: 表格文件{limit_text('大小', MAX_TABLE_BYTES // (1024 * 1024), ' MB')}",
-                                   code="limit-exceeded")
+            raise SpreadsheetError(
+                f"{path}: 表格文件{limit_text('大小', MAX_TABLE_BYTES // (1024 * 1024), ' MB')}",
+                code="limit-exceeded",
+            )
         if suffix in XLSX_SUFFIXES:
             return _read_xlsx(path, q, file_date)
         return _build_table(str(path), _bounded(str(path), _csv_rows(path)), q, file_date)
@@ -161,8 +169,10 @@ def _read(path: Path, q: Questionnaire, suffix: str) -> Table:
 
 
 def _too_many_rows(source: str, row: int) -> SpreadsheetError:
-    return SpreadsheetError(f"{source}: 第 {row} 行：表格行数{limit_text('', MAX_ROWS, ' 行')}；"
-                            "请把表格拆成几个文件分别处理", code="limit-exceeded")
+    return SpreadsheetError(
+        f"{source}: 第 {row} 行：表格行数{limit_text('', MAX_ROWS, ' 行')}；请把表格拆成几个文件分别处理",
+        code="limit-exceeded",
+    )
 
 
 def _bounded(source: str, rows: Iterable[Any]) -> Iterator[Any]:
@@ -172,8 +182,10 @@ def _bounded(source: str, rows: Iterable[Any]) -> Iterator[Any]:
             raise _too_many_rows(source, n)
         if len(values) > MAX_COLUMNS:
             if any(v not in (None, "") for v in values[MAX_COLUMNS:]):
-                raise SpreadsheetError(f"{source}: 第 {n} 行：表格列数{limit_text('', MAX_COLUMNS, ' 列')}",
-                                       code="limit-exceeded")
+                raise SpreadsheetError(
+                    f"{source}: 第 {n} 行：表格列数{limit_text('', MAX_COLUMNS, ' 列')}",
+                    code="limit-exceeded",
+                )
             values = values[:MAX_COLUMNS]
         yield values
 
@@ -197,15 +209,19 @@ def _check_xlsx_archive(path: Path) -> None:
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
         if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED_BYTES:
-            raise SpreadsheetError(f"{path}: 解压后的大小{limit_text('', MAX_XLSX_UNPACKED_BYTES // (1024 * 1024), ' MB')}",
-                                   code="limit-exceeded")
+            raise SpreadsheetError(
+                f"{path}: 解压后的大小{limit_text('', MAX_XLSX_UNPACKED_BYTES // (1024 * 1024), ' MB')}",
+                code="limit-exceeded",
+            )
         for info in infos:
             sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
             if not sheet:
                 if info.file_size > MAX_XLSX_PART_BYTES:
-                    raise SpreadsheetError(f"{path}: 工作簿中的 {info.filename[:60]} 解压后"
-                                           f"{limit_text('', MAX_XLSX_PART_BYTES // (1024 * 1024), ' MB')}",
-                                           code="limit-exceeded")
+                    raise SpreadsheetError(
+                        f"{path}: 工作簿中的 {info.filename[:60]} 解压后"
+                        f"{limit_text('', MAX_XLSX_PART_BYTES // (1024 * 1024), ' MB')}",
+                        code="limit-exceeded",
+                    )
                 continue
             rows = 0
             tail = b""
@@ -221,8 +237,11 @@ def _check_xlsx_archive(path: Path) -> None:
                         if m and m.group(2) and int(m.group(2)) > MAX_ROWS + HEADER_SEARCH_ROWS:
                             raise _too_many_rows(str(path), int(m.group(2)))
                         if m and m.group(1) and _column_number(m.group(1).decode()) > MAX_COLUMNS:
-                            raise SpreadsheetError(f"{path}: 工作表范围到 {m.group(1).decode()} 列，"
-                                                   f"{limit_text('表格列数', MAX_COLUMNS, ' 列')}", code="limit-exceeded")
+                            raise SpreadsheetError(
+                                f"{path}: 工作表范围到 {m.group(1).decode()} 列，"
+                                f"{limit_text('表格列数', MAX_COLUMNS, ' 列')}",
+                                code="limit-exceeded",
+                            )
                     buf = tail + chunk
                     rows += buf.count(b"<row")
                     tail = buf[-4:]
@@ -236,23 +255,31 @@ def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
     with path.open("rb") as fh:
         head = fh.read(8)
     if head == _OLE_MAGIC:
-        raise SpreadsheetError(f"{path}: 这实际上是旧版 .xls / WPS 文件，或是加了密码的工作簿；"
-                               "请取消密码并“另存为” Excel 工作簿（.xlsx）后再试")
+        raise SpreadsheetError(
+            f"{path}: 这实际上是旧版 .xls / WPS 文件，或是加了密码的工作簿；"
+            "请取消密码并“另存为” Excel 工作簿（.xlsx）后再试"
+        )
     if not zipfile.is_zipfile(path):
-        raise SpreadsheetError(f"{path}: 不是有效的 .xlsx 文件（文件可能已损坏或并非 Excel 工作簿），"
-                               "请用 Excel 或 WPS 打开后重新“另存为” .xlsx")
+        raise SpreadsheetError(
+            f"{path}: 不是有效的 .xlsx 文件（文件可能已损坏或并非 Excel 工作簿），"
+            "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
+        )
     try:
         _check_xlsx_archive(path)
     except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise SpreadsheetError(f"{path}: .xlsx 文件已损坏，无法读取（{type(exc).__name__}），"
-                               "请用 Excel 或 WPS 打开后重新“另存为” .xlsx") from None
+        raise SpreadsheetError(
+            f"{path}: .xlsx 文件已损坏，无法读取（{type(exc).__name__}），"
+            "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
+        ) from None
     from openpyxl import load_workbook  # imported only for a workbook that passed the checks above
 
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
-        raise SpreadsheetError(f"{path}: 无法读取这个 .xlsx 文件（{type(exc).__name__}），"
-                               "请用 Excel 或 WPS 打开后重新“另存为” .xlsx") from None
+        raise SpreadsheetError(
+            f"{path}: 无法读取这个 .xlsx 文件（{type(exc).__name__}），"
+            "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
+        ) from None
     try:
         sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
         sheets = sheets or list(wb.worksheets)
@@ -265,8 +292,10 @@ def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
     except SpreadsheetError:
         raise
     except Exception as exc:  # damaged XML inside the archive shows up only while iterating
-        raise SpreadsheetError(f"{path}: .xlsx 文件内容已损坏，无法读取（{type(exc).__name__}），"
-                               "请用 Excel 或 WPS 打开后重新“另存为” .xlsx") from None
+        raise SpreadsheetError(
+            f"{path}: .xlsx 文件内容已损坏，无法读取（{type(exc).__name__}），"
+            "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
+        ) from None
     finally:
         wb.close()
 
@@ -275,15 +304,19 @@ def _decode(data: bytes, path: Path) -> str:
     if data.startswith(b"PK\x03\x04"):
         raise SpreadsheetError(f"{path}: 这其实是一个 Excel 工作簿，请把扩展名改为 .xlsx 后再试")
     if data.startswith(_OLE_MAGIC):
-        raise SpreadsheetError(f"{path}: 这其实是旧版 .xls / WPS 文件，请“另存为” Excel 工作簿（.xlsx）后再试")
+        raise SpreadsheetError(
+            f"{path}: 这其实是旧版 .xls / WPS 文件，请“另存为” Excel 工作簿（.xlsx）后再试"
+        )
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode 文本"
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise SpreadsheetError(f"{path}: UTF-16 编码的文本在第 {exc.start} 字节处不完整（文件可能被截断），"
-                                   "请重新导出，或另存为“CSV UTF-8（逗号分隔）”或 .xlsx") from None
+            raise SpreadsheetError(
+                f"{path}: UTF-16 编码的文本在第 {exc.start} 字节处不完整（文件可能被截断），"
+                "请重新导出，或另存为“CSV UTF-8（逗号分隔）”或 .xlsx"
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -291,8 +324,10 @@ def _decode(data: bytes, path: Path) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
-        raise SpreadsheetError(f"{path}: 无法识别文件编码（应为 UTF-8 或 GB18030/GBK），"
-                               "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx") from None
+        raise SpreadsheetError(
+            f"{path}: 无法识别文件编码（应为 UTF-8 或 GB18030/GBK），"
+            "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”或 .xlsx"
+        ) from None
 
 
 def _swallowed(values: list[str], width: int, delimiter: str) -> bool:
@@ -321,16 +356,23 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             return
         except csv.Error as exc:
             if "end of data" in str(exc):
-                raise SpreadsheetError(f"{path}: 第 {record + 1} 行（文本第 {start} 行）：引号没有闭合，其后的所有行都会被并入"
-                                       "这一格；请补上或删掉这个引号", code="malformed") from None
-            raise SpreadsheetError(f"{path}: 第 {record + 1} 行（文本第 {start} 行）：CSV 格式有误（{exc}）",
-                                   code="malformed") from None
+                raise SpreadsheetError(
+                    f"{path}: 第 {record + 1} 行（文本第 {start} 行）：引号没有闭合，其后的所有行都会被并入"
+                    "这一格；请补上或删掉这个引号",
+                    code="malformed",
+                ) from None
+            raise SpreadsheetError(
+                f"{path}: 第 {record + 1} 行（文本第 {start} 行）：CSV 格式有误（{exc}）", code="malformed"
+            ) from None
         record += 1
         if width is None and any(v.strip() for v in values):
             width = len(values)
         elif width is not None and reader.line_num > start and _swallowed(values, width, delimiter):
-            raise SpreadsheetError(f"{path}: 第 {record} 行（文本第 {start} 行）：引号没有闭合，直到文本第 {reader.line_num} 行"
-                                   f"才结束，中间的行被并入了一格；请补上或删掉这个引号", code="malformed")
+            raise SpreadsheetError(
+                f"{path}: 第 {record} 行（文本第 {start} 行）：引号没有闭合，直到文本第 {reader.line_num} 行"
+                f"才结束，中间的行被并入了一格；请补上或删掉这个引号",
+                code="malformed",
+            )
         yield values
 
 
@@ -471,11 +513,17 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
             break
     if header is None:
         if not seen_data:
-            return Table(source, q, [], warnings=[Problem("warning", source, "", "表格是空的，没有企业数据", "empty")],
-                         file_date=file_date)
+            return Table(
+                source,
+                q,
+                [],
+                warnings=[Problem("warning", source, "", "表格是空的，没有企业数据", "empty")],
+                file_date=file_date,
+            )
         raise SpreadsheetError(
             f"{source}: 找不到表头：第 1 行应为列名（company_name、uscc、labor.written_contract 等题目 id）"
-            "或题目文字；可用 hegui-check template --format xlsx 生成模板")
+            "或题目文字；可用 hegui-check template --format xlsx 生成模板"
+        )
 
     columns: list[TableColumn] = []
     ignored: list[str] = []
@@ -492,7 +540,10 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
             notes.append(f"{letter}列“{shorten(text, 40)}”与{used[key]}列重复（{key}），只读取{used[key]}列")
             key = None
         elif key is None:
-            reason = {"retired": "（该题已从检查清单中删除）", "ambiguous": "（与多道题的文字相同，请改用题目 id）"}
+            reason = {
+                "retired": "（该题已从检查清单中删除）",
+                "ambiguous": "（与多道题的文字相同，请改用题目 id）",
+            }
             ignored.append(f"{letter}列“{shorten(text, 40)}”{reason.get(why, '')}")
         elif why.startswith("renamed:"):
             notes.append(f"{letter}列 {why.split(':', 1)[1]} 已改名为 {key}，已按新 id 读取")
@@ -521,16 +572,27 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
             if _clean(values[index]) is not None:
                 unnamed_with_data.add(index)
         for c in columns:
-            if c.key is None and not c.header and c.index < len(values) and _clean(values[c.index]) is not None:
+            if (
+                c.key is None
+                and not c.header
+                and c.index < len(values)
+                and _clean(values[c.index]) is not None
+            ):
                 unnamed_with_data.add(c.index)
         if cells:
             table.rows.append(TableRow(n, cells))
     ignored += [f"{_letter(i)}列（无列名）" for i in sorted(unnamed_with_data)]
     if ignored:
-        table.warnings.append(Problem(
-            "warning", source, "",
-            f"以下 {len(ignored)} 列无法对应到企业画像字段或题目，已忽略：{'、'.join(ignored[:MAX_LISTED])}"
-            + (f" 等（共 {len(ignored)} 列）" if len(ignored) > MAX_LISTED else ""), "unknown-column"))
+        table.warnings.append(
+            Problem(
+                "warning",
+                source,
+                "",
+                f"以下 {len(ignored)} 列无法对应到企业画像字段或题目，已忽略：{'、'.join(ignored[:MAX_LISTED])}"
+                + (f" 等（共 {len(ignored)} 列）" if len(ignored) > MAX_LISTED else ""),
+                "unknown-column",
+            )
+        )
     for note in notes[:MAX_LISTED]:
         table.warnings.append(Problem("warning", source, "", note, "unknown-column"))
     return table
@@ -620,9 +682,13 @@ def row_answers(table: Table, row: TableRow) -> AnswerSet:
         raw["depth"] = depth
     result = parse_answers(raw, q, where_row, locate)
     result.file_date = table.file_date
-    if not result.company.get("company_name") and not any(p.field == "company.company_name" for p in result.problems):
+    if not result.company.get("company_name") and not any(
+        p.field == "company.company_name" for p in result.problems
+    ):
         name_col = by_loc.get(("company", "company_name"))
         where = f"{where_row} {name_col.letter}列（company_name）" if name_col else where_row
-        message = "企业名称为空：每行应填写一家企业的名称" if name_col else "表格中没有企业名称（company_name）列"
+        message = (
+            "企业名称为空：每行应填写一家企业的名称" if name_col else "表格中没有企业名称（company_name）列"
+        )
         result.problems.append(Problem("error", where, "company_name", message, "missing-name"))
     return result

@@ -47,8 +47,11 @@ def _allowed(q: Item | ProfileQuestion) -> str:
         return " / ".join(f"{k} {v}" for k, v in STATUS_LABELS.items())
     if kind in ("choice", "multi"):
         opts = " / ".join(f"{o.value} {o.label}" for o in q.options)
-        return opts + ("（可多选，写成列表）" if kind == "multi" else "") + (
-            " / unknown 不清楚 / na 不适用" if isinstance(q, Item) else "")
+        return (
+            opts
+            + ("（可多选，写成列表）" if kind == "multi" else "")
+            + (" / unknown 不清楚 / na 不适用" if isinstance(q, Item) else "")
+        )
     if kind == "number":
         return "数字"
     if kind == "boolean":
@@ -152,17 +155,25 @@ def _allowed_cn(q: Item | ProfileQuestion) -> str:
     if kind == "boolean":
         return "是、否（也可填 true/false、1/0）"
     if kind == "choice":
-        return "、".join(o.label for o in q.options) + f"（也可填选项代码 {'、'.join(o.value for o in q.options)}）{special}"
+        return (
+            "、".join(o.label for o in q.options)
+            + f"（也可填选项代码 {'、'.join(o.value for o in q.options)}）{special}"
+        )
     if kind == "multi":
-        return ("可多选，用“、”分隔：" + "、".join(o.label for o in q.options)
-                + f"（也可填选项代码 {'、'.join(o.value for o in q.options)}）{special}")
+        return (
+            "可多选，用“、”分隔："
+            + "、".join(o.label for o in q.options)
+            + f"（也可填选项代码 {'、'.join(o.value for o in q.options)}）{special}"
+        )
     if kind == "number":
         return f"数字，不小于 0{special}"
     return "文字"
 
 
-def template_columns(q: Questionnaire, industry: str | None = None,
-                     depth: Depth | str = Depth.full) -> list[TemplateColumn]:
+# long: the columns of a collection sheet in sheet order (profile, facts, items, date) with their hints
+def template_columns(
+    q: Questionnaire, industry: str | None = None, depth: Depth | str = Depth.full
+) -> list[TemplateColumn]:
     """The template's columns: profile fields (company, then facts), assessment_date, then every item
     of the modules that apply to ``industry`` (all modules when None); at quick depth only what a quick
     check asks, plus a depth column."""
@@ -174,22 +185,59 @@ def template_columns(q: Questionnaire, industry: str | None = None,
     for group in ("company", "facts"):
         for pq in profile:
             if pq.group == group:
-                cols.append(TemplateColumn(pq.id, pq.question, _kind(pq), group, _choices(pq), _allowed_cn(pq),
-                                           applies_when=pq.when or "", help=pq.help or ""))
-    cols.append(TemplateColumn(ASSESSMENT_DATE, ASSESSMENT_DATE_LABEL, "date", "date", (),
-                               "日期，如 2026-11-21、2026/11/21 或 2026年11月21日",
-                               help="每行企业的评估日期；不填则按文件的修改日期。"))
+                cols.append(
+                    TemplateColumn(
+                        pq.id,
+                        pq.question,
+                        _kind(pq),
+                        group,
+                        _choices(pq),
+                        _allowed_cn(pq),
+                        applies_when=pq.when or "",
+                        help=pq.help or "",
+                    )
+                )
+    cols.append(
+        TemplateColumn(
+            ASSESSMENT_DATE,
+            ASSESSMENT_DATE_LABEL,
+            "date",
+            "date",
+            (),
+            "日期，如 2026-11-21、2026/11/21 或 2026年11月21日",
+            help="每行企业的评估日期；不填则按文件的修改日期。",
+        )
+    )
     if depth is Depth.quick:
         labels = tuple(DEPTH_LABELS[d] for d in Depth)
-        cols.append(TemplateColumn(DEPTH_COLUMN, DEPTH_COLUMN_LABEL, "choice", "depth", labels, "、".join(labels),
-                                   help="快速体检只问红线和重点题；本表按快速体检收集，不填即为快速体检。"))
+        cols.append(
+            TemplateColumn(
+                DEPTH_COLUMN,
+                DEPTH_COLUMN_LABEL,
+                "choice",
+                "depth",
+                labels,
+                "、".join(labels),
+                help="快速体检只问红线和重点题；本表按快速体检收集，不填即为快速体检。",
+            )
+        )
     for module in modules_for_industry(q, industry):
         for item in _items(module, depth):
             when = [f"模块：{module.applies_when}"] if module.applies_when else []
             when += [f"本题：{item.when}"] if item.when else []
-            cols.append(TemplateColumn(item.id, item.question, item.type.value, "item", _choices(item),
-                                       _allowed_cn(item), risk=item.risk or "", applies_when="；".join(when),
-                                       help=item.help or ""))
+            cols.append(
+                TemplateColumn(
+                    item.id,
+                    item.question,
+                    item.type.value,
+                    "item",
+                    _choices(item),
+                    _allowed_cn(item),
+                    risk=item.risk or "",
+                    applies_when="；".join(when),
+                    help=item.help or "",
+                )
+            )
     return cols
 
 
@@ -267,9 +315,16 @@ def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | 
                     put(lists_ws, r, len(validations) + 1, choice)
                 formula = f"{LISTS_SHEET}!${list_col}$1:${list_col}${len(col.choices)}"
             message = "请从下拉列表中选择：" + "、".join(col.choices)
-            dv = DataValidation(type="list", formula1=formula, allow_blank=True, showDropDown=False,
-                                showErrorMessage=True, errorStyle="warning", errorTitle="取值不在列表中",
-                                error=message[:250])
+            dv = DataValidation(
+                type="list",
+                formula1=formula,
+                allow_blank=True,
+                showDropDown=False,
+                showErrorMessage=True,
+                errorStyle="warning",
+                errorTitle="取值不在列表中",
+                error=message[:250],
+            )
             validations[col.choices] = dv
             ws.add_data_validation(dv)
         dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{last_row}")
@@ -278,8 +333,16 @@ def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | 
     ws.freeze_panes = f"A{FIRST_DATA_ROW}"
 
     notes = wb.create_sheet(NOTES_SHEET, 1)
-    headers = [("列", 6), ("列名（id）", 26), ("问题", 50), ("类型", 10), ("允许的值", 40), ("风险等级", 9),
-               ("适用条件", 26), ("说明", 40)]
+    headers = [
+        ("列", 6),
+        ("列名（id）", 26),
+        ("问题", 50),
+        ("类型", 10),
+        ("允许的值", 40),
+        ("风险等级", 9),
+        ("适用条件", 26),
+        ("说明", 40),
+    ]
     for n, (header, width) in enumerate(headers, 1):
         cell = put(notes, 1, n, header)
         cell.font = Font(bold=True)
@@ -288,18 +351,28 @@ def xlsx_template(q: Questionnaire, industry: str | None = None, depth: Depth | 
         notes.column_dimensions[get_column_letter(n)].width = width
     wrap = Alignment(wrap_text=True, vertical="top")
     for r, col in enumerate(cols, 2):
-        values = [get_column_letter(r - 1), col.id, col.label, TYPE_NAMES.get(col.kind, col.kind), col.allowed,
-                  col.risk, col.applies_when, col.help]
+        values = [
+            get_column_letter(r - 1),
+            col.id,
+            col.label,
+            TYPE_NAMES.get(col.kind, col.kind),
+            col.allowed,
+            col.risk,
+            col.applies_when,
+            col.help,
+        ]
         for n, value in enumerate(values, 1):
             put(notes, r, n, value).alignment = wrap
     notes.freeze_panes = "A2"
     tail = len(cols) + 3
-    for offset, line in enumerate([
-        f"检查清单版本 {q.version}（法规截至 {q.info.laws_as_of}）。",
-        f"“{DATA_SHEET}”工作表第 1 行是列名（id），请勿修改；第 2 行是问题；从第 3 行起每行填写一家企业。",
-        "不确定的题目可以不填（按“不清楚”计分）；不适用于本企业的题目填“不适用”。",
-        "填好后运行：hegui-check batch 本文件 -o 输出目录",
-    ]):
+    for offset, line in enumerate(
+        [
+            f"检查清单版本 {q.version}（法规截至 {q.info.laws_as_of}）。",
+            f"“{DATA_SHEET}”工作表第 1 行是列名（id），请勿修改；第 2 行是问题；从第 3 行起每行填写一家企业。",
+            "不确定的题目可以不填（按“不清楚”计分）；不适用于本企业的题目填“不适用”。",
+            "填好后运行：hegui-check batch 本文件 -o 输出目录",
+        ]
+    ):
         put(notes, tail + offset, 1, line)
 
     buf = io.BytesIO()

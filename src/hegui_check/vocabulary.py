@@ -18,13 +18,23 @@ RISK_COLOURS: dict[str, str] = {"红线": "#b71c1c", "高": "#d84315", "中": "#
 DEFAULT_DEADLINE_DAYS: dict[str, int] = {"红线": 7, "高": 30, "中": 90, "低": 180}
 
 # --- answer statuses (SPEC §4) -----------------------------------------------------------------
-STATUS_LABELS: dict[str, str] = {"yes": "符合", "partial": "部分符合", "no": "不符合", "unknown": "不清楚",
-                                 "na": "不适用"}
+STATUS_LABELS: dict[str, str] = {
+    "yes": "符合",
+    "partial": "部分符合",
+    "no": "不符合",
+    "unknown": "不清楚",
+    "na": "不适用",
+}
 STATUS_ORDER: tuple[str, ...] = tuple(STATUS_LABELS)
 # Item value of a status answer (SPEC §5); na is excluded from scoring.
 STATUS_SCORES: dict[str, float] = {"yes": 1.0, "partial": 0.5, "no": 0.0, "unknown": 0.0}
 # How a scored item's outcome reads in a report.
-VERDICT_LABELS: dict[str, str] = {"yes": "符合", "partial": "部分符合", "no": "不符合", "unknown": "不清楚/待核实"}
+VERDICT_LABELS: dict[str, str] = {
+    "yes": "符合",
+    "partial": "部分符合",
+    "no": "不符合",
+    "unknown": "不清楚/待核实",
+}
 UNANSWERED_LABEL = "未回答"
 NOT_REVIEWED_LABEL = "未复核"
 

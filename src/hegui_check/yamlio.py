@@ -167,17 +167,27 @@ def check_yaml_events(text: str) -> None:
             if isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > MAX_YAML_ALIASES:
-                    raise DocumentError(f"第 {_line(event)} 行：YAML 别名（*引用）的数量{limit_text('', MAX_YAML_ALIASES, ' 个')}",
-                                        "limit-exceeded", _line(event))
+                    raise DocumentError(
+                        f"第 {_line(event)} 行：YAML 别名（*引用）的数量{limit_text('', MAX_YAML_ALIASES, ' 个')}",
+                        "limit-exceeded",
+                        _line(event),
+                    )
                 if any(frame[0] == event.anchor for frame in stack):
-                    raise DocumentError(f"第 {_line(event)} 行：YAML 别名 *{shorten(event.anchor, 40)} 引用了包含它自己的内容",
-                                        "malformed", _line(event))
+                    raise DocumentError(
+                        f"第 {_line(event)} 行：YAML 别名 *{shorten(event.anchor, 40)} 引用了包含它自己的内容",
+                        "malformed",
+                        _line(event),
+                    )
                 size = anchors.get(event.anchor or "", 0)
             elif isinstance(event, yaml.ScalarEvent):
                 value = event.value
                 if len(value) > MAX_STRING_CHARS:
-                    raise DocumentError(f"第 {_line(event)} 行：一段文字长 {len(value)} 个字符，"
-                                        f"{limit_text('单个取值的长度', MAX_STRING_CHARS, ' 个字符')}", "limit-exceeded", _line(event))
+                    raise DocumentError(
+                        f"第 {_line(event)} 行：一段文字长 {len(value)} 个字符，"
+                        f"{limit_text('单个取值的长度', MAX_STRING_CHARS, ' 个字符')}",
+                        "limit-exceeded",
+                        _line(event),
+                    )
                 size = len(value) + 1
                 if is_key:
                     seen = stack[-1][2]
@@ -185,21 +195,29 @@ def check_yaml_events(text: str) -> None:
                         raise DocumentError(
                             f"第 {_line(event)} 行：键“{shorten(value, 40)}”重复出现（第一次在第 {seen[value]} 行）；"
                             "同一层级的键只能出现一次，否则前面的内容会被悄悄丢掉。请合并或删除其中一处",
-                            "duplicate-key", _line(event))
+                            "duplicate-key",
+                            _line(event),
+                        )
                     seen[value] = _line(event)
                 if event.anchor is not None:
                     anchors[event.anchor] = size
             else:  # a mapping or sequence starts
                 if len(stack) >= MAX_DEPTH:
-                    raise DocumentError(f"第 {_line(event)} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}",
-                                        "limit-exceeded", _line(event))
+                    raise DocumentError(
+                        f"第 {_line(event)} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}",
+                        "limit-exceeded",
+                        _line(event),
+                    )
                 expanded += 1
                 stack.append([event.anchor, 1, {} if isinstance(event, yaml.MappingStartEvent) else None, 0])
                 continue
             expanded += size
             if expanded > MAX_YAML_EXPANDED:
-                raise DocumentError(f"第 {_line(event)} 行：展开别名后的文档大小{limit_text('', MAX_YAML_EXPANDED, ' 个字符')}",
-                                    "limit-exceeded", _line(event))
+                raise DocumentError(
+                    f"第 {_line(event)} 行：展开别名后的文档大小{limit_text('', MAX_YAML_EXPANDED, ' 个字符')}",
+                    "limit-exceeded",
+                    _line(event),
+                )
             if stack:
                 stack[-1][1] += size
                 stack[-1][3] += 1
@@ -323,8 +341,12 @@ def parse_yaml(text: str) -> Located:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else None
-        if "nesting depth" in str(getattr(exc, "problem", "")):  # libyaml's own cap, reached while scanning ahead
-            raise DocumentError(f"第 {line} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}", "limit-exceeded", line) from None
+        if "nesting depth" in str(
+            getattr(exc, "problem", "")
+        ):  # libyaml's own cap, reached while scanning ahead
+            raise DocumentError(
+                f"第 {line} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}", "limit-exceeded", line
+            ) from None
         raise DocumentError(yaml_error_message(exc), "malformed", line) from None
     return Located(data, node)
 
@@ -386,7 +408,9 @@ def parse_json(text: str) -> Located:
         depth += 1 if m.group(0) in "[{" else -1
         if depth > MAX_DEPTH:
             line = skeleton.count("\n", 0, m.start()) + 1
-            raise DocumentError(f"第 {line} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}", "limit-exceeded", line)
+            raise DocumentError(
+                f"第 {line} 行：{limit_text('嵌套层数', MAX_DEPTH, ' 层')}", "limit-exceeded", line
+            )
     try:
         data = json.loads(text, object_pairs_hook=_json_pairs, parse_int=_json_int)
     except _DuplicateKey as exc:
@@ -397,22 +421,34 @@ def parse_json(text: str) -> Located:
                 raise located from None
         except yaml.YAMLError:
             pass
-        raise DocumentError(f"键“{shorten(exc.key, 40)}”在同一个对象中重复出现；同一层级的键只能出现一次，"
-                            "否则前面的内容会被悄悄丢掉", "duplicate-key") from None
+        raise DocumentError(
+            f"键“{shorten(exc.key, 40)}”在同一个对象中重复出现；同一层级的键只能出现一次，"
+            "否则前面的内容会被悄悄丢掉",
+            "duplicate-key",
+        ) from None
     except json.JSONDecodeError as exc:
-        raise DocumentError(f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}", "malformed", exc.lineno) from None
+        raise DocumentError(
+            f"JSON 格式错误（第 {exc.lineno} 行第 {exc.colno} 列）：{exc.msg}", "malformed", exc.lineno
+        ) from None
     except (ValueError, RecursionError) as exc:
         raise DocumentError(f"JSON 格式错误：{shorten(str(exc))}", "malformed") from None
     if _has_surrogate(data):  # "\ud800" is valid JSON but no text: nothing could write it out again
         found = re.search(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}", text)
         at = text.count("\n", 0, found.start()) + 1 if found else 1
-        raise DocumentError(f"第 {at} 行：文字中有不成对的 UTF-16 代理字符（\\ud800–\\udfff），不是有效的文字",
-                            "bad-value", at)
+        raise DocumentError(
+            f"第 {at} 行：文字中有不成对的 UTF-16 代理字符（\\ud800–\\udfff），不是有效的文字",
+            "bad-value",
+            at,
+        )
     for m in _JSON_STRING.finditer(text):
         if len(m.group(0)) > MAX_STRING_CHARS + 2:
             line = text.count("\n", 0, m.start()) + 1
-            raise DocumentError(f"第 {line} 行：一段文字长 {len(m.group(0)) - 2} 个字符，"
-                                f"{limit_text('单个取值的长度', MAX_STRING_CHARS, ' 个字符')}", "limit-exceeded", line)
+            raise DocumentError(
+                f"第 {line} 行：一段文字长 {len(m.group(0)) - 2} 个字符，"
+                f"{limit_text('单个取值的长度', MAX_STRING_CHARS, ' 个字符')}",
+                "limit-exceeded",
+                line,
+            )
     return Located(data, None)
 
 
@@ -422,7 +458,9 @@ def read_document(path: Path) -> Located:
     with open(path, "rb") as fh:
         raw = fh.read(MAX_FILE_BYTES + 1)
     if len(raw) > MAX_FILE_BYTES:
-        raise DocumentError(f"文件{limit_text('大小', MAX_FILE_BYTES // (1024 * 1024), ' MB')}", "limit-exceeded")
+        raise DocumentError(
+            f"文件{limit_text('大小', MAX_FILE_BYTES // (1024 * 1024), ' MB')}", "limit-exceeded"
+        )
     text = raw.decode("utf-8-sig")
     if path.suffix.lower() == ".json":
         return parse_json(text)

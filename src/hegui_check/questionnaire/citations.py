@@ -21,7 +21,20 @@ from .. import lawbook
 from .loader import Questionnaire
 from .models import Citation
 
-_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 _UNIT = {"十": 10, "百": 100, "千": 1000}
 _ARTICLE = re.compile(r"^\s*第([一二三四五六七八九十百千零〇两\d]+)条(之[一二三四五六七八九十]+)?")
 _ITEM_LINE = re.compile(r"^\s*[（(][一二三四五六七八九十]+[）)]")
@@ -120,7 +133,9 @@ def _window(c: Citation) -> list[tuple[str, Citation, Optional[dt.date], Optiona
     return out
 
 
-def check_citations(q: Questionnaire, laws: LawLibrary, today: Optional[dt.date] = None) -> tuple[list[str], int]:
+def check_citations(
+    q: Questionnaire, laws: LawLibrary, today: Optional[dt.date] = None
+) -> tuple[list[str], int]:
     """All citation problems of ``q`` as located messages, and the number of texts cited (every
     version of every basis entry is checked against its own text). ``today`` decides which texts
     are current (default: the computer's date)."""
@@ -139,18 +154,23 @@ def check_citations(q: Questionnaire, laws: LawLibrary, today: Optional[dt.date]
     return problems, count
 
 
-def _check_dates(c: Citation, start: Optional[dt.date], end: Optional[dt.date], laws: LawLibrary,
-                 today: dt.date) -> Optional[str]:
+def _check_dates(
+    c: Citation, start: Optional[dt.date], end: Optional[dt.date], laws: LawLibrary, today: dt.date
+) -> Optional[str]:
     cal = laws.calendar.get(c.law)
     if cal is None:
         return None
     if start is not None and cal.in_force_from is not None and start < cal.in_force_from:
-        return (f"from {start} 早于《{c.law}》的施行日期 {cal.in_force_from}；"
-                f"该文本只能用于 from 不早于 {cal.in_force_from} 的版本")
+        return (
+            f"from {start} 早于《{c.law}》的施行日期 {cal.in_force_from}；"
+            f"该文本只能用于 from 不早于 {cal.in_force_from} 的版本"
+        )
     if end is not None and cal.in_force_until is not None and end > cal.in_force_until + dt.timedelta(days=1):
         after = cal.in_force_until + dt.timedelta(days=1)
-        return (f"《{c.law}》只施行到 {cal.in_force_until}，本条却引用它到 {end - dt.timedelta(days=1)}；"
-                f"下一个版本的 from 应为 {after}")
+        return (
+            f"《{c.law}》只施行到 {cal.in_force_until}，本条却引用它到 {end - dt.timedelta(days=1)}；"
+            f"下一个版本的 from 应为 {after}"
+        )
     applies_today = (start is None or start <= today) and (end is None or today < end)
     undated = cal.in_force_until is None and c.law in laws.notes  # marked outdated, date unknown
     if applies_today and (cal.status_on(today) == "no_longer" or undated):
@@ -208,15 +228,18 @@ class OutOfForce:
         if self.in_force is None:
             now = "法规库中没有当日施行的文本"
         elif self.status == "no_longer":
-            now = (f"当日施行的是 {self.in_force.short}（{self.in_force.dated}），"
-                   f"请在 versions 中加上它的条号和原文")
+            now = (
+                f"当日施行的是 {self.in_force.short}（{self.in_force.dated}），"
+                f"请在 versions 中加上它的条号和原文"
+            )
         else:
             now = f"当日施行的是 {self.in_force.short}（{self.in_force.dated}）"
         return f"{where}: {what}，{state}；{now}"
 
 
-def check_as_of(q: Questionnaire, date: dt.date,
-                calendar: Optional[lawbook.Calendar] = None) -> tuple[list[OutOfForce], int]:
+def check_as_of(
+    q: Questionnaire, date: dt.date, calendar: Optional[lawbook.Calendar] = None
+) -> tuple[list[OutOfForce], int]:
     """Citations of ``q`` that on ``date`` point at a text not in force that day (dates from the
     shipped laws.json unless ``calendar`` is given), and the number of citations looked at. Laws the
     calendar does not know are not judged."""
@@ -233,8 +256,17 @@ def check_as_of(q: Questionnaire, date: dt.date,
                     continue
                 status = text.status_on(date)
                 if status != "in_force":
-                    found.append(OutOfForce(module.source, item.id, n, cited, text, status,
-                                            lawbook.text_in_force(calendar, cited.law, date)))
+                    found.append(
+                        OutOfForce(
+                            module.source,
+                            item.id,
+                            n,
+                            cited,
+                            text,
+                            status,
+                            lawbook.text_in_force(calendar, cited.law, date),
+                        )
+                    )
     return found, count
 
 

@@ -90,7 +90,7 @@ def _tokenize(text: str) -> list[tuple[str, Any, int]]:
     while pos < len(text):
         m = _TOKEN.match(text, pos)
         if not m or m.end() == pos:
-            bad = shorten(text[pos:].strip()[:1] or text[pos:pos + 1])
+            bad = shorten(text[pos:].strip()[:1] or text[pos : pos + 1])
             raise ConditionError(f"第 {pos + 1} 个字符处无法识别“{bad}”")
         kind = m.lastgroup or ""
         raw = m.group(kind)
@@ -121,8 +121,10 @@ class _Parser:
         self.depth += 1
         if self.depth > MAX_CONDITION_DEPTH:
             pos = self.tokens[self.i][2]
-            raise ConditionError(f"第 {pos + 1} 个字符处：括号和 not 的{limit_text('嵌套层数', MAX_CONDITION_DEPTH, ' 层')}",
-                                 "limit-exceeded")
+            raise ConditionError(
+                f"第 {pos + 1} 个字符处：括号和 not 的{limit_text('嵌套层数', MAX_CONDITION_DEPTH, ' 层')}",
+                "limit-exceeded",
+            )
 
     def peek(self) -> str:
         return self.tokens[self.i][0]
@@ -212,8 +214,10 @@ class _Parser:
                     self.fail("列表中应为数字或带引号的文字")
                 values.append(self.take()[1])
                 if len(values) > MAX_CONDITION_LIST:
-                    raise ConditionError(f"in [...] 列表的{limit_text('元素个数', MAX_CONDITION_LIST, ' 个')}",
-                                         "limit-exceeded")
+                    raise ConditionError(
+                        f"in [...] 列表的{limit_text('元素个数', MAX_CONDITION_LIST, ' 个')}",
+                        "limit-exceeded",
+                    )
                 if self.peek() != ",":
                     break
                 self.take()
@@ -307,11 +311,13 @@ def _compile(node: Node) -> Compiled:
     if isinstance(node, BoolOp):
         parts = tuple(_compile(n) for n in node.operands)
         if node.op == "and":
+
             def all_of(env: Mapping[str, Any]) -> bool:
                 for part in parts:  # noqa: SIM110 - a loop: no generator per evaluation
                     if not _truthy(part(env)):
                         return False
                 return True
+
             return all_of
 
         def any_of(env: Mapping[str, Any]) -> bool:
@@ -319,6 +325,7 @@ def _compile(node: Node) -> Compiled:
                 if _truthy(part(env)):
                     return True
             return False
+
         return any_of
     left, right, op = _compile(node.left), _compile(node.right), node.op
     return lambda env: _compare(op, left(env), right(env))
@@ -387,5 +394,7 @@ def parse_condition(text: str) -> Condition:
     if not isinstance(text, str) or not text.strip():
         raise ConditionError("条件为空")
     if len(text) > MAX_CONDITION_CHARS:
-        raise ConditionError(f"条件长 {len(text)} 个字符，{limit_text('', MAX_CONDITION_CHARS, ' 个字符')}", "limit-exceeded")
+        raise ConditionError(
+            f"条件长 {len(text)} 个字符，{limit_text('', MAX_CONDITION_CHARS, ' 个字符')}", "limit-exceeded"
+        )
     return Condition(text, _Parser(text).parse())

@@ -198,7 +198,9 @@ def _merge_infos(infos: list[LibraryInfo]) -> LibraryInfo:
     retired = {k: v for i in infos for k, v in i.retired.items()}
     version = "+".join(i.version for i in infos)
     order = [m for i in infos for m in i.modules]
-    return base.model_copy(update={"version": version, "renamed": renamed, "retired": retired, "modules": order})
+    return base.model_copy(
+        update={"version": version, "renamed": renamed, "retired": retired, "modules": order}
+    )
 
 
 def _order_modules(modules: list[Module], order: list[str]) -> list[Module]:
@@ -242,8 +244,12 @@ def _compile(text: str | None, where: str, known: dict[str, Any], problems: list
             else:
                 ok = lit in allowed
             if not ok:
-                allowed_text = shorten("、".join(map(str, allowed)), 200) if isinstance(allowed, tuple) else allowed
-                found.append(f"{where}: 条件“{shown}”把“{name}”与 {shorten(repr(lit), 40)} 比较，但它的取值应为 {allowed_text}")
+                allowed_text = (
+                    shorten("、".join(map(str, allowed)), 200) if isinstance(allowed, tuple) else allowed
+                )
+                found.append(
+                    f"{where}: 条件“{shown}”把“{name}”与 {shorten(repr(lit), 40)} 比较，但它的取值应为 {allowed_text}"
+                )
     if len(found) > MAX_PROBLEMS_PER_CONDITION:
         rest = len(found) - MAX_PROBLEMS_PER_CONDITION
         found = [*found[:MAX_PROBLEMS_PER_CONDITION], f"{where}: 条件“{shown}”另有 {rest} 处同类问题"]

@@ -72,8 +72,9 @@ class _CitedText(_Strict):
 
     def plain(self) -> Citation:
         """This provision as a one-version citation."""
-        return Citation(law=self.law, article=self.article, paragraph=self.paragraph, item=self.item,
-                        quote=self.quote)
+        return Citation(
+            law=self.law, article=self.article, paragraph=self.paragraph, item=self.item, quote=self.quote
+        )
 
 
 class CitationVersion(_CitedText):
@@ -175,7 +176,9 @@ class Item(_Strict):
 
     @field_validator("liability")
     @classmethod
-    def _liability(cls, v: Union[str, tuple[DatedText, ...], None]) -> Union[str, tuple[DatedText, ...], None]:
+    def _liability(
+        cls, v: Union[str, tuple[DatedText, ...], None]
+    ) -> Union[str, tuple[DatedText, ...], None]:
         if isinstance(v, tuple):
             if not v:
                 raise ValueError("liability 不能为空列表")

@@ -143,7 +143,9 @@ def parse_formats(value: str, kind: str = REPORT) -> list[Format | str]:
         if not part:
             continue
         if part not in allowed:
-            raise FormatError(f"不支持的格式“{part}”，{KIND_LABELS.get(kind, kind)}可选：{', '.join(allowed)}")
+            raise FormatError(
+                f"不支持的格式“{part}”，{KIND_LABELS.get(kind, kind)}可选：{', '.join(allowed)}"
+            )
         chosen.append(Format(part) if part in Format._value2member_map_ else part)
     if not chosen:
         raise FormatError(f"至少给出一种格式，可选：{', '.join(allowed)}")

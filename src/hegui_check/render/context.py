@@ -148,8 +148,14 @@ def _condition_names(a: Assessment) -> set[str]:
 def _profile_view(a: Assessment) -> list[dict[str, str]]:
     """The profile answers applicability was decided from, in questionnaire order."""
     used = _condition_names(a)
-    return [{"question": pq.question, "answer": _profile_label(a, pq.id) if _has_profile(a, pq.id) else UNANSWERED_LABEL}
-            for pq in a.questionnaire.profile if pq.id in used]
+    return [
+        {
+            "question": pq.question,
+            "answer": _profile_label(a, pq.id) if _has_profile(a, pq.id) else UNANSWERED_LABEL,
+        }
+        for pq in a.questionnaire.profile
+        if pq.id in used
+    ]
 
 
 def _has_profile(a: Assessment, key: str) -> bool:
@@ -165,8 +171,9 @@ def _switched_off_view(a: Assessment) -> list[dict[str, Any]]:
             title = q.module(module_id).title
         except KeyError:
             title = module_id
-        out.append({"module": title,
-                    "missing": [profile[f].question if f in profile else f for f in missing]})
+        out.append(
+            {"module": title, "missing": [profile[f].question if f in profile else f for f in missing]}
+        )
     return out
 
 
@@ -204,9 +211,14 @@ def owner_problems(a: Assessment) -> list[str]:
             continue
         lines.append(f"“{subject}”：答案未能读入，本题按未回答处理。")
     if unplaced:
-        lines.append(f"答题文件中另有 {unplaced} 处内容不符合格式或对应不到检查清单，已忽略（生成报告时命令行会列出具体位置）。")
-    not_applicable = sum(1 for r in a.items if r.state == "inapplicable" and r.answer is not None
-                         and r.answer.value not in (None, "na"))
+        lines.append(
+            f"答题文件中另有 {unplaced} 处内容不符合格式或对应不到检查清单，已忽略（生成报告时命令行会列出具体位置）。"
+        )
+    not_applicable = sum(
+        1
+        for r in a.items
+        if r.state == "inapplicable" and r.answer is not None and r.answer.value not in (None, "na")
+    )
     if not_applicable:
         lines.append(f"另有 {not_applicable} 个答案对应的题目按企业画像不适用，未计分。")
     return lines
@@ -236,11 +248,15 @@ def _meaning(a: Assessment, red_now: list[dict[str, Any]]) -> list[str]:
     scored = [r for r in a.items if r.state == "scored"]
     if a.light == "grey":
         answered = sum(1 for r in scored if r.answered)
-        lines.append(f"本次只回答了 {answered}/{len(scored)} 项适用题目（完整度 {a.completeness * 100:.0f}%），"
-                     f"信息太少，暂不评定。{RESUME_HINT}尚未回答的项目列为“待核实”，并不表示存在违法行为。")
+        lines.append(
+            f"本次只回答了 {answered}/{len(scored)} 项适用题目（完整度 {a.completeness * 100:.0f}%），"
+            f"信息太少，暂不评定。{RESUME_HINT}尚未回答的项目列为“待核实”，并不表示存在违法行为。"
+        )
         return lines
     quick = a.depth.value == "quick" if hasattr(a.depth, "value") else a.depth == "quick"
-    lines.append("本次检查的红线和重点项目情况良好。" if quick and a.light == "green" else LIGHT_MEANING[a.light])
+    lines.append(
+        "本次检查的红线和重点项目情况良好。" if quick and a.light == "green" else LIGHT_MEANING[a.light]
+    )
     if any(f["verdict_code"] == "no" for f in red_now):
         lines.append(RED_LINE_STOP)
     return lines
@@ -283,12 +299,26 @@ def _answers_views(a: Assessment, finding_no: dict[str, int]) -> tuple[list[Any]
                     needs.append({"question": r.item.question, "answer": str(r.answer.value)})
                 continue
             view = _answer_view(r)
-            rows.append({"id": r.item.id, "title": r.item.short_title, "question": r.item.question,
-                         "risk": r.item.risk or "—", "scored": r.item.scored, "finding": finding_no.get(r.item.id),
-                         **view})
+            rows.append(
+                {
+                    "id": r.item.id,
+                    "title": r.item.short_title,
+                    "question": r.item.question,
+                    "risk": r.item.risk or "—",
+                    "scored": r.item.scored,
+                    "finding": finding_no.get(r.item.id),
+                    **view,
+                }
+            )
             if view["evidence"] or view["note"] or view["self_answer"]:
-                evidence.append({"module": m.module.title, "title": r.item.short_title,
-                                 "finding": finding_no.get(r.item.id), **view})
+                evidence.append(
+                    {
+                        "module": m.module.title,
+                        "title": r.item.short_title,
+                        "finding": finding_no.get(r.item.id),
+                        **view,
+                    }
+                )
         if rows:
             appendix.append({"title": m.module.title, "rows": rows})
     return appendix, needs, evidence
@@ -306,29 +336,52 @@ def _laws_view(a: Assessment, date: dt.date | None) -> list[dict[str, str]]:
 def _ledger_view(findings: list[dict[str, Any]], records: list[Any]) -> list[dict[str, Any]]:
     """The 整改台账: one row per finding, then the credit-repair milestones."""
     ledger = [
-        {"n": f["n"], "id": f["id"], "title": f["title"], "risk": f["risk"],
-         "measure": ("先核实实际情况；如不符合：" if f["to_verify"] else "") + (f["remedy"] or ""),
-         "summary": _measure_summary(f),
-         "deadline": f["deadline"], "status": LEDGER_STATUS_VERIFY if f["to_verify"] else LEDGER_STATUS_OPEN}
+        {
+            "n": f["n"],
+            "id": f["id"],
+            "title": f["title"],
+            "risk": f["risk"],
+            "measure": ("先核实实际情况；如不符合：" if f["to_verify"] else "") + (f["remedy"] or ""),
+            "summary": _measure_summary(f),
+            "deadline": f["deadline"],
+            "status": LEDGER_STATUS_VERIFY if f["to_verify"] else LEDGER_STATUS_OPEN,
+        }
         for f in findings
     ]
     n = len(ledger)
     for rec in records:
         for ms in rec.milestones:
             n += 1
-            ledger.append({"n": n, "id": "", "title": f"{ms.label}：{rec.title}", "risk": "信用",
-                           "measure": ms.measure, "summary": ms.measure, "deadline": ms.when,
-                           "status": "已到期" if ms.reached else LEDGER_STATUS_OPEN})
+            ledger.append(
+                {
+                    "n": n,
+                    "id": "",
+                    "title": f"{ms.label}：{rec.title}",
+                    "risk": "信用",
+                    "measure": ms.measure,
+                    "summary": ms.measure,
+                    "deadline": ms.when,
+                    "status": "已到期" if ms.reached else LEDGER_STATUS_OPEN,
+                }
+            )
     return ledger
 
 
 def _credit_view(records: list[Any]) -> list[dict[str, Any]]:
     return [
-        {"title": rec.title,
-         "points": [{"label": label, "text": p.text, "basis": list(p.basis)}
-                    for label, p in (("公示内容与期限", rec.publicity), ("提前停止公示 / 信用修复", rec.early_removal),
-                                     ("向谁申请、提交什么", rec.application), ("不能提前移除的情形", rec.not_removable))],
-         "milestones": [m.as_dict() for m in rec.milestones]}
+        {
+            "title": rec.title,
+            "points": [
+                {"label": label, "text": p.text, "basis": list(p.basis)}
+                for label, p in (
+                    ("公示内容与期限", rec.publicity),
+                    ("提前停止公示 / 信用修复", rec.early_removal),
+                    ("向谁申请、提交什么", rec.application),
+                    ("不能提前移除的情形", rec.not_removable),
+                )
+            ],
+            "milestones": [m.as_dict() for m in rec.milestones],
+        }
         for rec in records
     ]
 
@@ -363,19 +416,26 @@ def _overall_view(a: Assessment, red_now: list[dict[str, Any]], lawyer: bool) ->
 
 
 def _review_view(a: Assessment) -> dict[str, Any]:
-    """"律师复核 N/M 项" and the items not yet reviewed (lawyer mode only)."""
+    """ "律师复核 N/M 项" and the items not yet reviewed (lawyer mode only)."""
     progress = a.review
     if progress is None:
         return {"review": None, "review_pending": []}
-    return {"review": f"{LABELS['review']} {progress.reviewed}/{progress.total} 项",
-            "review_pending": [{"module": r.module.title, "title": r.item.short_title} for r in progress.not_reviewed]}
+    return {
+        "review": f"{LABELS['review']} {progress.reviewed}/{progress.total} 项",
+        "review_pending": [
+            {"module": r.module.title, "title": r.item.short_title} for r in progress.not_reviewed
+        ],
+    }
 
 
 def _skipped_modules(a: Assessment) -> list[str]:
     """Modules that do not apply to this firm (not those switched off by a missing profile value)."""
-    return [m.module.title for m in a.modules
-            if not any(r.applicable or r.state == "not_examined" for r in m.items)
-            and m.module.module not in a.switched_off]
+    return [
+        m.module.title
+        for m in a.modules
+        if not any(r.applicable or r.state == "not_examined" for r in m.items)
+        and m.module.module not in a.switched_off
+    ]
 
 
 def _age_warning(a: Assessment) -> str | None:
@@ -385,6 +445,7 @@ def _age_warning(a: Assessment) -> str | None:
     return None
 
 
+# long: one literal of everything the templates show, so each template key has one visible source
 def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
     """Everything the report templates and the DOCX/XLSX renderers show, as plain display data."""
     letterhead = options.letterhead if options is not None else None
@@ -398,7 +459,9 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
     red_lines = [f for f in findings if f["risk"] == RED_LINE]
     red_now = [f for f in red_lines if not f["to_verify"]]
     records = credit_guidance(a.answers.facts, date)
-    disclaimer = {"lawyer": LAWYER_DISCLAIMER, "association": ASSOCIATION_DISCLAIMER}.get(assessor.mode, DISCLAIMER)
+    disclaimer = {"lawyer": LAWYER_DISCLAIMER, "association": ASSOCIATION_DISCLAIMER}.get(
+        assessor.mode, DISCLAIMER
+    )
     return {
         "L": LABELS,
         "title": "企业合规体检报告" if not lawyer else "企业合规体检报告（律师法治体检）",
@@ -411,8 +474,13 @@ def report_context(a: Assessment, options: RenderOptions | None = None) -> dict[
         "date": _date(date),
         "depth": {"code": depth, "label": DEPTH_LABELS.get(depth, depth), "quick": depth == "quick"},
         "company": _company_view(a),
-        "assessor": {"mode": MODES.get(assessor.mode, assessor.mode), "name": assessor.name or "—",
-                     "org": assessor.org or "—", "license_no": assessor.license_no or "—", "lawyer": lawyer},
+        "assessor": {
+            "mode": MODES.get(assessor.mode, assessor.mode),
+            "name": assessor.name or "—",
+            "org": assessor.org or "—",
+            "license_no": assessor.license_no or "—",
+            "lawyer": lawyer,
+        },
         "answer_label": LABELS["assessor_answer"] if lawyer else LABELS["company_answer"],
         **_review_view(a),
         "overall": _overall_view(a, red_now, lawyer),

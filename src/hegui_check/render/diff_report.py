@@ -19,10 +19,14 @@ from .context import answer_label, score_text
 from .templating import html_env, letterhead_view, md_env
 from .wording import light_reason
 
-DIFF_DISCLAIMER = ("本对比报告依据两次体检的答案和检查清单生成；“已整改”以复检时企业的答复和评估人查见的材料为准，"
-                   "不构成对企业合规状况的保证或法律意见。")
-LAWYER_DISCLAIMER = ("本对比报告是评估人根据复检时查见的材料和企业的说明出具的复检意见，仅就所列检查事项发表意见，"
-                     "不构成对企业全部合规状况的保证；材料或情况变化时结论可能不同。")
+DIFF_DISCLAIMER = (
+    "本对比报告依据两次体检的答案和检查清单生成；“已整改”以复检时企业的答复和评估人查见的材料为准，"
+    "不构成对企业合规状况的保证或法律意见。"
+)
+LAWYER_DISCLAIMER = (
+    "本对比报告是评估人根据复检时查见的材料和企业的说明出具的复检意见，仅就所列检查事项发表意见，"
+    "不构成对企业全部合规状况的保证；材料或情况变化时结论可能不同。"
+)
 
 
 def _side(a: Assessment) -> dict[str, Any]:
@@ -73,8 +77,13 @@ def diff_context(c: Comparison, options: RenderOptions | None = None) -> dict[st
     lawyer = assessor.mode == "lawyer"
     return {
         "letterhead": letterhead_view(options.letterhead),
-        "assessor": {"name": assessor.name or "", "org": assessor.org or "", "license_no": assessor.license_no or "",
-                     "mode": MODES.get(assessor.mode, assessor.mode), "lawyer": lawyer},
+        "assessor": {
+            "name": assessor.name or "",
+            "org": assessor.org or "",
+            "license_no": assessor.license_no or "",
+            "mode": MODES.get(assessor.mode, assessor.mode),
+            "lawyer": lawyer,
+        },
         "disclaimer": LAWYER_DISCLAIMER if lawyer else DIFF_DISCLAIMER,
         "company": company.get("company_name") or "（未填写企业名称）",
         "uscc": company.get("uscc") or "—",
@@ -86,8 +95,12 @@ def diff_context(c: Comparison, options: RenderOptions | None = None) -> dict[st
         "new": [_row(r) for r in c.new],
         "overdue": [_row(old, now) for old, now in c.overdue],
         "modules": [
-            {"title": m.title, "before": score_text(m.before), "after": score_text(m.after),
-             "delta": "—" if m.delta is None else f"{m.delta:+.1f}"}
+            {
+                "title": m.title,
+                "before": score_text(m.before),
+                "after": score_text(m.after),
+                "delta": "—" if m.delta is None else f"{m.delta:+.1f}",
+            }
             for m in c.modules
         ],
         "library_changes": [str(p) for p in c.library_changes],
@@ -118,8 +131,13 @@ def render_diff_json(c: Comparison, options: RenderOptions | None = None) -> str
         "new": [r["id"] for r in ctx["new"]],
         "overdue": [r["id"] for r in ctx["overdue"]],
         "modules": [
-            {"id": m.module_id, "title": m.title, "before": m.before and round(m.before + 1e-9, 1),
-             "after": m.after and round(m.after + 1e-9, 1), "delta": m.delta}
+            {
+                "id": m.module_id,
+                "title": m.title,
+                "before": m.before and round(m.before + 1e-9, 1),
+                "after": m.after and round(m.after + 1e-9, 1),
+                "delta": m.delta,
+            }
             for m in c.modules
         ],
         "library_changes": ctx["library_changes"],
@@ -130,6 +148,7 @@ def render_diff_json(c: Comparison, options: RenderOptions | None = None) -> str
     return json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+# long: the Word re-check report section by section in document order
 def render_diff_docx(c: Comparison, options: RenderOptions | None = None) -> bytes:
     """An editable Word version of the re-check report, letterhead in the page header."""
     import io
@@ -142,13 +161,23 @@ def render_diff_docx(c: Comparison, options: RenderOptions | None = None) -> byt
     doc = Document()
     _setup_styles(doc)
     header = doc.sections[0].header.paragraphs[0]
-    header.text = _clean("合规复检对比报告 · 保密" + (f" · {ctx['letterhead']['organization']}" if ctx["letterhead"] else ""))
+    header.text = _clean(
+        "合规复检对比报告 · 保密" + (f" · {ctx['letterhead']['organization']}" if ctx["letterhead"] else "")
+    )
     doc.add_heading("合规复检对比报告", level=0)
     doc.add_paragraph(_clean(f"{ctx['company']}（统一社会信用代码 {ctx['uscc']}）"))
     who = ctx["assessor"]
     if who["name"] or who["org"]:
-        doc.add_paragraph(_clean("评估人：" + "，".join(x for x in (who["name"], who["org"], who["license_no"] and
-                                                         f"执业证号 {who['license_no']}") if x)))
+        doc.add_paragraph(
+            _clean(
+                "评估人："
+                + "，".join(
+                    x
+                    for x in (who["name"], who["org"], who["license_no"] and f"执业证号 {who['license_no']}")
+                    if x
+                )
+            )
+        )
 
     def table(rows: list[list[str]], header_row: list[str]) -> None:
         t = doc.add_table(rows=1, cols=len(header_row))
@@ -162,25 +191,62 @@ def render_diff_docx(c: Comparison, options: RenderOptions | None = None) -> byt
 
     doc.add_heading("一、总体变化", level=1)
     b, a = ctx["before"], ctx["after"]
-    table([["评估日期", b["date"], a["date"]], ["总体评价", b["light_label"], a["light_label"]],
-           ["总分", b["score"], a["score"]], ["问题项", str(b["findings"]), str(a["findings"])],
-           ["评估方式", b["mode"], a["mode"]], ["报告编号", b["report_number"], a["report_number"]]],
-          ["", "上次体检", "本次复检"])
-    doc.add_paragraph(f"已整改 {len(ctx['resolved'])} 项，仍未整改 {len(ctx['still_open'])} 项（其中逾期 "
-                      f"{len(ctx['overdue'])} 项），新发现 {len(ctx['new'])} 项。")
+    table(
+        [
+            ["评估日期", b["date"], a["date"]],
+            ["总体评价", b["light_label"], a["light_label"]],
+            ["总分", b["score"], a["score"]],
+            ["问题项", str(b["findings"]), str(a["findings"])],
+            ["评估方式", b["mode"], a["mode"]],
+            ["报告编号", b["report_number"], a["report_number"]],
+        ],
+        ["", "上次体检", "本次复检"],
+    )
+    doc.add_paragraph(
+        f"已整改 {len(ctx['resolved'])} 项，仍未整改 {len(ctx['still_open'])} 项（其中逾期 "
+        f"{len(ctx['overdue'])} 项），新发现 {len(ctx['new'])} 项。"
+    )
     doc.add_heading("二、已整改的问题及整改证明", level=1)
-    table([[r["title"], r["risk"] or "", f"{r['before']} → {r['after']}", r["note"] or "—",
-            "；".join(r["evidence"]) or "—"] for r in ctx["resolved"]] or [["无", "", "", "", ""]],
-          ["检查事项", "风险", "答复变化", "复检说明", "查见材料"])
+    table(
+        [
+            [
+                r["title"],
+                r["risk"] or "",
+                f"{r['before']} → {r['after']}",
+                r["note"] or "—",
+                "；".join(r["evidence"]) or "—",
+            ]
+            for r in ctx["resolved"]
+        ]
+        or [["无", "", "", "", ""]],
+        ["检查事项", "风险", "答复变化", "复检说明", "查见材料"],
+    )
     doc.add_heading("三、仍未整改的问题", level=1)
-    table([[r["title"], r["risk"] or "", f"{r['before']} → {r['after']}", r["deadline"],
-            ("已逾期" if r in ctx["overdue"] else ""), r["note"] or ""] for r in ctx["still_open"]]
-          or [["无", "", "", "", "", ""]], ["检查事项", "风险", "答复变化", "原定期限", "逾期", "说明"])
+    table(
+        [
+            [
+                r["title"],
+                r["risk"] or "",
+                f"{r['before']} → {r['after']}",
+                r["deadline"],
+                ("已逾期" if r in ctx["overdue"] else ""),
+                r["note"] or "",
+            ]
+            for r in ctx["still_open"]
+        ]
+        or [["无", "", "", "", "", ""]],
+        ["检查事项", "风险", "答复变化", "原定期限", "逾期", "说明"],
+    )
     doc.add_heading("四、新发现的问题", level=1)
-    table([[r["title"], r["module"], r["risk"] or "", r["before"]] for r in ctx["new"]] or [["无", "", "", ""]],
-          ["检查事项", "领域", "风险", "本次答复"])
+    table(
+        [[r["title"], r["module"], r["risk"] or "", r["before"]] for r in ctx["new"]] or [["无", "", "", ""]],
+        ["检查事项", "领域", "风险", "本次答复"],
+    )
     doc.add_heading("五、分领域得分变化", level=1)
-    table([[m["title"], m["before"], m["after"], m["delta"]] for m in ctx["modules"]], ["领域", "上次", "本次", "变化"])
+    table(
+        [[m["title"], m["before"], m["after"], m["delta"]] for m in ctx["modules"]],
+        ["领域", "上次", "本次", "变化"],
+    )
     doc.add_heading("声明", level=1)
     doc.add_paragraph(ctx["disclaimer"])
     sign = doc.add_table(rows=1, cols=2)

@@ -46,8 +46,12 @@ HEADING_FONT_EA = "Microsoft YaHei"  # 微软雅黑
 HEADING_FONT_LATIN = "Arial"
 HEADER_TEXT = "企业合规体检报告 · 保密"
 
-LIGHT_COLORS = {light: RGBColor.from_string(colour.lstrip("#").upper()) for light, colour in LIGHT_COLOURS.items()}
-RISK_COLORS = {risk: RGBColor.from_string(colour.lstrip("#").upper()) for risk, colour in RISK_COLOURS.items()}
+LIGHT_COLORS = {
+    light: RGBColor.from_string(colour.lstrip("#").upper()) for light, colour in LIGHT_COLOURS.items()
+}
+RISK_COLORS = {
+    risk: RGBColor.from_string(colour.lstrip("#").upper()) for risk, colour in RISK_COLOURS.items()
+}
 MUTED = RGBColor(0x60, 0x60, 0x60)
 HEADING_COLOR = RGBColor(0x1F, 0x3A, 0x5F)
 TH_FILL = "E8EDF3"  # header-cell shading (fixed value)
@@ -104,8 +108,11 @@ def _setup_styles(doc: DocumentObject) -> None:
         elif rpr is not None and rpr.find(qn("w:rFonts")) is not None:
             # other styles of the template (list, char, caption …) must not fall back to theme fonts either
             heading_like = (style.name or "").startswith(("Heading", "Title", "Subtitle"))
-            _set_fonts(rpr, HEADING_FONT_LATIN if heading_like else BODY_FONT_LATIN,
-                       HEADING_FONT_EA if heading_like else BODY_FONT_EA)
+            _set_fonts(
+                rpr,
+                HEADING_FONT_LATIN if heading_like else BODY_FONT_LATIN,
+                HEADING_FONT_EA if heading_like else BODY_FONT_EA,
+            )
     for name, size in headings.items():
         font = doc.styles[name].font
         font.size = Pt(size)
@@ -136,8 +143,12 @@ def _letterhead_header(section: Any, letterhead: dict[str, Any], logo: bytes | N
     _run(right, HEADER_TEXT, size=SMALL, color=MUTED)
 
 
-def _setup_page(doc: DocumentObject, report_number: str, letterhead: dict[str, Any] | None = None,
-                logo: bytes | None = None) -> None:
+def _setup_page(
+    doc: DocumentObject,
+    report_number: str,
+    letterhead: dict[str, Any] | None = None,
+    logo: bytes | None = None,
+) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -182,8 +193,14 @@ def _page_field(paragraph: Paragraph) -> None:
 # --- building blocks ----------------------------------------------------------------------------------
 
 
-def _run(paragraph: Paragraph, text: Any, *, bold: bool = False, size: Pt | None = None,
-         color: RGBColor | None = None) -> None:
+def _run(
+    paragraph: Paragraph,
+    text: Any,
+    *,
+    bold: bool = False,
+    size: Pt | None = None,
+    color: RGBColor | None = None,
+) -> None:
     run = paragraph.add_run(_clean(text))
     if bold:
         run.bold = True
@@ -193,8 +210,15 @@ def _run(paragraph: Paragraph, text: Any, *, bold: bool = False, size: Pt | None
         run.font.color.rgb = color
 
 
-def _para(doc: DocumentObject | _Cell, text: Any = "", *, style: str | None = None, bold: bool = False,
-          size: Pt | None = None, color: RGBColor | None = None) -> Paragraph:
+def _para(
+    doc: DocumentObject | _Cell,
+    text: Any = "",
+    *,
+    style: str | None = None,
+    bold: bool = False,
+    size: Pt | None = None,
+    color: RGBColor | None = None,
+) -> Paragraph:
     paragraph = doc.add_paragraph(style=style)
     if text != "":
         _run(paragraph, text, bold=bold, size=size, color=color)
@@ -220,8 +244,15 @@ def _repeat_header(table: Table) -> None:
     tr_pr.append(flag)
 
 
-def _cell(cell: _Cell, text: Any = "", *, bold: bool = False, size: Pt | None = None,
-          color: RGBColor | None = None, header: bool = False) -> Paragraph:
+def _cell(
+    cell: _Cell,
+    text: Any = "",
+    *,
+    bold: bool = False,
+    size: Pt | None = None,
+    color: RGBColor | None = None,
+    header: bool = False,
+) -> Paragraph:
     """Write text into the (empty) first paragraph of a cell."""
     paragraph: Paragraph = cell.paragraphs[0]
     paragraph.paragraph_format.space_after = Pt(0)
@@ -284,8 +315,12 @@ def _cover(doc: DocumentObject, ctx: dict[str, Any]) -> None:
         _para(doc)
     title = _heading(doc, ctx["title"], 1)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    subtitle = _para(doc, ("律师法治体检" if assessor["lawyer"] else assessor["mode"]) + " · " + ctx["depth"]["label"],
-                     size=Pt(14), color=MUTED)
+    subtitle = _para(
+        doc,
+        ("律师法治体检" if assessor["lawyer"] else assessor["mode"]) + " · " + ctx["depth"]["label"],
+        size=Pt(14),
+        color=MUTED,
+    )
     subtitle.alignment = WD_ALIGN_PARAGRAPH.CENTER
     name = _para(doc, company["name"], bold=True, size=Pt(16))
     name.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -350,25 +385,51 @@ def _conclusion(doc: DocumentObject, ctx: dict[str, Any]) -> None:
         _para(doc, overall["light_meaning"])
     if ctx["review"]:
         pending = "、".join(r["title"] for r in ctx["review_pending"])
-        _para(doc, ctx["review"] + "。" + (f"以下 {len(ctx['review_pending'])} 项尚未复核，沿用企业自评：{pending}。"
-                                          if pending else ""))
+        _para(
+            doc,
+            ctx["review"]
+            + "。"
+            + (f"以下 {len(ctx['review_pending'])} 项尚未复核，沿用企业自评：{pending}。" if pending else ""),
+        )
     if ctx["switched_off"]:
-        _para(doc, f"以下领域因{L['profile']}缺少或无效的答案而未检查：" + "；".join(
-            f"{s['module']}（缺少：{'、'.join(s['missing'])}）" for s in ctx["switched_off"]) + "。补答后重新生成报告即可纳入。")
+        _para(
+            doc,
+            f"以下领域因{L['profile']}缺少或无效的答案而未检查："
+            + "；".join(f"{s['module']}（缺少：{'、'.join(s['missing'])}）" for s in ctx["switched_off"])
+            + "。补答后重新生成报告即可纳入。",
+        )
     if ctx["deep_check_hint"]:
-        _para(doc, ctx["deep_check_hint"] + (f"本次未检查 {ctx['not_examined_count']} 项，清单见“检查范围”。"
-                                             if ctx["not_examined_count"] else ""))
+        _para(
+            doc,
+            ctx["deep_check_hint"]
+            + (
+                f"本次未检查 {ctx['not_examined_count']} 项，清单见“检查范围”。"
+                if ctx["not_examined_count"]
+                else ""
+            ),
+        )
     if ctx["red_lines"]:
         _heading(doc, "红线问题（须立即整改）", 3)
         for f in ctx["red_lines"]:
-            _para(doc, f"{f['title']}：{f['verdict']}，建议 {f['deadline']} 前整改完毕（见第 {f['n']} 项）",
-                  style="List Bullet")
+            _para(
+                doc,
+                f"{f['title']}：{f['verdict']}，建议 {f['deadline']} 前整改完毕（见第 {f['n']} 项）",
+                style="List Bullet",
+            )
     if ctx["red_verify"]:
         _heading(doc, f"红线项目{L['to_verify']}", 3)
-        _para(doc, "以下红线项目尚未回答或答“不清楚”，须尽快核实；这并不表示存在违法行为。", size=SMALL, color=MUTED)
+        _para(
+            doc,
+            "以下红线项目尚未回答或答“不清楚”，须尽快核实；这并不表示存在违法行为。",
+            size=SMALL,
+            color=MUTED,
+        )
         for f in ctx["red_verify"]:
-            _para(doc, f"{f['title']}：{f['verdict']}，建议 {f['deadline']} 前核实（见第 {f['n']} 项）",
-                  style="List Bullet")
+            _para(
+                doc,
+                f"{f['title']}：{f['verdict']}，建议 {f['deadline']} 前核实（见第 {f['n']} 项）",
+                style="List Bullet",
+            )
     if ctx["incentives"]:
         _para(doc, ctx["incentives"])
     if ctx["problems"]:
@@ -396,16 +457,27 @@ def _modules(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     _heading(doc, "二、分领域得分", 2)
     risks = ctx["risks"]
     labels = [ctx["L"]["module"], "类别", "得分", "适用题数", "问题项", *risks]
-    table = _table(doc, len(ctx["modules"]) + 1, len(labels),
-                   [4.6, 1.8, 1.6, 1.8, 1.6] + [5.6 / max(len(risks), 1)] * len(risks))
+    table = _table(
+        doc,
+        len(ctx["modules"]) + 1,
+        len(labels),
+        [4.6, 1.8, 1.6, 1.8, 1.6] + [5.6 / max(len(risks), 1)] * len(risks),
+    )
     _header_row(table, labels, size=SMALL)
     for row, m in zip(table.rows[1:], ctx["modules"]):
-        values = [m["title"], m["kind"], m["score"], m["n_items"], m["findings"],
-                  *(m["counts"][r] or "" for r in risks)]
+        values = [
+            m["title"],
+            m["kind"],
+            m["score"],
+            m["n_items"],
+            m["findings"],
+            *(m["counts"][r] or "" for r in risks),
+        ]
         for cell, value in zip(row.cells, values):
             _cell(cell, value, size=SMALL)
 
 
+# long: one finding card in document order (check, answer, violation, basis, liability, remedy)
 def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     L = ctx["L"]
     _heading(doc, "三、主要风险与整改建议", 2)
@@ -422,9 +494,14 @@ def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
 
         answer = f["answer"]
         remedy = ("先核实实际情况；如不符合：" if f["to_verify"] else "") + (f["remedy"] or "")
-        rows: list[tuple[str, Any]] = [(L["question"], f["question"]), (ctx["answer_label"], ""),
-                                       (L["violation"], f["violation"]), (L["basis"], ""),
-                                       (L["liability"], f["liability"]), (L["remedy"], remedy)]
+        rows: list[tuple[str, Any]] = [
+            (L["question"], f["question"]),
+            (ctx["answer_label"], ""),
+            (L["violation"], f["violation"]),
+            (L["basis"], ""),
+            (L["liability"], f["liability"]),
+            (L["remedy"], remedy),
+        ]
         if f["lenient"]:
             rows.append((L["lenient"], ""))
         rows.append((L["deadline"], f["deadline"]))
@@ -432,10 +509,17 @@ def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
         cells = {key: row.cells[1] for row, (key, _) in zip(table.rows, rows)}
 
         reply = cells[ctx["answer_label"]]
-        _run(reply.paragraphs[0], answer["label"] + (f"；{L['note']}：{answer['note']}" if answer["note"] else ""))
+        _run(
+            reply.paragraphs[0],
+            answer["label"] + (f"；{L['note']}：{answer['note']}" if answer["note"] else ""),
+        )
         if answer["self_answer"]:
-            _cell_line(reply, f"{L['self_answer']}：{answer['self_answer']}；{L['override_reason']}："
-                              f"{answer['override_reason'] or '—'}", color=LIGHT_COLORS["yellow"])
+            _cell_line(
+                reply,
+                f"{L['self_answer']}：{answer['self_answer']}；{L['override_reason']}："
+                f"{answer['override_reason'] or '—'}",
+                color=LIGHT_COLORS["yellow"],
+            )
         if answer["evidence"]:
             _cell_line(reply, f"{L['evidence']}：" + "；".join(answer["evidence"]), size=SMALL)
 
@@ -449,8 +533,12 @@ def _findings(doc: DocumentObject, ctx: dict[str, Any]) -> None:
                 _run(paragraph, "：" + "；".join(f"“{q}”" for q in line["quotes"]), color=MUTED)
 
         if f["evidence_hints"]:
-            _cell_line(cells[L["remedy"]], f"{L['evidence_hints']}：" + "、".join(f["evidence_hints"]), size=SMALL,
-                       color=MUTED)
+            _cell_line(
+                cells[L["remedy"]],
+                f"{L['evidence_hints']}：" + "、".join(f["evidence_hints"]),
+                size=SMALL,
+                color=MUTED,
+            )
         if f["lenient"]:
             _run(cells[L["lenient"]].paragraphs[0], f["lenient"])
             _cell_line(cells[L["lenient"]], f["lenient_rule"], size=SMALL, color=MUTED)
@@ -462,7 +550,12 @@ def _unanswered(doc: DocumentObject, ctx: dict[str, Any]) -> None:
         return
     L = ctx["L"]
     _heading(doc, f"未回答的项目（{L['to_verify']}）", 3)
-    _para(doc, "以下适用项目尚未回答，按“不清楚”计分，须先核实；这并不表示存在违法行为。", size=SMALL, color=MUTED)
+    _para(
+        doc,
+        "以下适用项目尚未回答，按“不清楚”计分，须先核实；这并不表示存在违法行为。",
+        size=SMALL,
+        color=MUTED,
+    )
     table = _table(doc, len(ctx["unanswered"]) + 1, 5, [1.2, 7.6, 4.0, 1.6, 2.6])
     _header_row(table, ["序号", L["question"], L["module"], L["risk"], "核实期限"], size=SMALL)
     for row, f in zip(table.rows[1:], ctx["unanswered"]):
@@ -475,8 +568,13 @@ def _ledger(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     L = ctx["L"]
     _heading(doc, f"四、{L['ledger']}", 2)
     days = ctx["deadline_days"]
-    _para(doc, f"{L['deadline']}自评估日期起算：红线 {days.get('红线')} 天（不符合的，相关行为须立即停止；{L['to_verify']}的，先核实），"
-               f"高 {days.get('高')} 天，中 {days.get('中')} 天，低 {days.get('低')} 天。", size=SMALL, color=MUTED)
+    _para(
+        doc,
+        f"{L['deadline']}自评估日期起算：红线 {days.get('红线')} 天（不符合的，相关行为须立即停止；{L['to_verify']}的，先核实），"
+        f"高 {days.get('高')} 天，中 {days.get('中')} 天，低 {days.get('低')} 天。",
+        size=SMALL,
+        color=MUTED,
+    )
     labels = ["序号", L["question"], L["risk"], L["measure"], L["owner"], "整改期限", L["status"]]
     table = _table(doc, len(ctx["ledger"]) + 1, len(labels), [1.0, 3.6, 1.2, 6.2, 1.6, 2.2, 1.2])
     _header_row(table, labels, size=SMALL)
@@ -495,12 +593,17 @@ def _credit(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     if not ctx["credit_repair"]:
         return
     _heading(doc, f"五、{ctx['L']['credit_repair']}", 2)
-    _para(doc, f"根据{ctx['L']['profile']}中填写的信用记录整理；日期按处罚决定日期推算，实际以公示系统所载公示之日为准。",
-          size=SMALL, color=MUTED)
+    _para(
+        doc,
+        f"根据{ctx['L']['profile']}中填写的信用记录整理；日期按处罚决定日期推算，实际以公示系统所载公示之日为准。",
+        size=SMALL,
+        color=MUTED,
+    )
     for rec in ctx["credit_repair"]:
         _heading(doc, rec["title"], 3)
         rows = [(p["label"], "") for p in rec["points"]] + [
-            (m["label"], m["when"] + ("（已届满）" if m["reached"] else "")) for m in rec["milestones"]]
+            (m["label"], m["when"] + ("（已届满）" if m["reached"] else "")) for m in rec["milestones"]
+        ]
         table = _kv_table(doc, rows, key_width=3.6)
         for row, p in zip(table.rows, rec["points"]):
             _run(row.cells[1].paragraphs[0], p["text"])
@@ -524,7 +627,9 @@ def _evidence(doc: DocumentObject, ctx: dict[str, Any]) -> None:
         if e["note"]:
             lines.append(f"{L['note']}：{e['note']}")
         if e["self_answer"]:
-            lines.append(f"{L['self_answer']}：{e['self_answer']}；{L['override_reason']}：{e['override_reason'] or '—'}")
+            lines.append(
+                f"{L['self_answer']}：{e['self_answer']}；{L['override_reason']}：{e['override_reason'] or '—'}"
+            )
         _cell(row.cells[2], lines[0] if lines else "", size=SMALL)
         for line in lines[1:]:
             _cell_line(row.cells[2], line, size=SMALL)
@@ -533,7 +638,9 @@ def _evidence(doc: DocumentObject, ctx: dict[str, Any]) -> None:
 def _appendix(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     L = ctx["L"]
     _heading(doc, "附录一、全部答案", 2)
-    _para(doc, "问题项的详情见第三部分（括号内为问题序号）；题目编号供对照答题文件。", size=SMALL, color=MUTED)
+    _para(
+        doc, "问题项的详情见第三部分（括号内为问题序号）；题目编号供对照答题文件。", size=SMALL, color=MUTED
+    )
     for m in ctx["appendix"]:
         _heading(doc, m["title"], 3)
         table = _table(doc, len(m["rows"]) + 1, 3, [10.6, 1.4, 5.0])
@@ -543,7 +650,12 @@ def _appendix(doc: DocumentObject, ctx: dict[str, Any]) -> None:
             _cell(cells[0], r["title"], size=SMALL)
             _cell_line(cells[0], r["id"], size=Pt(7.5), color=MUTED)
             _cell(cells[1], r["risk"], size=SMALL)
-            _cell(cells[2], r["label"] + (f"（第 {r['finding']} 项）" if r["finding"] else ""), size=SMALL, bold=True)
+            _cell(
+                cells[2],
+                r["label"] + (f"（第 {r['finding']} 项）" if r["finding"] else ""),
+                size=SMALL,
+                bold=True,
+            )
 
     if ctx["needs"]:
         _heading(doc, "附录二、企业需求", 2)
@@ -563,8 +675,12 @@ def _appendix(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     for row, law in zip(table.rows[1:], ctx["laws"]):
         _cell(row.cells[0], f"《{law['title']}》", size=SMALL)
         _cell(row.cells[1], law["version"], size=SMALL)
-    _para(doc, f"检查清单版本 {ctx['version']}，发布于 {ctx['released']}，法规截至 {ctx['laws_as_of']}。",
-          size=SMALL, color=MUTED).paragraph_format.space_before = Pt(6)
+    _para(
+        doc,
+        f"检查清单版本 {ctx['version']}，发布于 {ctx['released']}，法规截至 {ctx['laws_as_of']}。",
+        size=SMALL,
+        color=MUTED,
+    ).paragraph_format.space_before = Pt(6)
 
     _heading(doc, "声明", 2)
     _para(doc, ctx["disclaimer"])
@@ -578,7 +694,14 @@ def _signature(doc: DocumentObject, ctx: dict[str, Any]) -> None:
     table = _table(doc, 1, 2, [8.5, 8.5])
     lawyer, company = table.rows[0].cells
     _cell(lawyer, f"评估人（律师）：{assessor['name']}")
-    for line in (f"执业证号：{assessor['license_no']}", f"律师事务所：{assessor['org']}", "", "签字：", "", "日期："):
+    for line in (
+        f"执业证号：{assessor['license_no']}",
+        f"律师事务所：{assessor['org']}",
+        "",
+        "签字：",
+        "",
+        "日期：",
+    ):
         _cell_line(lawyer, line)
     _cell(company, f"企业：{ctx['company']['name']}")
     for line in ("企业代表（姓名、职务）：", "", "", "企业代表（签字）：", "", "日期："):

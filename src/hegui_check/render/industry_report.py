@@ -22,20 +22,32 @@ def _chart(modules: list[dict[str, Any]]) -> str:
 
     label_w, bar_w, row_h, top = 150, 380, 22, 24
     height = top + row_h * len(modules) + 10
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" height="{height}" class="chart" '
-             "font-family=\"HeguiCJK, 'Noto Sans SC', sans-serif\">"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" height="{height}" class="chart" '
+        "font-family=\"HeguiCJK, 'Noto Sans SC', sans-serif\">"
+    ]
     for tick in (0, RED_BELOW, GREEN_FROM, 100):
         x = label_w + bar_w * tick / 100
-        parts.append(f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" stroke="#9e9e9e" stroke-width="0.6"/>')
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{top - 6}" x2="{x:.1f}" y2="{height - 8}" stroke="#9e9e9e" stroke-width="0.6"/>'
+        )
         parts.append(f'<text x="{x:.1f}" y="{top - 10}" font-size="9" text-anchor="middle">{tick:g}</text>')
     for n, m in enumerate(modules):
         y = top + n * row_h
         w = bar_w * m["mean"] / 100
         lo, hi = label_w + bar_w * m["min"] / 100, label_w + bar_w * m["max"] / 100
-        parts.append(f'<text x="{label_w - 8}" y="{y + 14}" font-size="11" text-anchor="end">{escape(m["title"])}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{bar_colour(m["mean"])}"/>')
-        parts.append(f'<line x1="{lo:.1f}" y1="{y + row_h / 2:.1f}" x2="{hi:.1f}" y2="{y + row_h / 2:.1f}" stroke="#424242" stroke-width="1"/>')
-        parts.append(f'<text x="{label_w + bar_w + 6}" y="{y + 14}" font-size="10">{m["mean"]:.1f}（±{m["stdev"]:.1f}）</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 14}" font-size="11" text-anchor="end">{escape(m["title"])}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{bar_colour(m["mean"])}"/>'
+        )
+        parts.append(
+            f'<line x1="{lo:.1f}" y1="{y + row_h / 2:.1f}" x2="{hi:.1f}" y2="{y + row_h / 2:.1f}" stroke="#424242" stroke-width="1"/>'
+        )
+        parts.append(
+            f'<text x="{label_w + bar_w + 6}" y="{y + 14}" font-size="10">{m["mean"]:.1f}（±{m["stdev"]:.1f}）</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -51,13 +63,21 @@ def _light_chart(lights: dict[str, int]) -> str:
     rows = [(k, n) for k, n in lights.items() if n or k != "grey"]
     label_w, bar_w, row_h, top = 110, 380, 22, 6
     height = top + row_h * len(rows) + 6
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 110}" height="{height}" class="chart" {_FONT}>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 110}" height="{height}" class="chart" {_FONT}>'
+    ]
     for n, (light, count) in enumerate(rows):
         y = top + n * row_h
         w = bar_w * count / total
-        parts.append(f'<text x="{label_w - 8}" y="{y + 14}" font-size="11" text-anchor="end">{escape(LIGHT_LABELS[light])}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{LIGHT_COLOURS[light]}"/>')
-        parts.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 14}" font-size="10">{count} 家（{100 * count / total:.1f}%）</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 14}" font-size="11" text-anchor="end">{escape(LIGHT_LABELS[light])}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{w:.1f}" height="{row_h - 8}" fill="{LIGHT_COLOURS[light]}"/>'
+        )
+        parts.append(
+            f'<text x="{label_w + w + 6:.1f}" y="{y + 14}" font-size="10">{count} 家（{100 * count / total:.1f}%）</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
@@ -68,24 +88,35 @@ def _findings_chart(findings: list[dict[str, Any]]) -> str:
 
     label_w, bar_w, row_h, top = 190, 300, 22, 20
     height = top + row_h * len(findings) + 8
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" height="{height}" class="chart" {_FONT}>',
-             f'<rect x="{label_w}" y="4" width="10" height="8" fill="{RED}"/><text x="{label_w + 14}" y="12" font-size="9">不符合</text>',
-             f'<rect x="{label_w + 60}" y="4" width="10" height="8" fill="{AMBER}"/>'
-             f'<text x="{label_w + 74}" y="12" font-size="9">部分符合或不清楚</text>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + bar_w + 90}" height="{height}" class="chart" {_FONT}>',
+        f'<rect x="{label_w}" y="4" width="10" height="8" fill="{RED}"/><text x="{label_w + 14}" y="12" font-size="9">不符合</text>',
+        f'<rect x="{label_w + 60}" y="4" width="10" height="8" fill="{AMBER}"/>'
+        f'<text x="{label_w + 74}" y="12" font-size="9">部分符合或不清楚</text>',
+    ]
     for n, f in enumerate(findings):
         y = top + n * row_h
         title = f["title"] if len(f["title"]) <= 15 else f["title"][:14] + "…"
         no_w, open_w = bar_w * f["no_rate"], bar_w * f["open_rate"]
-        parts.append(f'<text x="{label_w - 8}" y="{y + 14}" font-size="10" text-anchor="end">{escape(title)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{no_w:.1f}" height="{row_h - 8}" fill="{RED}"/>')
-        parts.append(f'<rect x="{label_w + no_w:.1f}" y="{y + 4}" width="{open_w:.1f}" height="{row_h - 8}" fill="{AMBER}"/>')
-        parts.append(f'<text x="{label_w + no_w + open_w + 6:.1f}" y="{y + 14}" font-size="10">{100 * f["rate"]:.1f}%</text>')
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 14}" font-size="10" text-anchor="end">{escape(title)}</text>'
+        )
+        parts.append(
+            f'<rect x="{label_w}" y="{y + 4}" width="{no_w:.1f}" height="{row_h - 8}" fill="{RED}"/>'
+        )
+        parts.append(
+            f'<rect x="{label_w + no_w:.1f}" y="{y + 4}" width="{open_w:.1f}" height="{row_h - 8}" fill="{AMBER}"/>'
+        )
+        parts.append(
+            f'<text x="{label_w + no_w + open_w + 6:.1f}" y="{y + 14}" font-size="10">{100 * f["rate"]:.1f}%</text>'
+        )
     parts.append("</svg>")
     return "".join(parts)
 
 
-def render_industry_html(summary: dict[str, Any], options: RenderOptions | None = None,
-                         title: str = "行业合规体检画像报告") -> str:
+def render_industry_html(
+    summary: dict[str, Any], options: RenderOptions | None = None, title: str = "行业合规体检画像报告"
+) -> str:
     """The industry report as HTML (the PDF is made from it): letterhead, date, organisation, three charts."""
     options = options or RenderOptions()
     ctx = dict(summary)
@@ -95,7 +126,9 @@ def render_industry_html(summary: dict[str, Any], options: RenderOptions | None 
     ctx["light_chart_svg"] = Markup(_light_chart(summary["lights"]))
     ctx["findings_chart_svg"] = Markup(_findings_chart(summary["common_findings"]))
     ctx["letterhead"] = letterhead_view(options.letterhead)
-    ctx["organization"] = summary.get("organization") or (options.letterhead.organization if options.letterhead else "")
+    ctx["organization"] = summary.get("organization") or (
+        options.letterhead.organization if options.letterhead else ""
+    )
     ctx["css"] = Markup((templates_dir() / "report.css").read_text(encoding="utf-8"))
     return html_env().get_template("industry.html.j2").render(**ctx)
 

@@ -25,8 +25,9 @@ def _basis_detail(r: ItemResult, a: Assessment) -> list[dict[str, Any]]:
     """Each text cited on the assessment date: which text (e.g. 商标法-2027), where, and the quote."""
     out = []
     for c in cited_at(r.item.basis, a.assessment_date):
-        out.append({"law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item,
-                    "quote": c.quote})
+        out.append(
+            {"law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item, "quote": c.quote}
+        )
     return out
 
 
@@ -51,9 +52,13 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
         "laws_as_of": a.questionnaire.info.laws_as_of,
         "report_number": a.report_number,
         "depth": a.depth.value,
-        "review": None if a.review is None else {
-            "reviewed": a.review.reviewed, "total": a.review.total,
-            "not_reviewed": [r.item.id for r in a.review.not_reviewed]},
+        "review": None
+        if a.review is None
+        else {
+            "reviewed": a.review.reviewed,
+            "total": a.review.total,
+            "not_reviewed": [r.item.id for r in a.review.not_reviewed],
+        },
         "overall": {
             "score": a.overall_rounded,
             "light": a.light,
@@ -91,17 +96,24 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
             for r in a.findings
         ],
         "switched_off": {m: list(facts) for m, facts in a.switched_off.items()},
-        "not_examined": [{"id": r.item.id, "module": r.module.module, "title": r.item.short_title}
-                         for r in a.not_examined],
+        "not_examined": [
+            {"id": r.item.id, "module": r.module.module, "title": r.item.short_title} for r in a.not_examined
+        ],
         "credit_repair": [rec.as_dict() for rec in credit_guidance(answers.facts, a.assessment_date)],
         "law_currency_warnings": [
-            {"law": w.law, "in_force": w.in_force, "effective": w.effective.isoformat() if w.effective else None,
-             "items": list(w.items), "message": w.message}
+            {
+                "law": w.law,
+                "in_force": w.in_force,
+                "effective": w.effective.isoformat() if w.effective else None,
+                "items": list(w.items),
+                "message": w.message,
+            }
             for w in currency_warnings(a)
         ],
         "problems": [p.as_dict() for p in a.problems],
-        "letterhead": None if letterhead is None else {"organization": letterhead.organization,
-                                                       "contact": letterhead.contact},
+        "letterhead": None
+        if letterhead is None
+        else {"organization": letterhead.organization, "contact": letterhead.contact},
     }
 
 

@@ -67,13 +67,17 @@ def html_to_pdf(html: str, **options: Any) -> bytes:
     """Render report HTML to PDF bytes; ``options`` go to WeasyPrint's write_pdf."""
     found = cjk_font()
     if found is None:
-        raise ReportError("找不到中文字体，无法生成 PDF；请运行 hegui-check doctor 查看如何安装（HTML、Markdown、JSON 输出不受影响）")
+        raise ReportError(
+            "找不到中文字体，无法生成 PDF；请运行 hegui-check doctor 查看如何安装（HTML、Markdown、JSON 输出不受影响）"
+        )
     font, _ = found
     try:
         import weasyprint
         from weasyprint.text.fonts import FontConfiguration
     except (ImportError, OSError) as exc:
-        raise ReportError(f"WeasyPrint 或其系统库不可用（{exc}）；请运行 hegui-check doctor 查看如何安装") from None
+        raise ReportError(
+            f"WeasyPrint 或其系统库不可用（{exc}）；请运行 hegui-check doctor 查看如何安装"
+        ) from None
     fetcher = _make_fetcher([templates_dir(), font.parent])
     fonts = FontConfiguration()
     css = weasyprint.CSS(string=font_css(font), font_config=fonts, url_fetcher=fetcher)

@@ -19,8 +19,17 @@ if TYPE_CHECKING:
     from ..questionnaire import Questionnaire
 
 ERROR_STATUS = "有错误"
-_WIDTHS = {"企业名称": 30, "统一社会信用代码": 21, "行业": 12, "地区": 20, "红线问题": 36, "来源文件": 28,
-           "问题": 60, "报告文件": 30, "状态": 10}
+_WIDTHS = {
+    "企业名称": 30,
+    "统一社会信用代码": 21,
+    "行业": 12,
+    "地区": 20,
+    "红线问题": 36,
+    "来源文件": 28,
+    "问题": 60,
+    "报告文件": 30,
+    "状态": 10,
+}
 
 
 def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[list[str], list[list[Any]]]:
@@ -29,15 +38,33 @@ def summary_rows(records: Iterable[CompanyRecord], q: Questionnaire) -> tuple[li
     return header, list(rows)
 
 
-def summary_row_stream(records: Iterable[CompanyRecord],
-                       q: Questionnaire) -> tuple[list[str], Iterator[list[Any]]]:
+def summary_row_stream(
+    records: Iterable[CompanyRecord], q: Questionnaire
+) -> tuple[list[str], Iterator[list[Any]]]:
     """Header and rows of the summary, one row at a time (a batch's records are read from disk)."""
     modules = [m for m in q.modules if m.scored_items]
-    header = ["企业名称", "统一社会信用代码", "行业", "地区", "用工人数", "总分", "灯色", "完整度",
-              *(f"问题项_{r}" for r in RISKS), "红线问题", *(f"{m.title}得分" for m in modules),
-              "来源文件", "行号", "状态", "问题", "报告文件"]
+    header = [
+        "企业名称",
+        "统一社会信用代码",
+        "行业",
+        "地区",
+        "用工人数",
+        "总分",
+        "灯色",
+        "完整度",
+        *(f"问题项_{r}" for r in RISKS),
+        "红线问题",
+        *(f"{m.title}得分" for m in modules),
+        "来源文件",
+        "行号",
+        "状态",
+        "问题",
+        "报告文件",
+    ]
     industries: dict[Any, str] = (
-        {o.value: o.label for o in q.profile_by_id["industry"].options} if "industry" in q.profile_by_id else {}
+        {o.value: o.label for o in q.profile_by_id["industry"].options}
+        if "industry" in q.profile_by_id
+        else {}
     )
 
     def title(item_id: str) -> str:
@@ -49,13 +76,27 @@ def summary_row_stream(records: Iterable[CompanyRecord],
             c = r.company
             status = ERROR_STATUS if r.has_error and r.status in ("", "已生成", "已是最新") else r.status
             yield [
-                c.get("company_name") or r.name, c.get("uscc") or "", industries.get(c.get("industry"), c.get("industry") or ""),
-                c.get("region") or "", c.get("employees", ""), r.score if r.score is not None else "",
-                LIGHT_SHORT.get(r.light or "", ""), r.completeness if r.completeness is not None else "",
-                *(r.counts.get(risk, 0) if r.counts else "" for risk in RISKS), "、".join(title(i) for i in r.red_lines),
-                *(("" if r.module_scores.get(m.module) is None else r.module_scores[m.module]) for m in modules),
-                r.source, r.row or "", status, "\n".join(map(str, r.problems)), "\n".join(Path(p).name for p in r.outputs),
+                c.get("company_name") or r.name,
+                c.get("uscc") or "",
+                industries.get(c.get("industry"), c.get("industry") or ""),
+                c.get("region") or "",
+                c.get("employees", ""),
+                r.score if r.score is not None else "",
+                LIGHT_SHORT.get(r.light or "", ""),
+                r.completeness if r.completeness is not None else "",
+                *(r.counts.get(risk, 0) if r.counts else "" for risk in RISKS),
+                "、".join(title(i) for i in r.red_lines),
+                *(
+                    ("" if r.module_scores.get(m.module) is None else r.module_scores[m.module])
+                    for m in modules
+                ),
+                r.source,
+                r.row or "",
+                status,
+                "\n".join(map(str, r.problems)),
+                "\n".join(Path(p).name for p in r.outputs),
             ]
+
     return header, rows()
 
 
@@ -88,7 +129,9 @@ def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> b
     error_fill = PatternFill("solid", fgColor="FFCDD2")
     wrap = Alignment(wrap_text=True, vertical="top")
     for n, name in enumerate(header, 1):
-        ws.column_dimensions[get_column_letter(n)].width = _WIDTHS.get(name, 12 if name.endswith("得分") else 9)
+        ws.column_dimensions[get_column_letter(n)].width = _WIDTHS.get(
+            name, 12 if name.endswith("得分") else 9
+        )
     ws.freeze_panes = "B2"
     head_font, head_fill = Font(bold=True, color="0D47A1"), PatternFill("solid", fgColor="E3F2FD")
     cells = []

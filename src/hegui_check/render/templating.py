@@ -17,8 +17,11 @@ def letterhead_view(letterhead: Letterhead | None) -> dict[str, Any] | None:
     """The letterhead as the templates of every report (single, re-check, industry) show it."""
     if letterhead is None:
         return None
-    return {"organization": letterhead.organization, "contact": letterhead.contact,
-            "logo": letterhead.logo_data_uri()}
+    return {
+        "organization": letterhead.organization,
+        "contact": letterhead.contact,
+        "logo": letterhead.logo_data_uri(),
+    }
 
 
 @lru_cache(maxsize=1)

@@ -51,14 +51,23 @@ COLUMNS: list[tuple[str, str, float, str]] = [
     ("module", "领域", 12, "题目所属的检查领域（模块）。"),
     ("title", "检查事项", 26, "检查的合规事项。"),
     ("risk", "风险等级", 8, "红线 / 高 / 中 / 低，单元格按风险着色（红线深红、高橙色、中琥珀色、低灰色）。"),
-    ("status_quo", "现状（答复、备注及查见材料）", 30,
-     "体检时的答复（律师体检为律师核查结论）、备注和查见材料，即整改前的现状。"),
+    (
+        "status_quo",
+        "现状（答复、备注及查见材料）",
+        30,
+        "体检时的答复（律师体检为律师核查结论）、备注和查见材料，即整改前的现状。",
+    ),
     ("problem", "存在问题", 34, "该事项常见的违法违规表现，对照现状确认企业存在的具体问题。"),
     ("measure", "整改措施", 40, "检查清单给出的合规建议，企业可结合实际细化为具体举措。"),
     ("basis", "法律依据", 34, "相关法律法规条文（全称），每行一条。"),
     ("department", "责任部门", 12, "由企业填写：牵头整改的部门。"),
     ("owner", "责任人", 10, "由企业填写：整改负责人（可另注责任领导）。"),
-    ("deadline", "建议整改期限", 13, "按评估日期和风险等级计算的建议完成日期（见上文），企业可根据实际调整。"),
+    (
+        "deadline",
+        "建议整改期限",
+        13,
+        "按评估日期和风险等级计算的建议完成日期（见上文），企业可根据实际调整。",
+    ),
     ("status", "状态", 9, "整改进度，从下拉列表选择：未开始、进行中、已完成、暂缓。"),
     ("q1", "", 20, ""),
     ("q2", "", 20, ""),
@@ -133,16 +142,27 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     ws.merge_cells(f"A1:{last_col}1")
     ws.row_dimensions[1].height = 26
     head = ctx["letterhead"]
-    issuer = [f"出具机构：{head['organization']}" + (f"（{head['contact']}）" if head["contact"] else "")] if head else []
-    info = put(ws, 2, 1, "　　".join([
-        *issuer,
-        f"报告编号：{ctx['report_number']}",
-        f"评估日期：{ctx['date']}",
-        ctx["depth"]["label"],
-        f"检查清单版本：{ctx['version']}（法规截至 {ctx['laws_as_of']}）",
-        f"问题项：{len(a.findings)} 项",
-        "说明见“说明”工作表",
-    ]))
+    issuer = (
+        [f"出具机构：{head['organization']}" + (f"（{head['contact']}）" if head["contact"] else "")]
+        if head
+        else []
+    )
+    info = put(
+        ws,
+        2,
+        1,
+        "　　".join(
+            [
+                *issuer,
+                f"报告编号：{ctx['report_number']}",
+                f"评估日期：{ctx['date']}",
+                ctx["depth"]["label"],
+                f"检查清单版本：{ctx['version']}（法规截至 {ctx['laws_as_of']}）",
+                f"问题项：{len(a.findings)} 项",
+                "说明见“说明”工作表",
+            ]
+        ),
+    )
     info.font = Font(color="595959")
     ws.merge_cells(f"A2:{last_col}2")
 
@@ -192,11 +212,18 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
         basis = [b for p in rec["points"] for b in p["basis"]]
         for ms in rec["milestones"]:
             n += 1
-            values = {"n": n, "module": LABELS["credit_repair"], "title": f"{ms['label']}：{rec['title']}",
-                      "risk": "信用", "status_quo": ms["when"], "problem": rec["title"], "measure": ms["measure"],
-                      "basis": "\n".join(dict.fromkeys(basis)),
-                      "deadline": dt.date.fromisoformat(ms["date"]) if ms["date"] else ms["when"],
-                      "status": STATUSES[0]}
+            values = {
+                "n": n,
+                "module": LABELS["credit_repair"],
+                "title": f"{ms['label']}：{rec['title']}",
+                "risk": "信用",
+                "status_quo": ms["when"],
+                "problem": rec["title"],
+                "measure": ms["measure"],
+                "basis": "\n".join(dict.fromkeys(basis)),
+                "deadline": dt.date.fromisoformat(ms["date"]) if ms["date"] else ms["when"],
+                "status": STATUSES[0],
+            }
             for key, col in COL.items():
                 cell = put(ws, row, col, values.get(key))
                 cell.border = BORDER
@@ -209,9 +236,15 @@ def _ledger_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     last_row = HEADER_ROW + n
     status_col = get_column_letter(COL["status"])
     validation = DataValidation(
-        type="list", formula1='"' + ",".join(STATUSES) + '"', allow_blank=True,
-        showErrorMessage=True, errorTitle="状态", error="请从下拉列表中选择：" + "、".join(STATUSES),
-        showInputMessage=True, promptTitle="状态", prompt="整改进度：" + "、".join(STATUSES),
+        type="list",
+        formula1='"' + ",".join(STATUSES) + '"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle="状态",
+        error="请从下拉列表中选择：" + "、".join(STATUSES),
+        showInputMessage=True,
+        promptTitle="状态",
+        prompt="整改进度：" + "、".join(STATUSES),
     )
     validation.add(f"{status_col}{FIRST_DATA_ROW}:{status_col}{last_row + EXTRA_VALIDATED_ROWS}")
     ws.add_data_validation(validation)
@@ -243,6 +276,7 @@ def _deadline_lines(a: Assessment, ctx: dict[str, Any]) -> list[str]:
     ]
 
 
+# long: the notes sheet's lines in sheet order
 def _notes_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
     ws.column_dimensions["A"].width = 24
     ws.column_dimensions["B"].width = 96
@@ -264,11 +298,21 @@ def _notes_sheet(ws: Any, a: Assessment, ctx: dict[str, Any]) -> None:
         line("出具机构", head["organization"] + (f"（{head['contact']}）" if head["contact"] else ""))
     line("报告编号", ctx["report_number"])
     line("评估日期", ctx["date"])
-    line("体检深度", ctx["depth"]["label"] + ("：只检查了红线和重点项目，未检查的项目不代表合规" if ctx["depth"]["quick"] else ""))
+    line(
+        "体检深度",
+        ctx["depth"]["label"]
+        + ("：只检查了红线和重点项目，未检查的项目不代表合规" if ctx["depth"]["quick"] else ""),
+    )
     line("检查清单版本", f"{ctx['version']}（法规截至 {ctx['laws_as_of']}，发布于 {ctx['released']}）")
-    line("总体结论", f"{ctx['overall']['light_label']}，总分 {ctx['overall']['score']}。{ctx['overall']['reason']}")
+    line(
+        "总体结论",
+        f"{ctx['overall']['light_label']}，总分 {ctx['overall']['score']}。{ctx['overall']['reason']}",
+    )
     counts = ctx["overall"]["counts"]
-    line("问题项", f"共 {len(a.findings)} 项：" + "、".join(f"{risk} {counts.get(risk, 0)} 项" for risk in RISKS))
+    line(
+        "问题项",
+        f"共 {len(a.findings)} 项：" + "、".join(f"{risk} {counts.get(risk, 0)} 项" for risk in RISKS),
+    )
     row += 1
     line("建议整改期限的计算", bold=True)
     for text in _deadline_lines(a, ctx):
