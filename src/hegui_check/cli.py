@@ -186,13 +186,15 @@ def _parse_depth(value: Optional[str]) -> Any:
 
 
 def _parse_deadlines(value: Optional[str]) -> dict[str, int]:
+    from .vocabulary import RISKS
+
     if not value:
         return {}
     days: dict[str, int] = {}
     for part in value.split(","):
         key, sep, num = part.partition("=")
         key = key.strip()
-        if not sep or key not in ("红线", "高", "中", "低") or not num.strip().isdigit():
+        if not sep or key not in RISKS or not num.strip().isdigit():
             raise typer.BadParameter("格式应为 红线=7,高=30,中=90,低=180", param_hint="--deadline-days")
         days[key] = int(num)
     return days

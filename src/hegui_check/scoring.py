@@ -352,7 +352,7 @@ class Assessment:
 
     @property
     def red_line_findings(self) -> list[ItemResult]:
-        return [r for r in self.findings if r.item.risk == "红线"]
+        return [r for r in self.findings if r.item.risk == RED_LINE]
 
     @property
     def to_verify(self) -> list[ItemResult]:

@@ -14,12 +14,16 @@ from ..questionnaire import ItemType
 from ..scoring import Assessment, ItemResult
 from ..vocabulary import (
     DEPTH_LABELS,
+    GREEN_FROM,
+    GREY_BELOW_COMPLETENESS,
     LABELS,
     LEDGER_STATUS_OPEN,
     LEDGER_STATUS_VERIFY,
     LIGHT_LABELS,
     MODES,
+    RED_BELOW,
     RED_LINE,
+    RISK_WEIGHTS,
     RISKS,
     UNANSWERED_LABEL,
     VERDICT_LABELS,
@@ -66,10 +70,13 @@ SCORING_METHOD = [
     "每道计分题按答案取值：符合 1 分，部分符合 0.5 分，不符合 0 分，不清楚 0 分（标记“待核实”）；不适用的题目不计入。"
     "单选题按选项分值，多选题按选中的合规选项占全部合规选项的比例，数值题按分档计分。",
     "适用但未回答的题目按“不清楚”计分，并降低完整度。",
-    "按风险等级加权：红线 10，高 5，中 3，低 1。模块得分 = 100 × Σ(权重 × 取值) / Σ(权重)，保留一位小数；"
+    "按风险等级加权："
+    + "，".join(f"{r} {RISK_WEIGHTS[r]}" for r in RISKS)
+    + "。模块得分 = 100 × Σ(权重 × 取值) / Σ(权重)，保留一位小数；"
     "没有适用题目的模块显示“不适用”。总分用同一公式计算全部适用题目。",
-    "红灯：任一红线项目不符合，或总分低于 60 分；黄灯：任一红线项目部分符合或不清楚，或任一高风险项目不符合，"
-    "或总分低于 85 分；其余为绿灯。判定使用未四舍五入的分数。完整度（已回答的适用计分题所占比例）低于 50% 时为灰灯（未评定）。",
+    f"红灯：任一红线项目不符合，或总分低于 {RED_BELOW:g} 分；黄灯：任一红线项目部分符合或不清楚，或任一高风险项目不符合，"
+    f"或总分低于 {GREEN_FROM:g} 分；其余为绿灯。判定使用未四舍五入的分数。完整度（已回答的适用计分题所占比例）低于 "
+    f"{GREY_BELOW_COMPLETENESS:.0%} 时为灰灯（未评定）。",
     "快速体检只问红线和重点项目，只对问到的项目计分；没有问到的项目列为“未检查”，不代表合规。",
     "问题项按风险等级、权重 ×（1 − 取值）、模块顺序排列。",
 ]
