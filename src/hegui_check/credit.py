@@ -191,6 +191,18 @@ def _fine_text(facts: Mapping[str, Any]) -> str:
     return "罚款"
 
 
+def _publicity_end(start: dt.date, months: int, day_known: bool, today: dt.date | None) -> Milestone:
+    """The 整改台账 row for the day the publicity ends (第十三条)."""
+    end = add_months(start, months)
+    return Milestone(
+        "公示期满（停止公示）",
+        end,
+        _when(end, day_known),
+        "核对国家企业信用信息公示系统是否已停止公示；未停止的，要求作出决定的部门更正",
+        bool(today and end <= today),
+    )
+
+
 # long: legal text of one record type with its citations; the branches follow 第十三条/第十四条
 def _market_penalty(
     facts: Mapping[str, Any], when: tuple[dt.date, bool] | None, today: dt.date | None, listed: bool
@@ -240,16 +252,7 @@ def _market_penalty(
             (cite(PERIODS), cite(CORRECTION)),
         )
         if start:
-            end = add_months(start, PUBLICITY_SHORT_MONTHS)
-            milestones.append(
-                Milestone(
-                    "公示期满（停止公示）",
-                    end,
-                    _when(end, day_known),
-                    "核对国家企业信用信息公示系统是否已停止公示；未停止的，要求作出决定的部门更正",
-                    bool(today and end <= today),
-                )
-            )
+            milestones.append(_publicity_end(start, PUBLICITY_SHORT_MONTHS, day_known, today))
         return CreditRecord(
             "market_penalty",
             title + "（通报批评或较低数额罚款）" + decided,
@@ -293,16 +296,7 @@ def _market_penalty(
             )
         )
     if start:
-        end = add_months(start, PUBLICITY_LONG_MONTHS)
-        milestones.append(
-            Milestone(
-                "公示期满（停止公示）",
-                end,
-                _when(end, day_known),
-                "核对国家企业信用信息公示系统是否已停止公示；未停止的，要求作出决定的部门更正",
-                bool(today and end <= today),
-            )
-        )
+        milestones.append(_publicity_end(start, PUBLICITY_LONG_MONTHS, day_known, today))
     return CreditRecord(
         "market_penalty",
         title + ("（较为严重的行政处罚）" if serious else "（罚款）") + decided,

@@ -242,30 +242,7 @@ def _eval(node: Node, env: Mapping[str, Any]) -> Any:
         if node.op == "and":
             return all(_truthy(_eval(n, env)) for n in node.operands)
         return any(_truthy(_eval(n, env)) for n in node.operands)
-    left, right = _eval(node.left, env), _eval(node.right, env)
-    if left is None or right is None:
-        return False
-    op = node.op
-    try:
-        if op == "in":
-            return left in right
-        if op == "notin":
-            return left not in right
-        if op == "==":
-            return bool(left == right)
-        if op == "!=":
-            return bool(left != right)
-        if isinstance(left, bool) or isinstance(right, bool):
-            return False
-        if op == ">":
-            return bool(left > right)
-        if op == ">=":
-            return bool(left >= right)
-        if op == "<":
-            return bool(left < right)
-        return bool(left <= right)
-    except TypeError:  # e.g. a text answer compared with a number
-        return False
+    return _compare(node.op, _eval(node.left, env), _eval(node.right, env))
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:
