@@ -16,23 +16,11 @@ from hegui_check.batch import MANIFEST, assign_names, run_batch, safe_name
 from hegui_check.questionnaire import load_questionnaire
 from hegui_check.render import Format
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, MINI_BEST
 
 MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
 MINI_ARGS = ["--no-builtin", "--questionnaires", str(FIXTURES / "mini")]
-ALL = {
-    "alpha.red": "yes",
-    "alpha.high": "yes",
-    "alpha.mid": "yes",
-    "alpha.low": "yes",
-    "alpha.choice": "all",
-    "alpha.multi": ["a", "b"],
-    "alpha.num": 0,
-    "alpha.gate": False,
-    "beta.one": "yes",
-    "pack.glue": "yes",
-    "alpha.text": "",
-}
+ALL = {**MINI_BEST, "pack.glue": "yes", "alpha.text": ""}
 
 
 def _company(path: Path, name: str, answers: dict, **company) -> Path:

@@ -13,7 +13,7 @@ from hegui_check.questionnaire import ItemType, load_questionnaire
 from hegui_check.render.wording import light_reason
 from hegui_check.scoring import assess, item_value
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, MINI_BEST
 
 MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
 BASE = {"company_name": "测试", "industry": "retail", "employees": 5}
@@ -31,17 +31,7 @@ def score(answers: dict, **company) -> object:
     return assess(MINI, a)
 
 
-ALL_YES = {
-    "alpha.red": "yes",
-    "alpha.high": "yes",
-    "alpha.mid": "yes",
-    "alpha.low": "yes",
-    "alpha.choice": "all",
-    "alpha.multi": ["a", "b"],
-    "alpha.num": 0,
-    "alpha.gate": False,
-    "beta.one": "yes",
-}
+ALL_YES = dict(MINI_BEST)
 
 
 def test_all_best_answers_give_100_and_green() -> None:

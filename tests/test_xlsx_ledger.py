@@ -22,7 +22,7 @@ from hegui_check.render.xlsx_ledger import (
 from hegui_check.resources import data_dir
 from hegui_check.scoring import Assessment, assess
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, MINI_BEST
 
 MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
 EVIL = '=HYPERLINK("http://x","y")'
@@ -162,19 +162,7 @@ def test_control_characters_in_notes_do_not_break_the_workbook() -> None:
 
 
 def test_no_findings_gives_header_only() -> None:
-    answers = {
-        "alpha.red": "yes",
-        "alpha.high": "yes",
-        "alpha.mid": "yes",
-        "alpha.low": "yes",
-        "alpha.choice": "all",
-        "alpha.multi": ["a", "b"],
-        "alpha.num": 0,
-        "alpha.gate": False,
-        "beta.one": "yes",
-        "beta.online": "yes",
-        "pack.glue": "yes",
-    }
+    answers = {**MINI_BEST, "beta.online": "yes", "pack.glue": "yes"}
     a = mini_assessment(answers)
     assert a.findings == ()
     ws = open_ledger(a)["整改台账"]

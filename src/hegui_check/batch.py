@@ -539,6 +539,25 @@ class Manifest:
 _OLD_FORMATS = ("pdf", "html", "json", "md", "xlsx", "docx")
 
 
+def prepare_outdir(outdir: Path, force: bool) -> Manifest:
+    """Create the batch's output folder and read its manifest; without ``force``, refuse a folder that
+    holds a summary or industry report this tool did not write (batch and merge alike)."""
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise HeguiCheckError(
+            f"{outdir}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed"
+        ) from None
+    manifest = read_manifest(outdir)
+    foreign = [n for n in BATCH_OUTPUTS if (outdir / n).exists() and n not in manifest.files]
+    if foreign and not force:
+        raise OutputExistsError(
+            f"{outdir}: 输出目录中已有不是本批处理生成的 {'、'.join(foreign)}，未覆盖；"
+            "请换一个输出目录，或加 --force 覆盖"
+        )
+    return manifest
+
+
 def read_manifest(outdir: Path) -> Manifest:
     path = outdir / MANIFEST
     if not path.exists():
@@ -741,20 +760,7 @@ def run_batch(  # noqa: C901 - see the comment above
     this or an earlier run into the same folder, as its manifest records) is replaced.
     """
     options = options or RenderOptions()
-    try:
-        outdir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise HeguiCheckError(
-            f"{outdir}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed"
-        ) from None
-    manifest = read_manifest(outdir)
-    if not force:
-        foreign = [n for n in BATCH_OUTPUTS if (outdir / n).exists() and n not in manifest.files]
-        if foreign:
-            raise OutputExistsError(
-                f"{outdir}: 输出目录中已有不是本批处理生成的 {'、'.join(foreign)}，未覆盖；"
-                "请换一个输出目录，或加 --force 覆盖"
-            )
+    manifest = prepare_outdir(outdir, force)
     file_problems: list[Problem] = []
     done = {} if force else manifest.done
     options_key = options.letterhead.model_dump_json() if options.letterhead else ""

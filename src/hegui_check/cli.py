@@ -572,13 +572,18 @@ def batch(
         notes += more
         if answer_files:
             notes.append(f"已把 {len(answer_files)} 家企业的答题文件写到 {answer_files[0].parent}")
+    _finish_batch(result, written, notes, output)
+
+
+def _finish_batch(result: Any, written: list[Path], notes: list[str], output: Path, what: str = "") -> None:
+    """What batch and merge print at the end: notes, file problems, each company's errors (warnings only
+    counted — listed they would drown the errors of a large batch), a summary line; exit 1 on errors."""
+    err = _console(stderr=True)
     for note in notes:
         err.print(f"[yellow]{safe_text(note)}[/yellow]")
     _print_problems(result.file_problems)
     errors = warnings = 0
-    for record in (
-        result.records
-    ):  # errors here; warnings too would drown them in a large batch (one pass: records are read from disk)
+    for record in result.records:  # one pass: a large batch reads its records from disk
         warnings += len(record.problem_lines("warning"))
         if record.has_error:
             errors += 1
@@ -588,9 +593,8 @@ def batch(
                 err.print(f"  [red]{safe_text(line)}[/red]")
     if warnings:
         err.print(f"[yellow]另有 {warnings} 条警告，见 summary.xlsx 的“问题”列。[/yellow]")
-    out = _console()
-    out.print(
-        f"共 {len(result.records)} 家企业：新生成 {result.written}，已是最新 {result.skipped}，"
+    _console().print(
+        f"共 {len(result.records)} 家企业{what}：新生成 {result.written}，已是最新 {result.skipped}，"
         f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）"
     )
     if result.has_errors:
@@ -610,42 +614,19 @@ def merge(
 ) -> None:
     """汇总分片：由各 batch --shard 输出目录中的记录生成 summary.xlsx / summary.csv 和行业合规画像报告，
     与对全部输入运行一次 batch 的结果相同。"""
-    from .batch import BATCH_OUTPUTS, read_manifest
+    from .batch import prepare_outdir
     from .batch_outputs import merge_shards, write_batch_outputs
-    from .errors import OutputExistsError
     from .letterhead import load_letterhead
     from .render import RenderOptions
 
     options = RenderOptions(letterhead=load_letterhead(letterhead) if letterhead else None)
     q = _load(questionnaires, no_builtin)
     result, formats, date, notes = merge_shards(shards, q)
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise HeguiCheckError(
-            f"{output}: 无法创建输出目录（{exc.strerror or exc}）", code="write-failed"
-        ) from None
-    owned = read_manifest(output).files
-    foreign = [n for n in BATCH_OUTPUTS if (output / n).exists() and n not in owned]
-    if foreign and not force:
-        raise OutputExistsError(
-            f"{output}: 输出目录中已有不是 hegui-check 生成的 {'、'.join(foreign)}，未覆盖；"
-            "请换一个输出目录，或加 --force 覆盖"
-        )
+    prepare_outdir(output, force)
     written, more = write_batch_outputs(
         result, q, output, formats, replace(options, anonymize=anonymize, date=date)
     )
-    err = _console(stderr=True)
-    for note in notes + more:
-        err.print(f"[yellow]{safe_text(note)}[/yellow]")
-    _print_problems(result.file_problems)
-    errors = sum(1 for r in result.records if r.has_error)
-    _console().print(
-        f"共 {len(result.records)} 家企业（{len(shards)} 个分片）：新生成 {result.written}，已是最新 {result.skipped}，"
-        f"有错误 {errors}；汇总和行业报告：{'、'.join(p.name for p in written)}（在 {safe_text(output)}）"
-    )
-    if result.has_errors:
-        raise typer.Exit(1)
+    _finish_batch(result, written, notes + more, output, f"（{len(shards)} 个分片）")
 
 
 @app.command()

@@ -52,6 +52,17 @@ def _chinese(message: str) -> str:
     return message
 
 
+def _param_hint(exc: Any) -> str | None:
+    """How the error names its parameter: the hint click gives, else the option names or metavar."""
+    if isinstance(exc.param_hint, str):
+        return exc.param_hint
+    if exc.param is None:
+        return None
+    if exc.param.param_type_name == "option":
+        return " / ".join(exc.param.opts)
+    return str(exc.param.metavar or (exc.param.name or "").upper())
+
+
 def usage_error_text(exc: Any) -> str:
     """A click usage error in one Chinese sentence (pure, for the error printer and tests)."""
     from typer._click import exceptions as ex
@@ -62,23 +73,11 @@ def usage_error_text(exc: Any) -> str:
             text += "，您是不是要用：" + "、".join(sorted(exc.possibilities))
         return text
     if isinstance(exc, ex.MissingParameter):
-        hint = exc.param_hint if isinstance(exc.param_hint, str) else None
-        if hint is None and exc.param is not None:
-            hint = (
-                " / ".join(exc.param.opts)
-                if exc.param.param_type_name == "option"
-                else (exc.param.metavar or (exc.param.name or "").upper())
-            )
+        hint = _param_hint(exc)
         kind = "参数" if exc.param is not None and exc.param.param_type_name == "argument" else "选项"
         return f"缺少{kind} {hint or ''}".rstrip()
     if isinstance(exc, ex.BadParameter):
-        hint = exc.param_hint if isinstance(exc.param_hint, str) else None
-        if hint is None and exc.param is not None:
-            hint = (
-                " / ".join(exc.param.opts)
-                if exc.param.param_type_name == "option"
-                else (exc.param.metavar or (exc.param.name or "").upper())
-            )
+        hint = _param_hint(exc)
         detail = _chinese(exc.message)
         return f"{hint} 的值不对：{detail}" if hint else f"参数的值不对：{detail}"
     return _chinese(exc.format_message() if hasattr(exc, "format_message") else str(exc))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from .anonymize import name_variants, redact
+from .credit import FACT_IDS as CREDIT_FACTS
 from .questionnaire import Questionnaire
 from .regions import normalize_region
 from .vocabulary import LIGHT_ORDER, LIGHT_SHORT, RISKS
@@ -80,18 +81,6 @@ class Contribution:
         return cls(**data)
 
 
-_CREDIT_FACTS = (
-    "credit_record",
-    "penalty_authority",
-    "penalty_date",
-    "penalty_kind",
-    "penalty_fine_wan",
-    "abnormal_list",
-    "serious_list",
-    "tax_credit_d",
-)
-
-
 def contribution(a: Assessment, row: int | None = None) -> Contribution:
     """The industry-report share of one assessed company."""
     company = a.answers.company
@@ -115,7 +104,7 @@ def contribution(a: Assessment, row: int | None = None) -> Contribution:
         ],  # 待核实 is not a finding
         by_risk=a.finding_counts(),
         module_scores={m.module.module: m.rounded for m in a.modules if m.rounded is not None},
-        credit={k: a.answers.facts[k] for k in _CREDIT_FACTS if a.answers.facts.get(k) not in (None, "")},
+        credit={k: a.answers.facts[k] for k in CREDIT_FACTS if a.answers.facts.get(k) not in (None, "")},
     )
     for r in a.items:
         if r.state == "scored":
