@@ -15,7 +15,7 @@ import pytest
 from hegui_check.answers import load_answers, parse_answers
 from hegui_check.questionnaire import load_questionnaire
 from hegui_check.render import RENDERERS, Format, render
-from hegui_check.render.pdf import _make_fetcher, html_to_pdf
+from hegui_check.render.pdf import _BLOCK_GAP, _fewer_collections, _make_fetcher, html_to_pdf
 from hegui_check.resources import templates_dir
 from hegui_check.scoring import assess
 
@@ -234,3 +234,29 @@ def test_a_new_format_is_one_renderer_and_one_registry_line(tmp_path, monkeypatc
     assert "瓯江鞋业" in (tmp_path / "r.txt").read_text(encoding="utf-8")
     bad = CliRunner().invoke(cli.app, ["diff", str(answers), str(answers), "-f", "txt"])
     assert bad.exit_code == 2 and "复检对比报告可选" in bad.output  # registered for one kind only
+
+
+def test_pdf_input_drops_only_whitespace_before_block_tags() -> None:
+    html = '<div class="fh">1. 标题 <span class="risk">红线</span> <span class="fm">安全生产</span></div>\n  <p>甲 乙</p>\n</div>'
+    out = _BLOCK_GAP.sub("><", html)
+    assert (
+        out
+        == '<div class="fh">1. 标题 <span class="risk">红线</span> <span class="fm">安全生产</span></div><p>甲 乙</p></div>'
+    )
+
+
+def test_rendering_restores_the_garbage_collector_threshold() -> None:
+    import gc
+
+    before = gc.get_threshold()
+    during = []
+
+    def render_fails() -> None:
+        with _fewer_collections():
+            during.append(gc.get_threshold())
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        render_fails()
+    assert during[0][0] > before[0]
+    assert gc.get_threshold() == before
