@@ -317,11 +317,11 @@ def _xlsx_with_sheet(path: Path, sheet: str, shared_strings: str | None = None) 
     return path
 
 
-def _far_cell_sheet(ref: str) -> str:
+def _far_cell_sheet(cell: str) -> str:
     return (
         '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
         'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>company_name</t></is>'
-        f'</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>甲</t></is></c><c r="{ref}"><v>1</v></c></row>'
+        f'</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>甲</t></is></c>{cell}</row>'
         "</sheetData></worksheet>"
     )
 
@@ -336,19 +336,28 @@ def _moved(path: Path) -> Path:
     return moved
 
 
+FAR_CELLS = {  # id: (the far cell, the sheet moved outside xl/worksheets/, what refuses it)
+    "within-limits": ('<c r="BXX100000"><v>1</v></c>', False, ""),
+    "past-limits": ('<c r="XFD1048576"><v>1</v></c>', False, "行数超过上限"),
+    "past-limits-moved": ('<c r="XFD1048576"><v>1</v></c>', True, "列数超过上限"),
+    "second-reference": ('<c r="B2" r="XFD1048576"><v>1</v></c>', False, "无法读取"),  # the last r counts
+    "unicode-prefix": (
+        '<中:c r="XFD1048576" xmlns:中="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<中:v>1</中:v></中:c>",
+        False,
+        "列数超过上限",
+    ),
+}
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limit as Linux applies it")
-@pytest.mark.parametrize(
-    ("ref", "moved", "refused"),
-    [("BXX100000", False, ""), ("XFD1048576", False, "行数超过上限"), ("XFD1048576", True, "列数超过上限")],
-    ids=["within-limits", "past-limits", "past-limits-moved"],
-)
-def test_a_tiny_sheet_with_one_far_away_cell_is_not_held_in_memory(
-    tmp_path: Path, ref: str, moved: bool, refused: str
-) -> None:
+@pytest.mark.parametrize("case", FAR_CELLS)
+def test_a_tiny_sheet_with_one_far_away_cell_is_not_held_in_memory(tmp_path: Path, case: str) -> None:
     """Two cells, A1 and one far away, span a range of up to 17 billion cells: a reader that holds the sheet
     as a grid would need terabytes. Run under a 1 GiB address-space limit, the batch must end normally,
-    also when the sheet hides outside xl/worksheets/."""
-    path = _xlsx_with_sheet(tmp_path / "far.xlsx", _far_cell_sheet(ref))
+    also when the sheet hides outside xl/worksheets/ or its far cell is written unlike Excel writes one."""
+    cell, moved, refused = FAR_CELLS[case]
+    path = _xlsx_with_sheet(tmp_path / "far.xlsx", _far_cell_sheet(cell))
     path = _moved(path) if moved else path
     assert path.stat().st_size < 20_000
     limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "

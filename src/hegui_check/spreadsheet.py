@@ -194,11 +194,16 @@ def _bounded(source: str, rows: Iterable[Any]) -> Iterator[Any]:
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]*)(\d*)"')
-# A cell as Excel, WPS, LibreOffice and openpyxl write it: <c r="AB12" …>, its reference first.
+# A cell tag as Excel, WPS, LibreOffice and openpyxl write it: its reference first, then only the other
+# attributes of a cell, each set off by one space: <c r="AB12" s="3" t="s">. Nothing else in it can move
+# the cell (calamine places a cell by the last r="…" in its tag).
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>')
 _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
-_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"')
-# Any other way of writing a cell element: no attributes, other white space, a namespace prefix.
-_OTHER_CELL = re.compile(rb"<(?:c[\t\n\r>]|[A-Za-z_][\w.-]*:c[\s/>])")
+# Any other way of writing a cell element: no attributes, other white space, a namespace prefix (searched
+# for only where ":c" is followed by what may end a tag name).
+_BARE_CELL = re.compile(rb"<c[\t\n\r>]")
+_PREFIX_END = re.compile(rb":c[\s/>]")
+_PREFIXED_CELL = re.compile(rb"<[^\s<>/!?]+:c[\s/>]")
 _LONGEST_MATCH = 64  # bytes; more than any of the patterns above can match
 # A sheet is read whole (32 bytes for every cell of its range, filled or not) only up to this many cells;
 # a larger one, or one the scan cannot vouch for (see _SheetScan.readable_whole), is streamed.
@@ -220,7 +225,7 @@ class _SheetScan:
     last_row: int = 0  # the highest row number in a cell reference
     last_column: int = 0  # the highest column number in a cell reference
     cells: int = 0  # cell elements written "<c …"
-    plain: int = 0  # those of them whose first attribute is a reference r="A1"
+    plain: int = 0  # those of them written as Excel writes them (_CELL_ROW)
     other: bool = False  # a cell element written some other way
     errors: bool = False  # a cell holding a formula error (#N/A …), which calamine reads as empty
 
@@ -239,7 +244,11 @@ class _SheetScan:
 def _scan_chunk(data: bytes, scan: _SheetScan) -> None:
     scan.rows += data.count(b"<row")
     scan.cells += data.count(b"<c ")
-    scan.other = scan.other or _OTHER_CELL.search(data) is not None
+    scan.other = (
+        scan.other
+        or _BARE_CELL.search(data) is not None
+        or (_PREFIX_END.search(data) is not None and _PREFIXED_CELL.search(data) is not None)
+    )
     scan.errors = scan.errors or b't="e"' in data
     rows = _CELL_ROW.findall(data)
     if rows:
