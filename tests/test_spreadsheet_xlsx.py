@@ -460,3 +460,21 @@ def test_the_scan_finds_the_same_whatever_the_chunks(tmp_path: Path, chunk_size:
     scan = spreadsheet._scan_sheet(tmp_path / "x.xlsx", io.BytesIO(SCAN_SAMPLE), chunk_size)
     assert (scan.rows, scan.last_row, scan.last_column, scan.cells, scan.plain) == (4, 300, 702, 5, 5)
     assert not scan.other and not scan.errors and scan.readable_whole
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 7, 64, 99, 100, 101, 150, 1 << 20])
+def test_a_cell_behind_a_long_prefix_is_found_whatever_the_chunks(tmp_path: Path, chunk_size: int) -> None:
+    """calamine knows a cell by its local name under any prefix, so a prefix cut by a chunk's end must not
+    hide one."""
+    sheet = b'<x:worksheet><x:sheetData><row r="1"><' + b"p" * 100 + b':c r="XFD1048576"><v>1</v></c></row>'
+    scan = spreadsheet._scan_sheet(tmp_path / "x.xlsx", io.BytesIO(sheet), chunk_size)
+    assert scan.other and not scan.readable_whole
+
+
+def test_a_tag_too_long_to_carry_over_sends_the_sheet_to_the_streaming_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(spreadsheet, "_LONGEST_TAG", 10)
+    sheet = b'<worksheet><sheetData><row r="1"><c r="A1" s="1234567890123"><v>1</v></c></row>'
+    assert spreadsheet._scan_sheet(tmp_path / "x.xlsx", io.BytesIO(sheet), 1 << 20).readable_whole
+    assert not spreadsheet._scan_sheet(tmp_path / "x.xlsx", io.BytesIO(sheet), 3).readable_whole

@@ -204,7 +204,7 @@ _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _BARE_CELL = re.compile(rb"<c[\t\n\r>]")
 _PREFIX_END = re.compile(rb":c[\s/>]")
 _PREFIXED_CELL = re.compile(rb"<[^\s<>/!?]+:c[\s/>]")
-_LONGEST_MATCH = 64  # bytes; more than any of the patterns above can match
+_LONGEST_TAG = 1 << 20  # bytes; a tag carried over from one chunk to the next grows no longer
 # A sheet is read whole (32 bytes for every cell of its range, filled or not) only up to this many cells;
 # a larger one, or one the scan cannot vouch for (see _SheetScan.readable_whole), is streamed.
 WHOLE_SHEET_CELLS = 3_000_000
@@ -282,10 +282,12 @@ def _scan_sheet(path: Path, fh: IO[bytes], chunk_size: int = 1 << 20, *, limited
             _check_dimension(path, chunk[:4096])
         data = tail + chunk
         cut = data.rfind(b"<")
-        if cut >= 0 and len(data) - cut < _LONGEST_MATCH:  # a tag cut off at the chunk's end: carry it over
-            data, tail = data[:cut], data[cut:]
-        else:
-            tail = b""
+        tail = b""
+        if cut > data.rfind(b">"):  # the last tag goes on in the next chunk: carry it over whole
+            if len(data) - cut <= _LONGEST_TAG:
+                data, tail = data[:cut], data[cut:]
+            else:  # not a tag any spreadsheet program writes; its parts may go unseen, so read it streamed
+                scan.other = True
         _scan_chunk(data, scan)
         if limited and max(scan.rows, scan.last_row) > MAX_ROWS + HEADER_SEARCH_ROWS:
             raise _too_many_rows(str(path), max(scan.rows, scan.last_row))
