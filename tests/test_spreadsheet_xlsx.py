@@ -459,7 +459,7 @@ SCAN_SAMPLE = (
 def test_the_scan_finds_the_same_whatever_the_chunks(tmp_path: Path, chunk_size: int) -> None:
     scan = spreadsheet._scan_sheet(tmp_path / "x.xlsx", io.BytesIO(SCAN_SAMPLE), chunk_size)
     assert (scan.rows, scan.last_row, scan.last_column, scan.cells, scan.plain) == (4, 300, 702, 5, 5)
-    assert not scan.other and not scan.errors and scan.readable_whole
+    assert not scan.unusual and not scan.errors and scan.readable_whole
 
 
 @pytest.mark.parametrize("chunk_size", [1, 2, 7, 64, 99, 100, 101, 150, 1 << 20])
@@ -468,7 +468,7 @@ def test_a_cell_behind_a_long_prefix_is_found_whatever_the_chunks(tmp_path: Path
     hide one."""
     sheet = b'<x:worksheet><x:sheetData><row r="1"><' + b"p" * 100 + b':c r="XFD1048576"><v>1</v></c></row>'
     scan = spreadsheet._scan_sheet(tmp_path / "x.xlsx", io.BytesIO(sheet), chunk_size)
-    assert scan.other and not scan.readable_whole
+    assert scan.unusual and not scan.readable_whole
 
 
 def test_a_tag_too_long_to_carry_over_sends_the_sheet_to_the_streaming_reader(
@@ -478,3 +478,32 @@ def test_a_tag_too_long_to_carry_over_sends_the_sheet_to_the_streaming_reader(
     sheet = b'<worksheet><sheetData><row r="1"><c r="A1" s="1234567890123"><v>1</v></c></row>'
     assert spreadsheet._scan_sheet(tmp_path / "x.xlsx", io.BytesIO(sheet), 1 << 20).readable_whole
     assert not spreadsheet._scan_sheet(tmp_path / "x.xlsx", io.BytesIO(sheet), 3).readable_whole
+
+
+def test_a_utf16_sheet_is_streamed_and_read(mq: Questionnaire, tmp_path: Path) -> None:
+    """The scan's patterns are ASCII bytes, blind to UTF-16: such a sheet goes to openpyxl, which reads it."""
+    sheet = Sheet(shared=False)
+    sheet.texts(1, "company_name", "alpha.red")
+    sheet.texts(2, "甲", "符合")
+    xml = f'<?xml version="1.0" encoding="UTF-16"?><worksheet xmlns="{MAIN}"><sheetData>{"".join(sheet.rows)}</sheetData></worksheet>'
+    path = package(tmp_path / "utf16.xlsx", "")
+    with zipfile.ZipFile(path) as z:
+        parts = {i.filename: z.read(i) for i in z.infolist()}
+    parts["xl/worksheets/sheet1.xml"] = xml.encode("utf-16")
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    assert spreadsheet._check_xlsx_archive(path) is False
+    assert read_table(path, mq).rows == [TableRow(2, {0: "甲", 1: "符合"})]
+
+
+def test_pictures_and_printer_settings_do_not_stop_a_whole_read(mq: Questionnaire, tmp_path: Path) -> None:
+    path = save(tmp_path / "m.xlsx", _members(Sheet(shared=True)))
+    with zipfile.ZipFile(path, "a") as z:
+        z.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" + bytes(range(256)))
+        z.writestr(
+            "xl/printerSettings/printerSettings1.bin", "HP LaserJet<c ".encode("utf-16-le") + b"\0" * 64
+        )
+        z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    assert spreadsheet._check_xlsx_archive(path) is True
+    assert read_table(path, mq).rows == EXPECTED_ROWS

@@ -204,6 +204,9 @@ _CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
 _BARE_CELL = re.compile(rb"<c[\t\n\r>]")
 _PREFIX_END = re.compile(rb":c[\s/>]")
 _PREFIXED_CELL = re.compile(rb"<[^\s<>/!?]+:c[\s/>]")
+# XML in UTF-16, by its byte-order mark, its first character or its declaration: the patterns above are
+# ASCII bytes and would not see its cells.
+_UTF16 = re.compile(rb"\xff\xfe|\xfe\xff|<\0|\0<|\s*<\?xml[^>]*encoding\s*=\s*[\"']utf-?16", re.IGNORECASE)
 _LONGEST_TAG = 1 << 20  # bytes; a tag carried over from one chunk to the next grows no longer
 # A sheet is read whole (32 bytes for every cell of its range, filled or not) only up to this many cells;
 # a larger one, or one the scan cannot vouch for (see _SheetScan.readable_whole), is streamed.
@@ -226,7 +229,7 @@ class _SheetScan:
     last_column: int = 0  # the highest column number in a cell reference
     cells: int = 0  # cell elements written "<c …"
     plain: int = 0  # those of them written as Excel writes them (_CELL_ROW)
-    other: bool = False  # a cell element written some other way
+    unusual: bool = False  # a cell written some other way, or bytes the patterns cannot see through (UTF-16)
     errors: bool = False  # a cell holding a formula error (#N/A …), which calamine reads as empty
 
     @property
@@ -234,7 +237,7 @@ class _SheetScan:
         """Whether every cell's place is known from its reference, within a range small enough to hold,
         and no cell shows an error, which the streaming reader keeps as its text (#N/A) to report."""
         return (
-            not self.other
+            not self.unusual
             and not self.errors
             and self.plain == self.cells
             and self.last_row * self.last_column <= WHOLE_SHEET_CELLS
@@ -244,8 +247,8 @@ class _SheetScan:
 def _scan_chunk(data: bytes, scan: _SheetScan) -> None:
     scan.rows += data.count(b"<row")
     scan.cells += data.count(b"<c ")
-    scan.other = (
-        scan.other
+    scan.unusual = (
+        scan.unusual
         or _BARE_CELL.search(data) is not None
         or (_PREFIX_END.search(data) is not None and _PREFIXED_CELL.search(data) is not None)
     )
@@ -275,11 +278,13 @@ def _scan_sheet(path: Path, fh: IO[bytes], chunk_size: int = 1 << 20, *, limited
     workbook, scanned only for cells)."""
     scan = _SheetScan()
     tail = b""
-    first = limited
+    first = True
     while chunk := fh.read(chunk_size):
         if first:
             first = False
-            _check_dimension(path, chunk[:4096])
+            scan.unusual = _UTF16.match(chunk) is not None
+            if limited:
+                _check_dimension(path, chunk[:4096])
         data = tail + chunk
         cut = data.rfind(b"<")
         tail = b""
@@ -287,7 +292,7 @@ def _scan_sheet(path: Path, fh: IO[bytes], chunk_size: int = 1 << 20, *, limited
             if len(data) - cut <= _LONGEST_TAG:
                 data, tail = data[:cut], data[cut:]
             else:  # not a tag any spreadsheet program writes; its parts may go unseen, so read it streamed
-                scan.other = True
+                scan.unusual = True
         _scan_chunk(data, scan)
         if limited and max(scan.rows, scan.last_row) > MAX_ROWS + HEADER_SEARCH_ROWS:
             raise _too_many_rows(str(path), max(scan.rows, scan.last_row))
@@ -320,7 +325,7 @@ def _check_xlsx_archive(path: Path) -> bool:
                 )
             with archive.open(info) as fh:
                 scan = _scan_sheet(path, fh, limited=sheet)
-            whole = whole and (scan.readable_whole if sheet else scan.cells == 0 and not scan.other)
+            whole = whole and (scan.readable_whole if sheet else scan.cells == 0 and not scan.unusual)
     return whole
 
 
