@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 from hegui_check import spreadsheet
 from hegui_check.cells import put
 from hegui_check.questionnaire import Questionnaire, load_questionnaire
-from hegui_check.spreadsheet import Table, TableRow, read_table
+from hegui_check.spreadsheet import SpreadsheetError, Table, TableRow, read_table
 from hegui_check.template import xlsx_template
 
 from .conftest import FIXTURES
@@ -507,3 +507,22 @@ def test_pictures_and_printer_settings_do_not_stop_a_whole_read(mq: Questionnair
         z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
     assert spreadsheet._check_xlsx_archive(path) is True
     assert read_table(path, mq).rows == EXPECTED_ROWS
+
+
+@pytest.mark.parametrize("damage", ["deflate", "method"])
+def test_a_damaged_archive_member_is_a_clear_error(mq: Questionnaire, tmp_path: Path, damage: str) -> None:
+    path = save(tmp_path / "m.xlsx", _members(Sheet(shared=False)))
+    with zipfile.ZipFile(path) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    raw = bytearray(path.read_bytes())
+    if damage == "deflate":  # the compressed bytes of the sheet garbled
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)
+        raw[start : start + 40] = bytes(b ^ 0x5A for b in raw[start : start + 40])
+    else:  # a compression method Python's zipfile does not know (deflate64) in the central directory
+        central = raw.rindex(info.filename.encode()) - 46  # the name ends the fixed part of its entry
+        for method_at in (info.header_offset + 8, central + 10):
+            raw[method_at : method_at + 2] = (9).to_bytes(2, "little")
+    path.write_bytes(bytes(raw))
+    with pytest.raises(SpreadsheetError) as info_:
+        read_table(path, mq)
+    assert str(info_.value).startswith(f"{path}: ") and ".xlsx" in str(info_.value)

@@ -391,6 +391,7 @@ def _streamed_rows(path: Path) -> Iterator[Iterator[tuple[Any, ...]]]:
 
 def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
     import zipfile
+    import zlib
 
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -406,7 +407,7 @@ def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
         )
     try:
         whole = _check_xlsx_archive(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError) as exc:
         raise SpreadsheetError(
             f"{path}: .xlsx 文件已损坏，无法读取（{type(exc).__name__}），"
             "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
