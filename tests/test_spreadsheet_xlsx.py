@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from hegui_check import spreadsheet
 from hegui_check.cells import put
@@ -84,13 +85,12 @@ def _escape(text: str) -> str:
 
 
 def _letter(index: int) -> str:
-    return (
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[index] if index < 26 else "A" + "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[index - 26]
-    )
+    return get_column_letter(index + 1)
 
 
 def num(ref: str, value: float | int, style: int | None = None) -> str:
-    return f'<c r="{ref}"{f" s={chr(34)}{style}{chr(34)}" if style is not None else ""}><v>{value}</v></c>'
+    s = f' s="{style}"' if style is not None else ""
+    return f'<c r="{ref}"{s}><v>{value}</v></c>'
 
 
 def package(path: Path, sheet_xml: str, shared: str | None = None, styles: str = STYLES) -> Path:
@@ -250,12 +250,14 @@ def test_sparse_rows_blank_rows_and_merged_cells(
     mq: Questionnaire, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     sheet = Sheet(shared=False)
-    sheet.row(
-        2, sheet.text("B2", "某某商会会员企业合规体检信息表")
-    )  # a title over merged B2:E2, row 1 absent
-    sheet.row(
-        3, sheet.text("B3", "企业名称"), sheet.text("C3", "红线问题是否符合？"), sheet.text("E3", "alpha.num")
-    )
+    # row 1 absent; a title over B2:E2, merged; a header of labels without one for D
+    sheet.row(2, sheet.text("B2", "某某商会会员企业合规体检信息表"))
+    header = [
+        sheet.text("B3", "企业名称"),
+        sheet.text("C3", "红线问题是否符合？"),
+        sheet.text("E3", "alpha.num"),
+    ]
+    sheet.row(3, *header)
     sheet.row(4, sheet.text("B4", "甲"), sheet.text("E4", "很多"))  # C4, D4 missing
     sheet.row(5, '<c r="B5" s="1"/><c r="C5" s="1"/>', attrs=' spans="2:3" customFormat="1"')
     sheet.row(6, sheet.text("B6", "   "), sheet.text("C6", "（跳过）"))  # only blank answers
@@ -323,7 +325,7 @@ def wps_sheet() -> tuple[str, str]:
 
 
 @pytest.mark.parametrize("how", ["whole", "streamed"])
-def test_a_wps_sheet_reads_like_the_excel_one(
+def test_a_wps_sheet_with_a_title_row_reads_from_its_label_header(
     mq: Questionnaire, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
 ) -> None:
     xml, sst = wps_sheet()
