@@ -7,11 +7,12 @@ Run from the project root with the project's virtualenv:
 
 It builds the inputs that once ran for seconds to minutes and gigabytes — a 484-byte YAML alias bomb,
 a ~206 KB file of repeated string aliases, a 2-million-row XLSX (zip bomb, with and without a declared
-sheet dimension), JSON nested 100 000 deep and a checklist condition with a 20 000-element list — runs
-the real command on each under `/usr/bin/time -v`, and prints wall time, peak memory (maximum resident
-set size), exit code and the first line of the message. A normal answer file is measured alongside as
-the baseline (start-up and loading the checklist library). Target: every hostile input refused with
-exit code 1 in < 2 s and < 200 MB.
+sheet dimension), JSON nested 100 000 deep and a checklist condition with a 20 000-element list — and a
+1 KB XLSX whose two cells would span half a terabyte as a grid (its sheet where Excel keeps it, and hidden
+elsewhere in the archive). It runs the real command on each under `/usr/bin/time -v`, and prints wall
+time, peak memory (maximum resident set size), exit code and the first line of the message. A normal
+answer file is measured alongside as the baseline (start-up and loading the checklist library).
+Target: every hostile input refused with exit code 1 in < 2 s and < 200 MB.
 """
 
 from __future__ import annotations
@@ -53,14 +54,14 @@ def string_aliases(path: Path) -> Path:
     return path
 
 
-def xlsx_rows(path: Path, rows: int, declare: bool) -> Path:
-    """A workbook whose one sheet holds ``rows`` rows, streamed straight into the archive."""
+def xlsx_parts(sheet_part: str = "xl/worksheets/sheet1.xml") -> dict[str, str]:
+    """The parts of a one-sheet workbook other than the sheet, which is stored at ``sheet_part``."""
     content_types = (
         '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/'
         '2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-'
         'package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override '
         'PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
-        'spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType='
+        f'spreadsheetml.sheet.main+xml"/><Override PartName="/{sheet_part}" ContentType='
         '"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
     )
     rels = (
@@ -76,18 +77,29 @@ def xlsx_rows(path: Path, rows: int, declare: bool) -> Path:
     workbook_rels = (
         '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
         'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
-        'officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+        f'officeDocument/2006/relationships/worksheet" Target="/{sheet_part}"/></Relationships>'
     )
+    return {
+        "[Content_Types].xml": content_types,
+        "_rels/.rels": rels,
+        "xl/workbook.xml": workbook,
+        "xl/_rels/workbook.xml.rels": workbook_rels,
+    }
+
+
+SHEET_HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+    b'spreadsheetml/2006/main">'
+)
+
+
+def xlsx_rows(path: Path, rows: int, declare: bool) -> Path:
+    """A workbook whose one sheet holds ``rows`` rows, streamed straight into the archive."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
-        z.writestr("[Content_Types].xml", content_types)
-        z.writestr("_rels/.rels", rels)
-        z.writestr("xl/workbook.xml", workbook)
-        z.writestr("xl/_rels/workbook.xml.rels", workbook_rels)
+        for name, text in xlsx_parts().items():
+            z.writestr(name, text)
         with z.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as fh:
-            fh.write(
-                b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
-                b'spreadsheetml/2006/main">'
-            )
+            fh.write(SHEET_HEAD)
             if declare:
                 fh.write(f'<dimension ref="A1:B{rows}"/>'.encode())
             fh.write(
@@ -101,6 +113,19 @@ def xlsx_rows(path: Path, rows: int, declare: bool) -> Path:
                     fh.write("".join(chunk).encode())
                     chunk = []
             fh.write(("".join(chunk) + "</sheetData></worksheet>").encode())
+    return path
+
+
+def xlsx_far_cell(path: Path, sheet_part: str) -> Path:
+    """A 1 KB workbook with two cells, A1 and XFD1048576: as a grid, 17 billion cells (half a terabyte)."""
+    sheet = SHEET_HEAD + (
+        b'<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>company_name</t></is></c></row>'
+        b'<row r="2"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in xlsx_parts(sheet_part).items():
+            z.writestr(name, text)
+        z.writestr(sheet_part, sheet)
     return path
 
 
@@ -171,6 +196,8 @@ def main() -> int:
             "string-aliases": string_aliases(work / "string-aliases.yaml"),
             "xlsx-2m-declared": xlsx_rows(work / "rows-declared.xlsx", ROWS, True),
             "xlsx-2m-undeclared": xlsx_rows(work / "rows-undeclared.xlsx", ROWS, False),
+            "xlsx-far-cell": xlsx_far_cell(work / "far-cell.xlsx", "xl/worksheets/sheet1.xml"),
+            "xlsx-far-cell-hidden": xlsx_far_cell(work / "far-cell-hidden.xlsx", "data/hidden.xml"),
             "deep-json": deep_json(work / "deep.json"),
             "condition-20000": condition_list(work / "condition.yaml"),
             "baseline": normal_answers(work / "normal.yaml"),
@@ -208,6 +235,22 @@ def main() -> int:
                     str(inputs["xlsx-2m-undeclared"]),
                     "-o",
                     str(work / "out2"),
+                    "-f",
+                    "json",
+                    "--force",
+                ],
+            ),
+            (
+                f"XLSX two cells A1, XFD1048576 ({inputs['xlsx-far-cell'].stat().st_size} B, batch)",
+                ["batch", str(inputs["xlsx-far-cell"]), "-o", str(work / "out3"), "-f", "json", "--force"],
+            ),
+            (
+                f"same, sheet outside xl/worksheets/ ({inputs['xlsx-far-cell-hidden'].stat().st_size} B, batch)",
+                [
+                    "batch",
+                    str(inputs["xlsx-far-cell-hidden"]),
+                    "-o",
+                    str(work / "out4"),
                     "-f",
                     "json",
                     "--force",

@@ -7,6 +7,8 @@ import csv
 import io
 import json
 import os
+import subprocess
+import sys
 import time
 import zipfile
 from pathlib import Path
@@ -15,7 +17,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
-from hegui_check import cli
+from hegui_check import cli, spreadsheet
 from hegui_check.answers import load_answers, parse_answers, save_answers
 from hegui_check.batch import MANIFEST, run_batch
 from hegui_check.batch_outputs import write_batch_outputs
@@ -288,6 +290,132 @@ def test_a_zip_bomb_spreadsheet_is_refused_before_loading(tmp_path: Path, dimens
         read_table(path, MINI)
     assert time.perf_counter() - start < 3
     assert info.value.code == "limit-exceeded" and "行" in str(info.value)
+
+
+def _xlsx_with_sheet(path: Path, sheet: str, shared_strings: str | None = None) -> Path:
+    """An openpyxl workbook whose first sheet (and shared strings) are replaced by the given XML."""
+    buf = io.BytesIO()
+    openpyxl.Workbook().save(buf)
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            data = sheet.encode() if item.filename == "xl/worksheets/sheet1.xml" else src.read(item)
+            if shared_strings is not None and item.filename == "xl/_rels/workbook.xml.rels":
+                data = data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                    b'sharedStrings" Target="sharedStrings.xml" Id="rIdS"/></Relationships>',
+                )
+            if shared_strings is not None and item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>",
+                    b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+                    b'officedocument.spreadsheetml.sharedStrings+xml"/></Types>',
+                )
+            dst.writestr(item.filename, data)
+        if shared_strings is not None:
+            dst.writestr("xl/sharedStrings.xml", shared_strings)
+    return path
+
+
+def _far_cell_sheet(cell: str) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+        'spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>company_name</t></is>'
+        f'</c></row><row r="2"><c r="A2" t="inlineStr"><is><t>甲</t></is></c>{cell}</row>'
+        "</sheetData></worksheet>"
+    )
+
+
+def _moved(path: Path) -> Path:
+    """The workbook with its sheet stored outside xl/worksheets/, where only its relationship points."""
+    moved = path.with_name("moved-" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(moved, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            name = "data/hidden.xml" if item.filename == "xl/worksheets/sheet1.xml" else item.filename
+            dst.writestr(name, src.read(item).replace(b"/xl/worksheets/sheet1.xml", b"/data/hidden.xml"))
+    return moved
+
+
+FAR_CELLS = {  # id: (the far cell, the sheet moved outside xl/worksheets/, what refuses it)
+    "within-limits": ('<c r="BXX100000"><v>1</v></c>', False, ""),
+    "past-limits": ('<c r="XFD1048576"><v>1</v></c>', False, "行数超过上限"),
+    "past-limits-moved": ('<c r="XFD1048576"><v>1</v></c>', True, "列数超过上限"),
+    "second-reference": ('<c r="B2" r="XFD1048576"><v>1</v></c>', False, "无法读取"),  # the last r counts
+    "unicode-prefix": (
+        '<中:c r="XFD1048576" xmlns:中="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        "<中:v>1</中:v></中:c>",
+        False,
+        "列数超过上限",
+    ),
+}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="address-space limit as Linux applies it")
+@pytest.mark.parametrize("case", FAR_CELLS)
+def test_a_tiny_sheet_with_one_far_away_cell_is_not_held_in_memory(tmp_path: Path, case: str) -> None:
+    """Two cells, A1 and one far away, span a range of up to 17 billion cells: a reader that holds the sheet
+    as a grid would need terabytes. Run under a 1 GiB address-space limit, the batch must end normally,
+    also when the sheet hides outside xl/worksheets/ or its far cell is written unlike Excel writes one."""
+    cell, moved, refused = FAR_CELLS[case]
+    path = _xlsx_with_sheet(tmp_path / "far.xlsx", _far_cell_sheet(cell))
+    path = _moved(path) if moved else path
+    assert path.stat().st_size < 20_000
+    limit = "import resource; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+    code = limit + "from hegui_check.cli import main; main()"
+    args = ["batch", str(path), "-o", str(tmp_path / "out"), "-f", "json", *MINI_ARGS]
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, check=False)
+    assert time.perf_counter() - start < 10
+    assert proc.returncode == (1 if refused else 0), proc.stderr[-2000:]
+    assert refused in proc.stdout + proc.stderr
+
+
+def _billion_laughs() -> str:
+    """A DOCTYPE whose entity lol9 expands to 10**9 "lol"s."""
+    entities = ['<!ENTITY lol0 "lol">']
+    for n in range(1, 10):
+        ref = f"&lol{n - 1};"
+        entities.append(f'<!ENTITY lol{n} "{ref * 10}">')
+    return "<!DOCTYPE lolz [" + "".join(entities) + "]>"
+
+
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+@pytest.mark.parametrize("where", ["sheet", "shared-strings", "external"])
+def test_xml_entities_in_a_workbook_are_never_expanded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str, streamed: bool
+) -> None:
+    if streamed:  # the reader for sheets too large to read whole
+        monkeypatch.setattr(spreadsheet, "WHOLE_SHEET_CELLS", 0)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("机密内容", encoding="utf-8")
+    head = '<?xml version="1.0" encoding="UTF-8"?>'
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    entity = "&lol9;"
+    if where == "external":
+        head += f'<!DOCTYPE w [<!ENTITY x SYSTEM "{secret.as_uri()}">]>'
+        entity = "&x;"
+    elif where == "sheet":
+        head += _billion_laughs()
+    cell = (
+        '<c r="A2" t="s"><v>0</v></c>'
+        if where == "shared-strings"
+        else f'<c r="A2" t="inlineStr"><is><t>{entity}</t></is></c>'
+    )
+    sheet = (
+        f'{head}<worksheet {ns}><sheetData><row r="1"><c r="A1" '
+        f't="inlineStr"><is><t>company_name</t></is></c></row><row r="2">{cell}</row></sheetData></worksheet>'
+    )
+    sst = (
+        f"{head}{_billion_laughs()}<sst {ns}><si><t>{entity}</t></si></sst>"
+        if where == "shared-strings"
+        else None
+    )
+    path = _xlsx_with_sheet(tmp_path / "entities.xlsx", sheet, sst)
+    start = time.perf_counter()
+    with pytest.raises(SpreadsheetError) as info:
+        read_table(path, MINI)
+    assert time.perf_counter() - start < 3
+    assert str(info.value).startswith(f"{path}: ") and "机密" not in str(info.value)
 
 
 # ---------------------------------------------------------------------------------------------

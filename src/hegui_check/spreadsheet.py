@@ -7,13 +7,16 @@ import csv
 import datetime as dt
 import io
 import re
+import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .answers import AnswerSet, Problem, parse_answers
-from .cells import unguard_text
+from .cells import GUARD, unguard_text
 from .errors import AnswersError
 from .limits import (
     MAX_COLUMNS,
@@ -191,6 +194,23 @@ def _bounded(source: str, rows: Iterable[Any]) -> Iterator[Any]:
 
 
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]*\d*:?([A-Z]*)(\d*)"')
+# A cell tag as Excel, WPS, LibreOffice and openpyxl write it: its reference first, then only the other
+# attributes of a cell, each set off by one space: <c r="AB12" s="3" t="s">. Nothing else in it can move
+# the cell (calamine places a cell by the last r="…" in its tag).
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}(\d{1,7})"(?: (?:s|t|cm|vm|ph)="[^"<>]*")*/?>')
+_CELL_COLUMN = re.compile(rb'<c r="([A-Z]{1,3})\d')
+# Any other way of writing a cell element: no attributes, other white space, a namespace prefix (searched
+# for only where ":c" is followed by what may end a tag name).
+_BARE_CELL = re.compile(rb"<c[\t\n\r>]")
+_PREFIX_END = re.compile(rb":c[\s/>]")
+_PREFIXED_CELL = re.compile(rb"<[^\s<>/!?]+:c[\s/>]")
+# XML in UTF-16, by its byte-order mark, its first character or its declaration: the patterns above are
+# ASCII bytes and would not see its cells.
+_UTF16 = re.compile(rb"\xff\xfe|\xfe\xff|<\0|\0<|\s*<\?xml[^>]*encoding\s*=\s*[\"']utf-?16", re.IGNORECASE)
+_LONGEST_TAG = 1 << 20  # bytes; a tag carried over from one chunk to the next grows no longer
+# A sheet is read whole (32 bytes for every cell of its range, filled or not) only up to this many cells;
+# a larger one, or one the scan cannot vouch for (see _SheetScan.readable_whole), is streamed.
+WHOLE_SHEET_CELLS = 3_000_000
 
 
 def _column_number(letters: str) -> int:
@@ -200,12 +220,94 @@ def _column_number(letters: str) -> int:
     return number
 
 
-def _check_xlsx_archive(path: Path) -> None:
-    """Refuse a zip bomb before openpyxl opens it: sizes as the archive declares them, then each sheet's
-    declared dimension, then its rows counted while streaming (openpyxl itself would parse a whole sheet
-    that has no dimension just to open the workbook)."""
+@dataclass
+class _SheetScan:
+    """What one pass over a sheet's XML bytes found, before any XML parser reads it."""
+
+    rows: int = 0  # <row elements
+    last_row: int = 0  # the highest row number in a cell reference
+    last_column: int = 0  # the highest column number in a cell reference
+    cells: int = 0  # cell elements written "<c …"
+    plain: int = 0  # those of them written as Excel writes them (_CELL_ROW)
+    unusual: bool = False  # a cell written some other way, or bytes the patterns cannot see through (UTF-16)
+    errors: bool = False  # a cell holding a formula error (#N/A …), which calamine reads as empty
+
+    @property
+    def readable_whole(self) -> bool:
+        """Whether every cell's place is known from its reference, within a range small enough to hold,
+        and no cell shows an error, which the streaming reader keeps as its text (#N/A) to report."""
+        return (
+            not self.unusual
+            and not self.errors
+            and self.plain == self.cells
+            and self.last_row * self.last_column <= WHOLE_SHEET_CELLS
+        )
+
+
+def _scan_chunk(data: bytes, scan: _SheetScan) -> None:
+    scan.rows += data.count(b"<row")
+    scan.cells += data.count(b"<c ")
+    scan.unusual = (
+        scan.unusual
+        or _BARE_CELL.search(data) is not None
+        or (_PREFIX_END.search(data) is not None and _PREFIXED_CELL.search(data) is not None)
+    )
+    scan.errors = scan.errors or b't="e"' in data
+    rows = _CELL_ROW.findall(data)
+    if rows:
+        scan.plain += len(rows)
+        scan.last_row = max(scan.last_row, *map(int, set(rows)))
+        widest = max(set(_CELL_COLUMN.findall(data)), key=lambda letters: (len(letters), letters))
+        scan.last_column = max(scan.last_column, _column_number(widest.decode()))
+
+
+def _check_dimension(path: Path, head: bytes) -> None:
+    m = _DIMENSION.search(head)
+    if m and m.group(2) and int(m.group(2)) > MAX_ROWS + HEADER_SEARCH_ROWS:
+        raise _too_many_rows(str(path), int(m.group(2)))
+    if m and m.group(1) and _column_number(m.group(1).decode()) > MAX_COLUMNS:
+        raise SpreadsheetError(
+            f"{path}: 工作表范围到 {m.group(1).decode()} 列，{limit_text('表格列数', MAX_COLUMNS, ' 列')}",
+            code="limit-exceeded",
+        )
+
+
+def _scan_sheet(path: Path, fh: IO[bytes], chunk_size: int = 1 << 20, *, limited: bool = True) -> _SheetScan:
+    """One sheet's XML streamed in chunks: its declared dimension, then its rows and cell references
+    counted, refused at the first chunk past MAX_ROWS (unless not ``limited``: another part of the
+    workbook, scanned only for cells)."""
+    scan = _SheetScan()
+    tail = b""
+    first = True
+    while chunk := fh.read(chunk_size):
+        if first:
+            first = False
+            scan.unusual = _UTF16.match(chunk) is not None
+            if limited:
+                _check_dimension(path, chunk[:4096])
+        data = tail + chunk
+        cut = data.rfind(b"<")
+        tail = b""
+        if cut > data.rfind(b">"):  # the last tag goes on in the next chunk: carry it over whole
+            if len(data) - cut <= _LONGEST_TAG:
+                data, tail = data[:cut], data[cut:]
+            else:  # not a tag any spreadsheet program writes; its parts may go unseen, so read it streamed
+                scan.unusual = True
+        _scan_chunk(data, scan)
+        if limited and max(scan.rows, scan.last_row) > MAX_ROWS + HEADER_SEARCH_ROWS:
+            raise _too_many_rows(str(path), max(scan.rows, scan.last_row))
+    _scan_chunk(tail, scan)
+    return scan
+
+
+def _check_xlsx_archive(path: Path) -> bool:
+    """Refuse a zip bomb before any XML parser opens it: sizes as the archive declares them, then each
+    sheet's declared dimension, then its rows and cell references counted while streaming. True when the
+    workbook can be read whole: every sheet's scan says so (_SheetScan.readable_whole), and no other part,
+    wherever the workbook's relationships might point a reader, holds a cell."""
     import zipfile
 
+    whole = True
     with zipfile.ZipFile(path) as archive:
         infos = archive.infolist()
         if sum(i.file_size for i in infos) > MAX_XLSX_UNPACKED_BYTES:
@@ -215,42 +317,81 @@ def _check_xlsx_archive(path: Path) -> None:
             )
         for info in infos:
             sheet = info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-            if not sheet:
-                if info.file_size > MAX_XLSX_PART_BYTES:
-                    raise SpreadsheetError(
-                        f"{path}: 工作簿中的 {info.filename[:60]} 解压后"
-                        f"{limit_text('', MAX_XLSX_PART_BYTES // (1024 * 1024), ' MB')}",
-                        code="limit-exceeded",
-                    )
-                continue
-            rows = 0
-            tail = b""
+            if not sheet and info.file_size > MAX_XLSX_PART_BYTES:
+                raise SpreadsheetError(
+                    f"{path}: 工作簿中的 {info.filename[:60]} 解压后"
+                    f"{limit_text('', MAX_XLSX_PART_BYTES // (1024 * 1024), ' MB')}",
+                    code="limit-exceeded",
+                )
             with archive.open(info) as fh:
-                first = True
-                while True:
-                    chunk = fh.read(1 << 20)
-                    if not chunk:
-                        break
-                    if first:
-                        first = False
-                        m = _DIMENSION.search(chunk[:4096])
-                        if m and m.group(2) and int(m.group(2)) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                            raise _too_many_rows(str(path), int(m.group(2)))
-                        if m and m.group(1) and _column_number(m.group(1).decode()) > MAX_COLUMNS:
-                            raise SpreadsheetError(
-                                f"{path}: 工作表范围到 {m.group(1).decode()} 列，"
-                                f"{limit_text('表格列数', MAX_COLUMNS, ' 列')}",
-                                code="limit-exceeded",
-                            )
-                    buf = tail + chunk
-                    rows += buf.count(b"<row")
-                    tail = buf[-4:]
-                    if rows > MAX_ROWS + HEADER_SEARCH_ROWS:
-                        raise _too_many_rows(str(path), rows)
+                scan = _scan_sheet(path, fh, limited=sheet)
+            whole = whole and (scan.readable_whole if sheet else scan.cells == 0 and not scan.unusual)
+    return whole
+
+
+def _unreadable(path: Path, exc: BaseException) -> SpreadsheetError:
+    return SpreadsheetError(
+        f"{path}: 无法读取这个 .xlsx 文件（{type(exc).__name__}），请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
+    )
+
+
+@contextmanager
+def _whole_sheet_rows(path: Path) -> Iterator[Iterator[list[Any]]]:
+    """The first visible worksheet read whole by calamine (Rust), rows numbered from 1 as openpyxl numbers
+    them: leading empty rows and columns filled in with "", trailing empty cells dropped."""
+    from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
+
+    try:
+        wb = CalamineWorkbook.from_path(path)
+    except Exception as exc:
+        raise _unreadable(path, exc) from None
+    with wb:
+        kinds = wb.sheets_metadata
+        sheets = [n for n, m in enumerate(kinds) if m.typ == SheetTypeEnum.WorkSheet]
+        visible = [n for n in sheets if kinds[n].visible == SheetVisibleEnum.Visible]
+        if not sheets:
+            raise SpreadsheetError(f"{path}: 工作簿中没有工作表")
+        sheet = wb.get_sheet_by_index((visible or sheets)[0])
+
+    def rows() -> Iterator[list[Any]]:
+        if sheet.start is None:  # no cell holds a value
+            return
+        pad: list[Any] = [""] * sheet.start[1]
+        for row in sheet.iter_rows():
+            values: list[Any] = pad + row if pad else row
+            while values and values[-1] == "":
+                values.pop()
+            yield values
+
+    yield rows()
+
+
+@contextmanager
+def _streamed_rows(path: Path) -> Iterator[Iterator[tuple[Any, ...]]]:
+    """The first visible worksheet streamed by openpyxl's read-only mode, for sheets too large to read
+    whole or whose cells do not all carry their reference."""
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
+        raise _unreadable(path, exc) from None
+    try:
+        sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+        sheets = sheets or list(wb.worksheets)
+        if not sheets:
+            raise SpreadsheetError(f"{path}: 工作簿中没有工作表")
+        ws = sheets[0]
+        if hasattr(ws, "reset_dimensions"):
+            ws.reset_dimensions()  # some writers record a wrong sheet size; read every row that exists
+        yield ws.iter_rows(values_only=True)
+    finally:
+        wb.close()
 
 
 def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
     import zipfile
+    import zlib
 
     with path.open("rb") as fh:
         head = fh.read(8)
@@ -265,39 +406,26 @@ def _read_xlsx(path: Path, q: Questionnaire, file_date: dt.date) -> Table:
             "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
         )
     try:
-        _check_xlsx_archive(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        whole = _check_xlsx_archive(path)
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, EOFError, ValueError) as exc:
         raise SpreadsheetError(
             f"{path}: .xlsx 文件已损坏，无法读取（{type(exc).__name__}），"
             "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
         ) from None
-    from openpyxl import load_workbook  # imported only for a workbook that passed the checks above
-
+    # the readers are imported only for a workbook that passed the checks above
+    sheet_rows = _whole_sheet_rows if whole else _streamed_rows
     try:
-        wb = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds of errors on a damaged file
-        raise SpreadsheetError(
-            f"{path}: 无法读取这个 .xlsx 文件（{type(exc).__name__}），"
-            "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
-        ) from None
-    try:
-        sheets = [ws for ws in wb.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
-        sheets = sheets or list(wb.worksheets)
-        if not sheets:
-            raise SpreadsheetError(f"{path}: 工作簿中没有工作表")
-        ws = sheets[0]
-        if hasattr(ws, "reset_dimensions"):
-            ws.reset_dimensions()  # some writers record a wrong sheet size; read every row that exists
-        return _build_table(str(path), _bounded(str(path), ws.iter_rows(values_only=True)), q, file_date)
+        with sheet_rows(path) as rows:
+            return _build_table(str(path), _bounded(str(path), rows), q, file_date)
     except SpreadsheetError:
         raise
-    except Exception as exc:  # damaged XML inside the archive shows up only while iterating
+    except BaseException as exc:  # damaged XML inside the archive shows up only while reading the sheet
+        if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":  # Rust panics too
+            raise
         raise SpreadsheetError(
             f"{path}: .xlsx 文件内容已损坏，无法读取（{type(exc).__name__}），"
             "请用 Excel 或 WPS 打开后重新“另存为” .xlsx"
         ) from None
-    finally:
-        wb.close()
 
 
 def _decode(data: bytes, path: Path) -> str:
@@ -479,8 +607,11 @@ def _clean(value: Any) -> Any:
     if value is None:
         return None
     if isinstance(value, str):
-        text = unguard_text(value.strip())  # a cell guarded by our own summary or template
-        return None if not text or text in _SKIPPED else text
+        text = value.strip()
+        if text.startswith(GUARD):
+            text = unguard_text(text)  # a cell guarded by our own summary or template
+        # one object for the thousands of equal answers ("符合", "是") of a large sheet
+        return None if not text or text in _SKIPPED else sys.intern(text)
     if isinstance(value, bool):
         return value
     if isinstance(value, float):
@@ -553,6 +684,8 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
 
     table = Table(source, q, columns, file_date=file_date, header_rows=(header_row,))
     keyed = [c for c in columns if c.key is not None]
+    keyed_at = [c.index for c in keyed]  # in column order
+    unnamed_at = [c.index for c in columns if c.key is None and not c.header]
     label_row_checked = False
     unnamed_with_data: set[int] = set()
     for n, values in enumerate(iterator, header_row + 1):
@@ -562,23 +695,17 @@ def _build_table(source: str, rows: Iterable[Any], q: Questionnaire, file_date: 
             if _is_label_row(values, keyed, resolver):
                 table.header_rows = (header_row, n)
                 continue
+        width = len(values)
         cells: dict[int, Any] = {}
-        for c in keyed:
-            if c.index < len(values):
-                v = _clean(values[c.index])
-                if v is not None:
-                    cells[c.index] = v
-        for index in range(len(header), len(values)):
-            if _clean(values[index]) is not None:
+        for index in keyed_at:
+            if index >= width:
+                break
+            v = _clean(values[index])
+            if v is not None:
+                cells[index] = v
+        for index in chain(unnamed_at, range(len(header), width)):
+            if index < width and index not in unnamed_with_data and _clean(values[index]) is not None:
                 unnamed_with_data.add(index)
-        for c in columns:
-            if (
-                c.key is None
-                and not c.header
-                and c.index < len(values)
-                and _clean(values[c.index]) is not None
-            ):
-                unnamed_with_data.add(c.index)
         if cells:
             table.rows.append(TableRow(n, cells))
     ignored += [f"{_letter(i)}列（无列名）" for i in sorted(unnamed_with_data)]
