@@ -171,3 +171,42 @@ def test_industry_report_counts_firms_whose_records_can_be_repaired(tmp_path: Pa
     assert industry["credit"] == {"with_record": 3, "repairable": 2, "not_early": 1}
     html = (out / "industry-report.html").read_text(encoding="utf-8")
     assert "信用修复" in html and "3 家企业报告近三年受过行政处罚" in html
+
+
+def test_streamed_industry_json_is_the_same_text_as_the_whole(campaign: Path, tmp_path: Path) -> None:
+    from hegui_check.batch import run_batch
+    from hegui_check.render import Format
+    from hegui_check.render.industry_report import render_industry_json
+
+    from .test_batch import MINI
+
+    for n in range(3):  # the same firm three times: each later row takes the earlier one's place
+        _company(
+            campaign / f"x{n}.yaml", "三次公司", {**ALL, "alpha.text": f"需求{n}"}, uscc="91330302MA2H8K3L9X"
+        )
+    result = run_batch([campaign], MINI, tmp_path / "o", [Format.json])
+    for anonymize in (False, True):
+        whole = result.industry.summary(anonymize=anonymize)
+        streamed = result.industry.summary(anonymize=anonymize, streamed=True)
+        assert render_industry_json(streamed) == json.dumps(whole, ensure_ascii=False, indent=2) + "\n"
+    whole = result.industry.summary()
+    assert whole["duplicates"] == 3 and result.industry.duplicate_names[:2] == [
+        "温州市瓯江鞋业有限公司",
+        "三次公司",
+    ]
+    needs = [a["text"] for n in whole["needs"] for a in n["answers"]]
+    assert "需求2" in needs and "需求0" not in needs and "需求1" not in needs  # only the last row counts
+    listed = [c["name"] for c in whole["company_list"]]
+    assert listed.count("三次公司") == 1 and len(listed) == whole["scored"]
+
+
+@pytest.mark.parametrize(
+    "values", [[50.0], [10.0, 90.0], [0.0, 0.0, 100.0, 33.3], [61.7, 84.9, 84.9, 12.1, 99.9, 70.0, 70.0]]
+)
+def test_score_spread_from_a_histogram_equals_the_spread_of_the_scores(values: list[float]) -> None:
+    from collections import Counter
+
+    from hegui_check.industry import _histogram_stats, _stats
+
+    assert _histogram_stats(Counter(values)) == _stats(values)
+    assert _histogram_stats(Counter(reversed(values))) == _stats(values)

@@ -16,11 +16,13 @@ import re
 import tempfile
 import time
 import unicodedata
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from . import __version__
 from .answers import AnswerSet, Problem, load_answers
@@ -114,48 +116,130 @@ class CompanyRecord:
         return [str(p) for p in self.problems if p.severity == severity]
 
 
-class RecordStore(Sequence[CompanyRecord]):
-    """The companies' records of a batch, kept in a temporary file beside the outputs (one JSON line
-    each, with the input position and the industry share), not in memory: a batch of 100,000 companies
-    needs about as much memory as one of 1,000. Reads back in input order; in memory stay only an offset,
-    a position and an error flag per company."""
+UP_TO_DATE = "已是最新"  # status of a company whose reports were already up to date
 
-    def __init__(self, outdir: Path):
-        self._fh = tempfile.TemporaryFile(mode="w+b", dir=outdir, prefix=".batch-records.", suffix=".tmp")  # noqa: SIM115 - lives as long as the result
-        self._offsets: list[int] = []
-        self._positions: list[int] = []
+
+def record_line(position: int, record: CompanyRecord, share: Contribution | None) -> str:
+    """One company's line of the records file: its input position, its summary record and its industry
+    share (null when the input could not be scored)."""
+    return json.dumps(
+        {
+            "position": position,
+            "record": record.as_dict(),
+            "contribution": share.as_dict() if share is not None else None,
+        },
+        ensure_ascii=False,
+        default=str,
+    )
+
+
+_DECODER = json.JSONDecoder()
+_RECORD_AT = '{"position": '
+_RECORD_KEY = ', "record": '
+
+
+def _record_span(text: str) -> tuple[dict[str, Any], int, int]:
+    """The record of a records line and where its JSON starts and ends, found without parsing the
+    (larger) industry share after it; (record, 0, 0) for a line of another layout, parsed whole."""
+    if text.startswith(_RECORD_AT):
+        start = text.find(_RECORD_KEY)
+        if start >= 0:
+            start += len(_RECORD_KEY)
+            try:
+                record, end = _DECODER.raw_decode(text, start)
+            except ValueError:
+                pass
+            else:
+                if isinstance(record, dict):
+                    return record, start, end
+    return json.loads(text)["record"], 0, 0
+
+
+def line_record(line: bytes) -> CompanyRecord:
+    """The summary record of a records line."""
+    return CompanyRecord.from_dict(_record_span(line.decode("utf-8"))[0])
+
+
+def line_share(line: bytes) -> Contribution | None:
+    """The industry share of a records line (None: the input could not be scored)."""
+    data = json.loads(line)["contribution"]
+    return Contribution.from_dict(data) if data else None
+
+
+def restatus(line: bytes, status: str) -> bytes:
+    """A records line with its record's status replaced; the rest of the line is kept as it is."""
+    text = line.decode("utf-8")
+    record, start, end = _record_span(text)
+    if not end:  # another layout: written again whole
+        data = json.loads(text)
+        data["record"]["status"] = status
+        return (json.dumps(data, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    record["status"] = status
+    return (text[:start] + json.dumps(record, ensure_ascii=False, default=str) + text[end:]).encode("utf-8")
+
+
+class RecordStore(Sequence[CompanyRecord]):
+    """The companies' records of a batch (or of merged shards), kept in a temporary file — one records-file
+    line each — not in memory: a batch of 100,000 companies needs about as much memory as one of 1,000.
+    Reads back in input order; in memory stay, per company, the line's offset and length, its input
+    position, an error flag, its warning count and whether it is now up to date (about 30 bytes)."""
+
+    def __init__(self, folder: Path | None = None):
+        self._fh = tempfile.TemporaryFile(mode="w+b", dir=folder, prefix=".batch-records.", suffix=".tmp")  # noqa: SIM115 - lives as long as the result
+        self._end = 0
+        self._offsets = array("q")
+        self._lengths = array("q")
+        self._positions = array("q")
+        self._warnings = array("I")
         self._errors = bytearray()
-        self._order: list[int] | None = None
+        self._up_to_date = bytearray()  # 1: reused from the last run, its status now 已是最新
+        self._order: array[int] | None = None  # None while appended in input order
 
     def append(self, position: int, record: CompanyRecord, share: Contribution | None) -> None:
-        line = (
-            json.dumps(
-                {
-                    "position": position,
-                    "record": record.as_dict(),
-                    "contribution": share.as_dict() if share is not None else None,
-                },
-                ensure_ascii=False,
-                default=str,
-            ).encode("utf-8")
-            + b"\n"
-        )
-        self._fh.seek(0, os.SEEK_END)
-        self._offsets.append(self._fh.tell())
+        """A company scored in this run."""
+        self._add(position, (record_line(position, record, share) + "\n").encode("utf-8"), record, False)
+
+    def append_line(
+        self, position: int, line: bytes, record: CompanyRecord, *, up_to_date: bool = False
+    ) -> None:
+        """A company as a line of an earlier records file (``record`` read from it): copied as it is, not
+        written again. ``up_to_date``: reused unchanged, so its status now reads 已是最新."""
+        if up_to_date:
+            record.status = UP_TO_DATE
+        self._add(position, line if line.endswith(b"\n") else line + b"\n", record, up_to_date)
+
+    def _add(self, position: int, line: bytes, record: CompanyRecord, up_to_date: bool) -> None:
+        self._fh.seek(self._end)
         self._fh.write(line)
+        if self._positions and position < self._positions[-1] and self._order is None:
+            self._order = array("q")  # out of input order (parallel rendering): sorted when read
+        self._offsets.append(self._end)
+        self._lengths.append(len(line))
+        self._end += len(line)
         self._positions.append(position)
         self._errors.append(record.has_error)
-        self._order = None
+        self._warnings.append(sum(1 for p in record.problems if p.severity == "warning"))
+        self._up_to_date.append(up_to_date)
+        if self._order is not None:
+            self._order = array("q")  # sorted again at the next read
 
-    def _ordered(self) -> list[int]:
+    def _entry(self, index: int) -> int:
+        """The storage number of the ``index``-th company in input order."""
         if self._order is None:
-            self._order = sorted(range(len(self._offsets)), key=self._positions.__getitem__)
-        return self._order
+            return index
+        if len(self._order) != len(self._offsets):
+            self._order = array("q", sorted(range(len(self._offsets)), key=self._positions.__getitem__))
+        return self._order[index]
+
+    def _raw(self, entry: int) -> bytes:
+        self._fh.seek(self._offsets[entry])
+        return self._fh.read(self._lengths[entry])
 
     def line(self, index: int) -> bytes:
-        """The raw JSON line of the ``index``-th company in input order."""
-        self._fh.seek(self._offsets[self._ordered()[index]])
-        return self._fh.readline()
+        """The records-file line of the ``index``-th company in input order, as the records file has it."""
+        entry = self._entry(index)
+        raw = self._raw(entry)
+        return restatus(raw, UP_TO_DATE) if self._up_to_date[entry] else raw
 
     def lines(self) -> Iterator[bytes]:
         for index in range(len(self)):
@@ -167,7 +251,11 @@ class RecordStore(Sequence[CompanyRecord]):
     def __getitem__(self, index: int) -> CompanyRecord:  # type: ignore[override]
         if not -len(self) <= index < len(self):
             raise IndexError(index)
-        return CompanyRecord.from_dict(json.loads(self.line(index % len(self)))["record"])
+        entry = self._entry(index % len(self))
+        record = line_record(self._raw(entry))
+        if self._up_to_date[entry]:
+            record.status = UP_TO_DATE
+        return record
 
     def __iter__(self) -> Iterator[CompanyRecord]:
         for index in range(len(self)):
@@ -175,11 +263,19 @@ class RecordStore(Sequence[CompanyRecord]):
 
     @property
     def positions(self) -> list[int]:
-        return [self._positions[i] for i in self._ordered()]
+        return [self._positions[self._entry(i)] for i in range(len(self))]
+
+    def stored_positions(self, start: int, stop: int) -> array[int]:
+        """The input positions of the companies stored ``start`` to ``stop`` - 1, in the order stored."""
+        return self._positions[start:stop]
 
     def contribution(self, index: int) -> Contribution | None:
-        data = json.loads(self.line(index))["contribution"]
-        return Contribution.from_dict(data) if data else None
+        return line_share(self._raw(self._entry(index)))
+
+    @property
+    def shares(self) -> Sequence[Contribution | None]:
+        """The industry shares, in input order, read from the file as they are used."""
+        return _Shares(self)
 
     @property
     def any_error(self) -> bool:
@@ -188,92 +284,129 @@ class RecordStore(Sequence[CompanyRecord]):
     def error_count(self) -> int:
         return sum(self._errors)
 
+    def warning_count(self) -> int:
+        return sum(self._warnings)
+
+    def with_errors(self) -> Iterator[CompanyRecord]:
+        """The records of the companies with an error, in input order (only these are read)."""
+        for index in range(len(self)):
+            if self._errors[self._entry(index)]:
+                yield self[index]
+
     def close(self) -> None:
         self._fh.close()
 
 
+class _Shares(Sequence["Contribution | None"]):
+    def __init__(self, store: RecordStore):
+        self._store = store
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __getitem__(self, index: int) -> Contribution | None:  # type: ignore[override]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        return self._store.contribution(index % len(self))
+
+    def __iter__(self) -> Iterator[Contribution | None]:
+        for index in range(len(self)):
+            yield self._store.contribution(index)
+
+
 @dataclass
 class BatchResult:
-    records: Sequence[CompanyRecord]  # a RecordStore from run_batch; a list when merged
+    records: RecordStore
     file_problems: list[Problem]
     written: int
     skipped: int
-    industry: IndustryAccumulator
+    q: Questionnaire
     manifest: Manifest = field(default_factory=lambda: Manifest())
-    # per record of a merge (same order): its global input position and its industry share (None: unreadable)
-    merged_positions: list[int] = field(default_factory=list)
-    merged_contributions: list[Contribution | None] = field(default_factory=list)
     shard: tuple[int, int] | None = None
     inputs: int = 0  # companies in all the inputs, this shard's or not
     context: str = ""  # run_context: formats, options and library the reports were made with
 
+    @cached_property
+    def industry(self) -> IndustryAccumulator:
+        """The industry picture, counted from the records' shares when first asked for."""
+        return IndustryAccumulator.from_shares(self.q, self.records.shares)
+
     @property
     def positions(self) -> list[int]:
         """Each record's position among all the inputs (in record order)."""
-        return self.records.positions if isinstance(self.records, RecordStore) else self.merged_positions
+        return self.records.positions
 
     def contribution(self, index: int) -> Contribution | None:
         """The industry share of the ``index``-th record (None: not scored)."""
-        if isinstance(self.records, RecordStore):
-            return self.records.contribution(index)
-        return self.merged_contributions[index]
+        return self.records.contribution(index)
 
-    def record_lines(self) -> Iterator[str]:
+    def record_lines(self) -> Iterator[bytes]:
         """The records file's company lines, in input order."""
-        if isinstance(self.records, RecordStore):
-            for line in self.records.lines():
-                yield line.decode("utf-8").rstrip("\n")
-            return
-        for position, record, share in zip(self.merged_positions, self.records, self.merged_contributions):
-            yield json.dumps(
-                {
-                    "position": position,
-                    "record": record.as_dict(),
-                    "contribution": share.as_dict() if share is not None else None,
-                },
-                ensure_ascii=False,
-                default=str,
-            )
+        return self.records.lines()
 
     @property
     def has_errors(self) -> bool:
-        if any(p.severity == "error" for p in self.file_problems):
-            return True
-        if isinstance(self.records, RecordStore):
-            return self.records.any_error
-        return any(r.has_error for r in self.records)
+        return any(p.severity == "error" for p in self.file_problems) or self.records.any_error
 
 
 # ---------------------------------------------------------------------------------------------
 # inputs
 
 
-def _expand(paths: Sequence[Path]) -> tuple[list[Path], list[Problem]]:
-    files: list[Path] = []
+def _expand(paths: Sequence[Path]) -> tuple[list[str], list[Problem]]:
+    """The input files, folders expanded (each folder's files in path order), each once; as text, not path
+    objects, which take several times the memory in a folder of thousands of files."""
+    files: list[str] = []
     problems: list[Problem] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in ANSWER_SUFFIXES | TABLE_SUFFIXES
-                and not p.name.startswith(".")
-            )
+            found = _files_under(str(path))
             if not found:
                 problems.append(Problem("warning", str(path), "", "目录中没有答题文件或表格", "empty"))
-            files += found
+            top = "" if str(path) == "." else str(path)  # as Path(".") / "a.yaml" is "a.yaml"
+            files += [os.path.join(top, rel) if top else rel for rel in found]
         elif path.is_file():
-            files.append(path)
+            files.append(str(path))
         else:
             problems.append(Problem("error", str(path), "", "文件或目录不存在", "unreadable"))
-    return list(dict.fromkeys(files)), problems
+    unique: dict[str, str] = {}  # as paths compare: case-folded where the system folds case
+    for f in files:
+        unique.setdefault(os.path.normcase(f), f)
+    return list(unique.values()), problems
 
 
-def input_stat(path: Path) -> list[int] | None:
+def _files_under(folder: str) -> list[str]:
+    """The answer files and tables under ``folder``, relative to it, sorted as paths sort (part by part,
+    case-folded where the system folds case); hidden files left out. As Path.rglob walks: folders that
+    are symbolic links are not entered, unreadable ones are passed over."""
+    found: list[str] = []
+    pending = [""]
+    suffixes = ANSWER_SUFFIXES | TABLE_SUFFIXES
+    while pending:
+        rel = pending.pop()
+        try:
+            with os.scandir(os.path.join(folder, rel)) as entries:
+                for entry in entries:
+                    name = os.path.join(rel, entry.name) if rel else entry.name
+                    with contextlib.suppress(OSError):
+                        if entry.is_dir() and not entry.is_symlink():
+                            pending.append(name)
+                        elif (
+                            entry.is_file()
+                            and not entry.name.startswith(".")
+                            and os.path.splitext(entry.name)[1].lower() in suffixes
+                        ):
+                            found.append(name)
+        except OSError:
+            continue
+    found.sort(key=lambda rel: os.path.normcase(rel).replace(os.sep, "\0"))
+    return found
+
+
+def input_stat(path: Path | str) -> list[int] | None:
     """[size, mtime_ns] of an input file: unchanged means its answers are unchanged (as make and rsync judge)."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return [st.st_size, st.st_mtime_ns]
@@ -299,71 +432,79 @@ def iter_inputs(
     files, problems = _expand(paths)
     file_problems.extend(problems)
     for path in files:
-        suffix = path.suffix.lower()
-        if suffix in ANSWER_SUFFIXES:
+        if os.path.splitext(path)[1].lower() in ANSWER_SUFFIXES:
             known = previous.get(path) if previous else None
             if known is not None:
-                yield CompanyInput(str(path), None, None, company=dict(known.record.company), previous=known)
+                yield CompanyInput(path, None, None, company=dict(known.record.company), previous=known)
                 continue
-            yield load_input(path, q)
+            yield load_input(Path(path), q)
         else:
-            yield from _table_inputs(path, q, file_problems)
+            yield from _table_inputs(Path(path), q, file_problems)
 
 
 @dataclass
 class Previous:
-    """A company as the last run into this folder recorded it."""
+    """A company as the last run into this folder recorded it: its record and its records-file line."""
 
     record: CompanyRecord
-    contribution: Contribution | None
+    line: bytes
 
 
 class PreviousRecords:
-    """The records file of the last run into the folder, as an index: source -> (offset, [size, mtime_ns]).
-    Lines are read again only for the answer files that are unchanged, so memory stays small."""
+    """The records file of the last run into the folder, as an index: per answer file its line's offset
+    and its [size, mtime_ns] (in arrays, so memory stays small). A line is read again only for an answer
+    file that is unchanged; the file stays open for that until ``close``."""
 
     def __init__(self, path: Path, context: str, done: dict[str, str]):
-        self.path = path
         self.done = done
-        self.index: dict[str, tuple[int, list[int]]] = {}
+        self._index: dict[str, int] = {}
+        self._offsets = array("q")
+        self._stats = array("q")  # size, mtime_ns of each
+        self._fh: BinaryIO | None = None
         try:
             fh = path.open("rb")
         except OSError:
             return
-        with fh:
-            header = fh.readline()
-            try:
-                if json.loads(header).get("context") != context:
-                    return  # other formats, options or library: every report is checked again
-            except (ValueError, AttributeError):
-                return
-            while True:
-                offset = fh.tell()
-                line = fh.readline()
-                if not line:
-                    break
-                source, stat = _source_and_stat(line)
-                if source is not None and stat is not None:
-                    self.index[source] = (offset, stat)
-
-    def get(self, path: Path) -> Previous | None:
-        found = self.index.get(str(path))
-        if found is None or found[1] != input_stat(path):
-            return None
-        with self.path.open("rb") as fh:
-            fh.seek(found[0])
-            line = fh.readline()
         try:
-            entry = json.loads(line)
-            record = CompanyRecord.from_dict(entry["record"])
-            share = Contribution.from_dict(entry["contribution"]) if entry.get("contribution") else None
+            header = json.loads(fh.readline())
+            if not isinstance(header, dict) or header.get("context") != context:
+                fh.close()  # other formats, options or library: every report is checked again
+                return
+        except ValueError:
+            fh.close()
+            return
+        self._fh = fh
+        while True:
+            offset = fh.tell()
+            line = fh.readline()
+            if not line:
+                break
+            source, stat = _source_and_stat(line)
+            if source is not None and stat is not None:
+                self._index[source] = len(self._offsets)
+                self._offsets.append(offset)
+                self._stats.extend(stat)
+
+    def get(self, path: str) -> Previous | None:
+        n = self._index.get(path)
+        if n is None or self._fh is None or input_stat(path) != list(self._stats[2 * n : 2 * n + 2]):
+            return None
+        self._fh.seek(self._offsets[n])
+        line = self._fh.readline()
+        try:
+            record = line_record(line)
         except (ValueError, KeyError, TypeError):
             return None
         if self.done.get(record.name) != record.fingerprint or not record.fingerprint:
             return None
-        if not all(Path(p).exists() for p in record.outputs):
+        if not all(os.path.exists(p) for p in record.outputs):
             return None
-        return Previous(record, share)
+        return Previous(record, line)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
 
 
 _SOURCE = re.compile(rb'"source": ("(?:[^"\\]|\\.)*")')
@@ -563,21 +704,23 @@ def read_manifest(outdir: Path) -> Manifest:
     if not path.exists():
         return Manifest()
     manifest = Manifest(exists=True, files=set(BATCH_OUTPUTS))
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            entry = json.loads(line)
-            if "files" in entry:  # batch outputs, or the formats written before a company failed
-                manifest.files.update(str(f) for f in entry["files"])
-                continue
-            name = str(entry["name"])
-            manifest.done[name] = str(entry["fingerprint"])
-            outputs = entry.get("outputs") or [
-                f"{name}.{ext}" for ext in _OLD_FORMATS
-            ]  # written before outputs were listed
-            manifest.files.update(str(o) for o in outputs)
-        except (ValueError, KeyError, TypeError, AttributeError):
-            continue  # a line cut short by an interrupt
+    # read line by line (it grows with the batch), split at newlines only
+    with path.open(encoding="utf-8", errors="replace", newline="\n") as fh:
+        for line in fh:
+            with contextlib.suppress(ValueError, KeyError, TypeError, AttributeError):  # a line cut short
+                _read_manifest_line(manifest, json.loads(line))
     return manifest
+
+
+def _read_manifest_line(manifest: Manifest, entry: dict[str, Any]) -> None:
+    if "files" in entry:  # batch outputs, or the formats written before a company failed
+        manifest.files.update(str(f) for f in entry["files"])
+    else:
+        name = str(entry["name"])
+        manifest.done[name] = str(entry["fingerprint"])
+        # a line written before outputs were listed names none
+        outputs = entry.get("outputs") or [f"{name}.{ext}" for ext in _OLD_FORMATS]
+        manifest.files.update(str(o) for o in outputs)
 
 
 def append_manifest(outdir: str | Path, entry: dict[str, Any], durable: bool = True) -> None:
@@ -641,7 +784,10 @@ class StaleTemps:
 
     def __init__(self, outdir: Path):
         try:
-            self.left = [p for p in outdir.iterdir() if p.name.startswith(".") and p.name.endswith(".tmp")]
+            with os.scandir(outdir) as entries:  # no path object per file of a large folder
+                self.left = [
+                    Path(e.path) for e in entries if e.name.startswith(".") and e.name.endswith(".tmp")
+                ]
         except OSError:
             self.left = []
 
@@ -749,8 +895,10 @@ def run_batch(  # noqa: C901 - see the comment above
 ) -> BatchResult:
     """Check every company in ``paths`` and write its reports to ``outdir``.
 
-    First every company is scored (milliseconds each) into a small record and the industry totals; only
-    what must be rendered is queued, answer files by path, so memory stays flat as the batch grows.
+    First every company is scored (milliseconds each) into its record and industry share, kept on disk
+    (``RecordStore``); only what must be rendered is queued, answer files by path, so memory stays flat as
+    the batch grows. An answer file unchanged since the last run into the folder, with its reports up to
+    date, is not read again: its line of the records file is reused as it is.
     Without worker processes (``jobs`` 1, or formats that take milliseconds) each report is written right
     after its company is scored, from the same assessment. With ``shard`` = (K, N), 1-based, only the
     companies whose key hashes to shard K of N are checked; every input is still read, so names and
@@ -766,7 +914,6 @@ def run_batch(  # noqa: C901 - see the comment above
     options_key = options.letterhead.model_dump_json() if options.letterhead else ""
     context = run_context(q, formats, options_key, deadline_days)
     names = NameAssigner()
-    industry = IndustryAccumulator(q)
     store = RecordStore(outdir)
     waiting: dict[int, tuple[int, CompanyRecord, Contribution | None]] = {}  # reports still being rendered
     todo: list[Job] = []
@@ -803,15 +950,9 @@ def run_batch(  # noqa: C901 - see the comment above
             if shard is not None and shard_of(shard_key(item), shard[1]) != shard[0] - 1:
                 continue
             if item.previous is not None:
-                if item.previous.record.name == name:  # unchanged and up to date: its last record as it is
-                    record, share = item.previous.record, item.previous.contribution
-                    record.status = "已是最新"
-                    store.append(position, record, share)
+                if item.previous.record.name == name:  # unchanged and up to date: its last line as it is
+                    store.append_line(position, item.previous.line, item.previous.record, up_to_date=True)
                     skipped += 1
-                    if share is None:
-                        industry.add_unreadable()
-                    else:
-                        industry.add_contribution(share)
                     continue
                 item = load_input(Path(item.source), q)  # another file now takes its name: read it
             where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
@@ -829,15 +970,13 @@ def run_batch(  # noqa: C901 - see the comment above
                     None,
                 )
             if a is None or share is None:
-                industry.add_unreadable()
                 store.append(position, record, share)
                 continue
-            industry.add_contribution(share)
             outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
             fingerprint = _fingerprint(a, formats, options_key)
             record.fingerprint = fingerprint
             if item.row is None:
-                record.input_stat = input_stat(Path(item.source))
+                record.input_stat = input_stat(item.source)
             if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
                 record.outputs = list(outputs.values())
                 record.status = "已是最新"
@@ -887,6 +1026,8 @@ def run_batch(  # noqa: C901 - see the comment above
             todo.append((index, name, job, outputs, fingerprint))
     finally:
         syncer.sync()  # what was written reaches the disk, also when interrupted
+        if previous is not None:
+            previous.close()
 
     if todo:
         total = len(todo)
@@ -902,15 +1043,7 @@ def run_batch(  # noqa: C901 - see the comment above
             lambda index, name, fingerprint, error: complete(index, name, fingerprint, error, total),
         )
     return BatchResult(
-        store,
-        file_problems,
-        written,
-        skipped,
-        industry,
-        manifest,
-        shard=shard,
-        inputs=position + 1,
-        context=context,
+        store, file_problems, written, skipped, q, manifest, shard=shard, inputs=position + 1, context=context
     )
 
 

@@ -6,17 +6,21 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import json
-from collections.abc import Callable, Sequence
+import os
+import tempfile
+from array import array
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import HeguiCheckError
 from .render import Format, RenderOptions
-from .yamlio import atomic_write
 
 if TYPE_CHECKING:
-    from .batch import BatchResult
+    from .batch import BatchResult, RecordStore
     from .questionnaire import Questionnaire
 
 SUMMARY_STEM = "summary"
@@ -32,25 +36,76 @@ def industry_stem(anonymize: bool) -> str:
     return INDUSTRY_STEM + (ANONYMOUS_SUFFIX if anonymize else "")
 
 
+def write_atomically(path: Path, write: Callable[[BinaryIO], None], *, keep_mode: bool = True) -> None:
+    """Write a file piece by piece through ``write(file)``: into a temporary file beside it, forced to
+    disk, then renamed over it — what yamlio.atomic_write does for data held whole, for outputs that grow
+    with the batch. ``keep_mode`` False leaves the temporary file's private mode (the records file)."""
+    from .yamlio import _target_mode
+
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:  # name the file the user asked for, not our temp file
+        raise OSError(exc.errno, exc.strerror, str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        if keep_mode:
+            os.chmod(tmp, _target_mode(path))
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+        raise
+
+
+def _text(chunks: Iterable[str]) -> Callable[[BinaryIO], None]:
+    """A ``write`` for write_atomically that writes text pieces as UTF-8."""
+
+    def write(fh: BinaryIO) -> None:
+        text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        for chunk in chunks:
+            text.write(chunk)
+        text.flush()
+        text.detach()
+
+    return write
+
+
+def duplicates_note(count: int, names: Sequence[str]) -> list[str]:
+    """The note about firms listed more than once (``names``: of the first few such rows)."""
+    if not count:
+        return []
+    shown = "、".join(dict.fromkeys(names))
+    more = "等" if count > len(names) else ""
+    return [f"{count} 家企业重复出现（{shown}{more}），行业统计中每家只计一次（按最后一次）"]
+
+
 def write_batch_outputs(
     result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format], options: RenderOptions
 ) -> tuple[list[Path], list[str]]:
     """Write the summary and the industry report; returns (paths written, notes for the user).
 
-    Each file is written on its own: one that fails becomes a file problem of ``result`` and the others
-    are still written. Every file written is recorded in the batch's manifest, so a later run of the same
-    batch may replace it (and no other file)."""
+    Each file is written on its own, streamed from the batch's records: one that fails becomes a file
+    problem of ``result`` and the others are still written. Every file written is recorded in the batch's
+    manifest, so a later run of the same batch may replace it (and no other file)."""
     from .batch import append_manifest, failure_problem, remove_stale_temp
-    from .render import INDUSTRY, render_as
-    from .render.summary import render_summary_csv, render_summary_xlsx
+    from .render.industry_report import industry_chunks, industry_summary, render_industry_html
+    from .render.summary import write_summary_csv, write_summary_xlsx
 
+    stem = industry_stem(options.anonymize)
+    kinds = ["html", "json", *(["pdf"] if Format.pdf in formats else [])]  # json-only runs skip WeasyPrint
+    names = [f"{SUMMARY_STEM}.xlsx", f"{SUMMARY_STEM}.csv", *(f"{stem}.{fmt}" for fmt in kinds)]
     written: list[Path] = []
     notes: list[str] = []
 
-    def attempt(name: str, make: Callable[[], bytes | str], severity: str = "error") -> None:
+    def attempt(name: str, write: Callable[[BinaryIO], None], severity: str = "error") -> None:
         path = outdir / name
         try:
-            atomic_write(path, make())
+            write_atomically(path, write)
         except Exception as exc:  # noqa: BLE001 - one output that fails never costs the others
             problem = failure_problem(str(path), exc, "写入失败")
             if severity == "warning":
@@ -62,28 +117,27 @@ def write_batch_outputs(
         with contextlib.suppress(OSError):
             append_manifest(outdir, {"files": [name]})
 
-    stem = industry_stem(options.anonymize)
-    remove_stale_temp(
-        outdir, [f"{SUMMARY_STEM}.xlsx", f"{SUMMARY_STEM}.csv", f"{stem}.html", f"{stem}.json", f"{stem}.pdf"]
-    )
-    attempt(f"{SUMMARY_STEM}.xlsx", lambda: render_summary_xlsx(result.records, q))
-    attempt(f"{SUMMARY_STEM}.csv", lambda: render_summary_csv(result.records, q))
-    for fmt in (
-        "html",
-        "json",
-        *(["pdf"] if Format.pdf in formats else []),
-    ):  # json-only runs skip WeasyPrint
-        attempt(
-            f"{stem}.{fmt}",
-            lambda fmt=fmt: render_as(INDUSTRY, result.industry, fmt, options),  # type: ignore[misc]
-            "warning" if fmt == "pdf" else "error",
-        )  # a PDF may fail for want of system libraries
-    if result.industry.duplicates:
-        names = "、".join(dict.fromkeys(name for _, name in result.industry.duplicates[:5]))
-        more = "等" if len(result.industry.duplicates) > 5 else ""
-        notes.append(
-            f"{len(result.industry.duplicates)} 家企业重复出现（{names}{more}），行业统计中每家只计一次（按最后一次）"
-        )
+    shown: list[dict[str, Any]] = []  # the industry picture, worked out once for all its formats
+
+    def industry(fmt: str) -> Callable[[BinaryIO], None]:
+        def write(fh: BinaryIO) -> None:
+            if not shown:
+                shown.append(industry_summary(result.industry, options, streamed=True))
+            if fmt == "pdf":
+                from .render.pdf import html_to_pdf
+
+                fh.write(html_to_pdf(render_industry_html(shown[0], options)))
+            else:
+                _text(industry_chunks(shown[0], fmt, options))(fh)
+
+        return write
+
+    remove_stale_temp(outdir, [*names[:2], *(f"{stem}.{fmt}" for fmt in ("html", "json", "pdf"))])
+    attempt(names[0], lambda fh: write_summary_xlsx(result.records, q, fh))
+    attempt(names[1], lambda fh: write_summary_csv(result.records, q, fh))
+    for fmt in kinds:  # a PDF may fail for want of system libraries
+        attempt(f"{stem}.{fmt}", industry(fmt), "warning" if fmt == "pdf" else "error")
+    notes += duplicates_note(result.industry.duplicates, result.industry.duplicate_names)
     return written, notes
 
 
@@ -125,11 +179,12 @@ def write_answer_files(
 
 def records_header(
     result: BatchResult, q: Questionnaire, formats: Sequence[Format], date: dt.date | None = None
-) -> str:
+) -> dict[str, Any]:
     """The records file's first line: shard, input count, formats, library version, run context and
-    date, and the file-level problems. Each further line is one company: its global input position,
-    its summary record and its industry Contribution (null when the input could not be scored)."""
-    header = {
+    date, and the file-level problems. Each further line is one company: its global input
+    position, its summary record and its industry Contribution (null when the input could not be
+    scored)."""
+    return {
         "format": RECORDS_FORMAT,
         "shard": list(result.shard) if result.shard else None,
         "inputs": result.inputs,
@@ -139,7 +194,6 @@ def records_header(
         "context": result.context,
         "file_problems": [p.as_dict() for p in result.file_problems],
     }
-    return json.dumps(header, ensure_ascii=False)
 
 
 def write_records(
@@ -147,26 +201,19 @@ def write_records(
 ) -> Path | None:
     """Write the records file into the batch's folder (recorded in its manifest), line by line through a
     temporary file and an atomic rename; None if it failed, which becomes a file problem of ``result``."""
-    import os
-    import tempfile
-
     from .batch import append_manifest, failure_problem
 
     path = outdir / RECORDS
-    tmp = None
+    header = records_header(result, q, formats)
+
+    def write(fh: BinaryIO) -> None:
+        fh.write((json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8"))
+        for line in result.record_lines():
+            fh.write(line)
+
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{RECORDS}.", suffix=".tmp", dir=outdir)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(records_header(result, q, formats) + "\n")
-            for line in result.record_lines():
-                fh.write(line + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        write_atomically(path, write, keep_mode=False)
     except Exception as exc:  # noqa: BLE001 - the reports are written; say what is missing
-        if tmp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
         result.file_problems.append(failure_problem(str(path), exc, "写入失败"))
         return None
     with contextlib.suppress(OSError):
@@ -178,15 +225,40 @@ class MergeError(HeguiCheckError):
     """Shard folders that cannot be merged (not shard folders, overlapping, from different runs)."""
 
 
-def _read_records(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def _read_shard(folder: Path, store: RecordStore, statuses: Counter[str]) -> tuple[dict[str, Any], int]:
+    """A shard folder's records file: its header, and its companies appended to ``store`` (their lines
+    copied as they are) and counted by status; returns (header, how many companies)."""
+    from .batch import CompanyRecord
+
     path = folder / RECORDS
     if not folder.is_dir():
         raise MergeError(
             f"{folder}: 不是目录；merge 的参数应为 hegui-check batch --shard K/N -o 目录 的输出目录",
             code="unreadable",
         )
+    malformed = MergeError(
+        f"{path}: 不是 hegui-check 写的分片记录文件，或已损坏（可能是批处理被中断）；请重新运行这一分片",
+        code="malformed",
+    )
+    count = 0
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with path.open("rb") as fh:
+            try:
+                header = json.loads(fh.readline() or b"{}")
+                if header.get("format") != RECORDS_FORMAT:
+                    raise ValueError
+                for line in fh:
+                    if not line.strip():
+                        continue
+                    entry = json.loads(line)
+                    record = CompanyRecord.from_dict(entry["record"])
+                    store.append_line(int(entry["position"]), line, record)
+                    statuses[record.status] += 1
+                    count += 1
+            except (ValueError, AttributeError, KeyError, TypeError) as exc:
+                if isinstance(exc, UnicodeDecodeError):
+                    raise
+                raise malformed from None
     except FileNotFoundError:
         raise MergeError(
             f"{folder}: 不是分片输出目录（其中没有 {RECORDS}）；请先运行 "
@@ -197,17 +269,7 @@ def _read_records(folder: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         raise MergeError(
             f"{path}: 无法读取（{getattr(exc, 'strerror', None) or exc}）", code="unreadable"
         ) from None
-    try:
-        header = json.loads(lines[0]) if lines else {}
-        if header.get("format") != RECORDS_FORMAT:
-            raise ValueError
-        entries = [json.loads(line) for line in lines[1:] if line.strip()]
-    except (ValueError, AttributeError):
-        raise MergeError(
-            f"{path}: 不是 hegui-check 写的分片记录文件，或已损坏（可能是批处理被中断）；请重新运行这一分片",
-            code="malformed",
-        ) from None
-    return header, entries
+    return header, count
 
 
 # long: reads and cross-checks every shard folder (not a shard, overlap, mismatch, missing) in one pass
@@ -215,13 +277,12 @@ def merge_shards(
     folders: Sequence[Path], q: Questionnaire
 ) -> tuple[BatchResult, list[Format], dt.date, list[str]]:
     """The batch result of a run over all inputs, rebuilt from the records files of shard runs: records
-    in global input order, the industry totals added in that order (so a firm seen twice counts once,
-    the later row winning, as in one run). Returns (result, formats of the shards, date of the shard
-    runs, notes). Raises MergeError for folders that are not shard folders, that overlap, or that come
-    from different runs."""
+    in global input order (read from a temporary file, as a batch reads its own), so the industry
+    totals are added in that order (a firm seen twice counts once, the later row winning, as in one run).
+    Returns (result, formats of the shards, date of the shard runs, notes). Raises MergeError for folders
+    that are not shard folders, that overlap, or that come from different runs."""
     from .answers import Problem
-    from .batch import BatchResult, CompanyRecord
-    from .industry import Contribution, IndustryAccumulator
+    from .batch import UP_TO_DATE, BatchResult, RecordStore
 
     seen_folders: dict[Path, Path] = {}
     shards: dict[int, Path] = {}
@@ -230,15 +291,18 @@ def merge_shards(
     formats: list[str] = []
     dates: list[str] = []
     file_problems: dict[str, Problem] = {}
-    by_position: dict[int, tuple[Path, dict[str, Any]]] = {}
-    for folder in folders:
+    store = RecordStore()
+    statuses: Counter[str] = Counter()
+    owner = array("l")  # per input position: 1 + the index of the folder that has it, 0 if none yet
+    for number, folder in enumerate(folders):
         resolved = folder.resolve()
         if resolved in seen_folders:
             raise MergeError(
                 f"{folder}: 同一个分片目录给了两次（与 {seen_folders[resolved]} 相同）", code="overlap"
             )
         seen_folders[resolved] = folder
-        header, entries = _read_records(folder)
+        first = len(store)
+        header, added = _read_shard(folder, store, statuses)
         k, n = header.get("shard") or (1, 1)
         if header.get("questionnaire_version") != q.version:
             raise MergeError(
@@ -265,39 +329,24 @@ def merge_shards(
         for p in header.get("file_problems", []):
             problem = Problem(p["severity"], p["where"], p["field"], p["message"], p["code"])
             file_problems.setdefault(str(problem), problem)
-        for entry in entries:
-            position = int(entry["position"])
-            if position in by_position:
-                other = by_position[position][0]
+        for position in store.stored_positions(first, first + added):
+            if position >= len(owner):
+                owner.extend([0] * (position + 1 - len(owner)))
+            if owner[position]:
+                other = folders[owner[position] - 1]
                 raise MergeError(
                     f"{folder}: 与 {other} 重叠（都含有第 {position + 1} 个输入）；"
                     "分片目录不能是同一批企业的两次运行",
                     code="overlap",
                 )
-            by_position[position] = (folder, entry)
+            owner[position] = number + 1
     notes = []
     missing = [k for k in range(1, (count or 1) + 1) if k not in shards]
     if missing:
         notes.append(
             f"缺少分片 {'、'.join(f'{k}/{count}' for k in missing)}：汇总和行业报告只包含已给出的分片"
         )
-    industry = IndustryAccumulator(q)
-    records: list[CompanyRecord] = []
-    result = BatchResult(
-        records, list(file_problems.values()), 0, 0, industry, shard=None, inputs=inputs or 0
-    )
-    for position in sorted(by_position):
-        entry = by_position[position][1]
-        record = CompanyRecord.from_dict(entry["record"])
-        share = Contribution.from_dict(entry["contribution"]) if entry.get("contribution") else None
-        records.append(record)
-        result.merged_positions.append(position)
-        result.merged_contributions.append(share)
-        if share is None:
-            industry.add_unreadable()
-        else:
-            industry.add_contribution(share)
-    result.written = sum(1 for r in records if r.status == "已生成")
-    result.skipped = sum(1 for r in records if r.status == "已是最新")
+    written, skipped = statuses["已生成"], statuses[UP_TO_DATE]
+    result = BatchResult(store, list(file_problems.values()), written, skipped, q, inputs=inputs or 0)
     date = max((dt.date.fromisoformat(d) for d in dates if d), default=dt.date.today())
     return result, [Format(f) for f in formats if f in Format.__members__], date, notes

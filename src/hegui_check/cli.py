@@ -582,15 +582,14 @@ def _finish_batch(result: Any, written: list[Path], notes: list[str], output: Pa
     for note in notes:
         err.print(f"[yellow]{safe_text(note)}[/yellow]")
     _print_problems(result.file_problems)
-    errors = warnings = 0
-    for record in result.records:  # one pass: a large batch reads its records from disk
-        warnings += len(record.problem_lines("warning"))
-        if record.has_error:
-            errors += 1
-            name = str(record.company.get("company_name") or record.name)[:60]
-            err.print(f"[bold]{safe_text(record.where)}（{safe_text(name)}）[/bold]")
-            for line in record.problem_lines("error"):
-                err.print(f"  [red]{safe_text(line)}[/red]")
+    errors = 0
+    for record in result.records.with_errors():  # only these are read back from disk
+        errors += 1
+        name = str(record.company.get("company_name") or record.name)[:60]
+        err.print(f"[bold]{safe_text(record.where)}（{safe_text(name)}）[/bold]")
+        for line in record.problem_lines("error"):
+            err.print(f"  [red]{safe_text(line)}[/red]")
+    warnings = result.records.warning_count()
     if warnings:
         err.print(f"[yellow]另有 {warnings} 条警告，见 summary.xlsx 的“问题”列。[/yellow]")
     _console().print(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from ..industry import Rows
 from ..resources import templates_dir
 from ..vocabulary import GREEN_FROM, LIGHT_COLOURS, LIGHT_LABELS, LIGHT_SHORT, RED_BELOW
 from . import RenderOptions
@@ -114,10 +116,36 @@ def _findings_chart(findings: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-def render_industry_html(
+def iter_json(value: Any, level: int = 0) -> Iterator[str]:
+    """``json.dumps(value, ensure_ascii=False, indent=2, default=str)`` piece by piece, with ``Rows``
+    written as lists while they are read: the same text, without holding it (or the rows) whole."""
+    if isinstance(value, dict):
+        if not value:
+            yield "{}"
+            return
+        pad = "\n" + "  " * (level + 1)
+        for n, (key, item) in enumerate(value.items()):
+            name = key if isinstance(key, str) else json.dumps(key)  # as json writes a non-text key
+            yield ("{" if n == 0 else ",") + pad + json.dumps(name, ensure_ascii=False) + ": "
+            yield from iter_json(item, level + 1)
+        yield "\n" + "  " * level + "}"
+    elif isinstance(value, (list, tuple, Rows)):
+        pad = "\n" + "  " * (level + 1)
+        empty = True
+        for item in value:
+            yield ("[" if empty else ",") + pad
+            empty = False
+            yield from iter_json(item, level + 1)
+        yield "[]" if empty else "\n" + "  " * level + "]"
+    else:
+        yield json.dumps(value, ensure_ascii=False, default=str)
+
+
+def industry_html_chunks(
     summary: dict[str, Any], options: RenderOptions | None = None, title: str = "行业合规体检画像报告"
-) -> str:
-    """The industry report as HTML (the PDF is made from it): letterhead, date, organisation, three charts."""
+) -> Iterator[str]:
+    """The industry report as HTML (the PDF is made from it), piece by piece as the template renders it:
+    letterhead, date, organisation, three charts, and the long lists read as they are written."""
     options = options or RenderOptions()
     ctx = dict(summary)
     ctx["title"] = title
@@ -130,27 +158,50 @@ def render_industry_html(
         options.letterhead.organization if options.letterhead else ""
     )
     ctx["css"] = Markup((templates_dir() / "report.css").read_text(encoding="utf-8"))
-    return html_env().get_template("industry.html.j2").render(**ctx)
+    return html_env().get_template("industry.html.j2").generate(**ctx)
+
+
+def render_industry_html(
+    summary: dict[str, Any], options: RenderOptions | None = None, title: str = "行业合规体检画像报告"
+) -> str:
+    """The industry report as one HTML text (what the PDF is made from)."""
+    return "".join(industry_html_chunks(summary, options, title))
 
 
 def render_industry_json(summary: dict[str, Any]) -> str:
-    return json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n"
+    return "".join(industry_json_chunks(summary))
 
 
-def industry_summary(acc: IndustryAccumulator, options: RenderOptions) -> dict[str, Any]:
-    """The industry picture as data, with the run's options: anonymised or named, date, organisation."""
+def industry_json_chunks(summary: dict[str, Any]) -> Iterator[str]:
+    """The JSON text of the industry report (indented by 2), piece by piece."""
+    yield from iter_json(summary)
+    yield "\n"
+
+
+def industry_summary(
+    acc: IndustryAccumulator, options: RenderOptions, *, streamed: bool = False
+) -> dict[str, Any]:
+    """The industry picture as data, with the run's options: anonymised or named, date, organisation.
+    With ``streamed`` the long lists are read as they are written (see ``IndustryAccumulator.summary``)."""
     organization = options.letterhead.organization if options.letterhead else ""
-    return acc.summary(anonymize=options.anonymize, organization=organization, date=options.date)
+    return acc.summary(
+        anonymize=options.anonymize, organization=organization, date=options.date, streamed=streamed
+    )
+
+
+def industry_chunks(summary: dict[str, Any], fmt: str, options: RenderOptions) -> Iterator[str]:
+    """The text of the industry report in ``fmt`` (html or json), piece by piece: a batch writes it to its
+    file as it is made, so a report listing every company of a large batch is never held whole."""
+    if fmt == "json":
+        return industry_json_chunks(summary)
+    return industry_html_chunks(summary, options)
 
 
 def render_industry(acc: IndustryAccumulator, fmt: str, options: RenderOptions) -> bytes:
     """The industry report (行业风险研判) in one format: html, pdf or json."""
-    summary = industry_summary(acc, options)
-    if fmt == "json":
-        return render_industry_json(summary).encode("utf-8")
-    html = render_industry_html(summary, options)
+    summary = industry_summary(acc, options, streamed=True)
     if fmt == "pdf":
         from .pdf import html_to_pdf
 
-        return html_to_pdf(html)
-    return html.encode("utf-8")
+        return html_to_pdf(render_industry_html(summary, options))
+    return "".join(industry_chunks(summary, fmt, options)).encode("utf-8")

@@ -9,7 +9,7 @@ import io
 from collections.abc import Iterable, Iterator
 from copy import copy
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..cells import safe_cell
 from ..vocabulary import LIGHT_FILLS, LIGHT_SHORT, RISKS
@@ -100,20 +100,35 @@ def summary_row_stream(
     return header, rows()
 
 
-def render_summary_csv(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
-    """UTF-8 with BOM, so Excel on Chinese Windows opens it correctly; every user text cell guarded."""
+def write_summary_csv(records: Iterable[CompanyRecord], q: Questionnaire, fh: BinaryIO) -> None:
+    """UTF-8 with BOM, so Excel on Chinese Windows opens it correctly; every user text cell guarded.
+    Rows go to ``fh`` as they are read: no list, no text of all rows."""
     header, rows = summary_row_stream(records, q)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
+    text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+    text.write("\ufeff")
+    writer = csv.writer(text)
     writer.writerow(header)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)  # streamed: no list of all rows
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    writer.writerows([safe_cell(v) for v in row] for row in rows)
+    text.flush()
+    text.detach()
+
+
+def render_summary_csv(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
+    out = io.BytesIO()
+    write_summary_csv(records, q, out)
+    return out.getvalue()
+
+
+def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
+    out = io.BytesIO()
+    write_summary_xlsx(records, q, out)
+    return out.getvalue()
 
 
 # long: the sheet's layout (styles, widths, fills, number formats, filter) read top to bottom like the sheet
-def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
-    """Written in openpyxl's write-only mode: rows stream to the file with their styles, so a summary of
-    tens of thousands of companies takes seconds and little memory."""
+def write_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire, fh: BinaryIO) -> None:
+    """Written in openpyxl's write-only mode: rows stream to the sheet with their styles and the workbook
+    to ``fh``, so a summary of tens of thousands of companies takes seconds and little memory."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -177,6 +192,4 @@ def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> b
                 cells.append(styled(value))
         ws.append(cells)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"  # written with the sheet's end
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    wb.save(fh)
