@@ -209,3 +209,105 @@ def test_names_are_unique_and_stable() -> None:
 
     names = assign_names([Item("甲", 3), Item("甲", 4), Item("乙", 5), Item("甲", 6)])  # type: ignore[list-item]
     assert names == ["甲", "甲-第4行", "乙", "甲-第6行"]
+
+
+def _cli_batch(inputs: Path, out: Path, *extra: str) -> str:
+    result = CliRunner().invoke(
+        cli.app, ["batch", str(inputs), "-o", str(out), "-f", "json", "--jobs", "1", *MINI_ARGS, *extra]
+    )
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def clean(inputs: Path) -> Path:
+    """The inputs without the unreadable ones: every company gets its reports."""
+    for name in ("broken.yaml", "wrong.yaml"):
+        (inputs / name).unlink()
+    return inputs
+
+
+BATCH_FILES = (
+    "summary.xlsx",
+    "summary.csv",
+    "industry-report.html",
+    "industry-report.json",
+    "batch-records.jsonl",
+)
+
+
+def test_rerun_with_nothing_changed_keeps_the_summary_and_industry_report(
+    clean: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    first = _cli_batch(clean, out)
+    before = {name: (out / name).stat().st_mtime_ns for name in BATCH_FILES}
+    again = _cli_batch(clean, out)
+    assert {name: (out / name).stat().st_mtime_ns for name in BATCH_FILES} == before  # not written again
+    assert "共 4 家企业：新生成 0，已是最新 4，有错误 0" in again.replace("\n", "")
+    assert (
+        first.splitlines()[-1].split("：")[-1] == again.splitlines()[-1].split("：")[-1]
+    )  # the same files named
+    assert not list(out.glob(".*.tmp"))
+
+
+def test_rerun_with_one_changed_file_rebuilds_the_summary(clean: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _cli_batch(clean, out)
+    _company(clean / "c.yaml", "新伞业", {**ALL, "alpha.high": "no"}, industry="retail", region="上虞")
+    _cli_batch(clean, out)
+    names = [row["企业名称"] for row in csv.DictReader((out / "summary.csv").open(encoding="utf-8-sig"))]
+    assert "新伞业" in names
+    industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))
+    assert "新伞业" in [c["name"] for c in industry["company_list"]]
+    records = (out / "batch-records.jsonl").read_text(encoding="utf-8")
+    assert "新伞业" in records and json.loads(records.splitlines()[1])["record"]["status"] == "已是最新"
+
+
+def test_outputs_are_made_again_when_the_last_run_did_not_finish_them(clean: Path, tmp_path: Path) -> None:
+    from hegui_check.batch_outputs import write_records
+
+    out = tmp_path / "out"
+    _cli_batch(clean, out)
+    _company(clean / "a.yaml", "改名鞋业", ALL)
+    # a run killed after writing its records file, before the summary and industry report
+    result = run_batch(
+        [clean], MINI, out, [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
+    assert write_records(result, MINI, out, [Format.json]) is not None
+    output = _cli_batch(clean, out)  # nothing changed since: its records are still right, the outputs are not
+    assert "新生成 0" in output
+    names = [row["企业名称"] for row in csv.DictReader((out / "summary.csv").open(encoding="utf-8-sig"))]
+    assert "改名鞋业" in names
+    (out / "summary.csv").unlink()  # and an output that is gone is made again
+    _cli_batch(clean, out)
+    assert (out / "summary.csv").exists()
+
+
+def test_other_options_make_the_industry_report_again(clean: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _cli_batch(clean, out)
+    head = tmp_path / "head.yaml"
+    head.write_text("organization: 温州市鞋革行业协会\n", encoding="utf-8")
+    _cli_batch(clean, out, "--letterhead", str(head))
+    industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))
+    assert industry["organization"] == "温州市鞋革行业协会"
+    _cli_batch(clean, out, "--letterhead", str(head), "--anonymize")
+    assert (out / "industry-report-anonymous.json").exists()
+
+
+def test_records_of_another_day_are_written_again(clean: Path, tmp_path: Path) -> None:
+    import datetime as dt
+
+    from hegui_check.batch_outputs import RECORDS, records_unchanged
+
+    out = tmp_path / "out"
+    _cli_batch(clean, out)
+    header = json.loads((out / RECORDS).read_text(encoding="utf-8").splitlines()[0])
+    result = run_batch(
+        [clean], MINI, out, [Format.json], questionnaire_dirs=[FIXTURES / "mini"], builtin=False
+    )
+    assert result.unchanged and result.records_id == header["id"]
+    yesterday = {**header, "date": (dt.date.today() - dt.timedelta(days=1)).isoformat()}
+    assert not records_unchanged(yesterday, result, [Format.json])
+    assert not records_unchanged({k: v for k, v in header.items() if k != "id"}, result, [Format.json])

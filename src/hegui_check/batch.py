@@ -26,7 +26,7 @@ from typing import Any, BinaryIO
 
 from . import __version__
 from .answers import AnswerSet, Problem, load_answers
-from .batch_outputs import BATCH_STEMS, RECORDS, RECORDS_STEM, SUMMARY_STEM
+from .batch_outputs import BATCH_STEMS, RECORDS, RECORDS_STEM, SUMMARY_STEM, records_unchanged
 from .errors import HeguiCheckError, OutputExistsError
 from .industry import Contribution, IndustryAccumulator, company_key, contribution
 from .limits import shorten
@@ -325,6 +325,10 @@ class BatchResult:
     shard: tuple[int, int] | None = None
     inputs: int = 0  # companies in all the inputs, this shard's or not
     context: str = ""  # run_context: formats, options and library the reports were made with
+    # every company reused exactly as the folder's records file has it (same places, same header): that
+    # file, and the summary and industry report made from it, are still right
+    unchanged: bool = False
+    records_id: str = ""  # the id of the records file holding these records, once there is one
 
     @cached_property
     def industry(self) -> IndustryAccumulator:
@@ -448,18 +452,22 @@ class Previous:
 
     record: CompanyRecord
     line: bytes
+    position: int  # its input position in that run
 
 
 class PreviousRecords:
-    """The records file of the last run into the folder, as an index: per answer file its line's offset
-    and its [size, mtime_ns] (in arrays, so memory stays small). A line is read again only for an answer
-    file that is unchanged; the file stays open for that until ``close``."""
+    """The records file of the last run into the folder, as an index: per answer file its line's offset,
+    its [size, mtime_ns] and its input position (in arrays, so memory stays small). A line is read again
+    only for an answer file that is unchanged; the file stays open for that until ``close``."""
 
     def __init__(self, path: Path, context: str, done: dict[str, str]):
         self.done = done
+        self.header: dict[str, Any] = {}
+        self.count = 0  # companies in the file
         self._index: dict[str, int] = {}
         self._offsets = array("q")
         self._stats = array("q")  # size, mtime_ns of each
+        self._positions = array("q")
         self._fh: BinaryIO | None = None
         try:
             fh = path.open("rb")
@@ -473,17 +481,20 @@ class PreviousRecords:
         except ValueError:
             fh.close()
             return
+        self.header = header
         self._fh = fh
         while True:
             offset = fh.tell()
             line = fh.readline()
             if not line:
                 break
-            source, stat = _source_and_stat(line)
-            if source is not None and stat is not None:
+            self.count += 1
+            source, stat, position = _source_stat_position(line)
+            if source is not None and stat is not None and position is not None:
                 self._index[source] = len(self._offsets)
                 self._offsets.append(offset)
                 self._stats.extend(stat)
+                self._positions.append(position)
 
     def get(self, path: str) -> Previous | None:
         n = self._index.get(path)
@@ -499,7 +510,7 @@ class PreviousRecords:
             return None
         if not all(os.path.exists(p) for p in record.outputs):
             return None
-        return Previous(record, line)
+        return Previous(record, line, self._positions[n])
 
     def close(self) -> None:
         if self._fh is not None:
@@ -509,17 +520,18 @@ class PreviousRecords:
 
 _SOURCE = re.compile(rb'"source": ("(?:[^"\\]|\\.)*")')
 _STAT = re.compile(rb'"input_stat": \[(\d+), (\d+)\]')
+_POSITION = re.compile(rb'\{"position": (\d+),')
 
 
-def _source_and_stat(line: bytes) -> tuple[str | None, list[int] | None]:
-    """The source and input stat of a records line, without parsing all of it."""
-    source, stat = _SOURCE.search(line), _STAT.search(line)
-    if source is None or stat is None:
-        return None, None
+def _source_stat_position(line: bytes) -> tuple[str | None, list[int] | None, int | None]:
+    """The source, input stat and input position of a records line, without parsing all of it."""
+    source, stat, position = _SOURCE.search(line), _STAT.search(line), _POSITION.match(line)
+    if source is None or stat is None or position is None:
+        return None, None, None
     try:
-        return json.loads(source.group(1)), [int(stat.group(1)), int(stat.group(2))]
+        return json.loads(source.group(1)), [int(stat.group(1)), int(stat.group(2))], int(position.group(1))
     except ValueError:
-        return None, None
+        return None, None, None
 
 
 def run_context(
@@ -672,6 +684,9 @@ class Manifest:
     exists: bool = False
     done: dict[str, str] = field(default_factory=dict)  # company name -> fingerprint
     files: set[str] = field(default_factory=set)  # file names the batch wrote here
+    # the last summary and industry report written whole: what they were made from (batch_outputs.outputs_key)
+    # and the firms listed twice in those records, for the note about them
+    outputs: dict[str, Any] = field(default_factory=dict)
 
     def owns(self, path: Path) -> bool:
         return path.name in self.files
@@ -715,6 +730,8 @@ def read_manifest(outdir: Path) -> Manifest:
 def _read_manifest_line(manifest: Manifest, entry: dict[str, Any]) -> None:
     if "files" in entry:  # batch outputs, or the formats written before a company failed
         manifest.files.update(str(f) for f in entry["files"])
+    elif "outputs_key" in entry:  # the summary and industry report, written whole
+        manifest.outputs = dict(entry)
     else:
         name = str(entry["name"])
         manifest.done[name] = str(entry["fingerprint"])
@@ -944,6 +961,7 @@ def run_batch(  # noqa: C901 - see the comment above
 
     syncer = _Syncer()
     previous = None if force else PreviousRecords(outdir / RECORDS, context, done)
+    reused_all = previous is not None  # so far, every company as the records file has it, in its place
     try:
         for position, item in enumerate(iter_inputs(paths, q, file_problems, previous)):
             name = names.name_for(item)
@@ -953,8 +971,10 @@ def run_batch(  # noqa: C901 - see the comment above
                 if item.previous.record.name == name:  # unchanged and up to date: its last line as it is
                     store.append_line(position, item.previous.line, item.previous.record, up_to_date=True)
                     skipped += 1
+                    reused_all = reused_all and item.previous.position == position
                     continue
                 item = load_input(Path(item.source), q)  # another file now takes its name: read it
+            reused_all = False
             where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
             try:
                 a = assess(q, item.answers, deadline_days) if item.answers is not None else None
@@ -1042,9 +1062,13 @@ def run_batch(  # noqa: C901 - see the comment above
             str(outdir),
             lambda index, name, fingerprint, error: complete(index, name, fingerprint, error, total),
         )
-    return BatchResult(
+    result = BatchResult(
         store, file_problems, written, skipped, q, manifest, shard=shard, inputs=position + 1, context=context
     )
+    if previous is not None and reused_all and previous.count == len(store):
+        result.unchanged = records_unchanged(previous.header, result, formats)
+        result.records_id = str(previous.header.get("id") or "") if result.unchanged else ""
+    return result
 
 
 def _run_parallel(

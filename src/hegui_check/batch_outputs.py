@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import io
 import json
 import os
 import tempfile
+import uuid
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -75,6 +77,23 @@ def _text(chunks: Iterable[str]) -> Callable[[BinaryIO], None]:
     return write
 
 
+def outputs_key(result: BatchResult, formats: Sequence[Format], options: RenderOptions) -> str:
+    """What the summary and the industry report are made from: the records file (its id), the industry
+    report's options and date, and whether it is made as PDF. The same key, and those files still there,
+    means they are right as they are."""
+    blob = json.dumps(
+        [
+            result.records_id,
+            Format.pdf in formats,
+            options.anonymize,
+            options.letterhead.model_dump_json() if options.letterhead else "",
+            (options.date or dt.date.today()).isoformat(),
+        ],
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
+
+
 def duplicates_note(count: int, names: Sequence[str]) -> list[str]:
     """The note about firms listed more than once (``names``: of the first few such rows)."""
     if not count:
@@ -84,6 +103,7 @@ def duplicates_note(count: int, names: Sequence[str]) -> list[str]:
     return [f"{count} 家企业重复出现（{shown}{more}），行业统计中每家只计一次（按最后一次）"]
 
 
+# long: each output written on its own (summary as XLSX and CSV, industry report per format), with its failure kept apart
 def write_batch_outputs(
     result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format], options: RenderOptions
 ) -> tuple[list[Path], list[str]]:
@@ -91,7 +111,9 @@ def write_batch_outputs(
 
     Each file is written on its own, streamed from the batch's records: one that fails becomes a file
     problem of ``result`` and the others are still written. Every file written is recorded in the batch's
-    manifest, so a later run of the same batch may replace it (and no other file)."""
+    manifest, so a later run of the same batch may replace it (and no other file). When the records are
+    those the files were last made from, with the same options and date (``outputs_key``), and the files
+    are all there, nothing is written again."""
     from .batch import append_manifest, failure_problem, remove_stale_temp
     from .render.industry_report import industry_chunks, industry_summary, render_industry_html
     from .render.summary import write_summary_csv, write_summary_xlsx
@@ -99,14 +121,29 @@ def write_batch_outputs(
     stem = industry_stem(options.anonymize)
     kinds = ["html", "json", *(["pdf"] if Format.pdf in formats else [])]  # json-only runs skip WeasyPrint
     names = [f"{SUMMARY_STEM}.xlsx", f"{SUMMARY_STEM}.csv", *(f"{stem}.{fmt}" for fmt in kinds)]
+    key = outputs_key(result, formats, options) if result.records_id else ""
+    made = result.manifest.outputs
+    if (
+        result.unchanged
+        and key
+        and made.get("outputs_key") == key
+        and all((outdir / n).exists() for n in names)
+    ):
+        return [outdir / n for n in names], duplicates_note(
+            int(made.get("duplicates") or 0), [str(n) for n in made.get("duplicate_names") or []]
+        )
+
     written: list[Path] = []
     notes: list[str] = []
+    failed = False
 
     def attempt(name: str, write: Callable[[BinaryIO], None], severity: str = "error") -> None:
+        nonlocal failed
         path = outdir / name
         try:
             write_atomically(path, write)
         except Exception as exc:  # noqa: BLE001 - one output that fails never costs the others
+            failed = True
             problem = failure_problem(str(path), exc, "写入失败")
             if severity == "warning":
                 notes.append(f"{name} 未生成：{problem.message}")
@@ -137,7 +174,14 @@ def write_batch_outputs(
     attempt(names[1], lambda fh: write_summary_csv(result.records, q, fh))
     for fmt in kinds:  # a PDF may fail for want of system libraries
         attempt(f"{stem}.{fmt}", industry(fmt), "warning" if fmt == "pdf" else "error")
-    notes += duplicates_note(result.industry.duplicates, result.industry.duplicate_names)
+    acc = result.industry
+    notes += duplicates_note(acc.duplicates, acc.duplicate_names)
+    if key and not failed:
+        with contextlib.suppress(OSError):
+            append_manifest(
+                outdir,
+                {"outputs_key": key, "duplicates": acc.duplicates, "duplicate_names": acc.duplicate_names},
+            )
     return written, notes
 
 
@@ -180,8 +224,8 @@ def write_answer_files(
 def records_header(
     result: BatchResult, q: Questionnaire, formats: Sequence[Format], date: dt.date | None = None
 ) -> dict[str, Any]:
-    """The records file's first line: shard, input count, formats, library version, run context and
-    date, and the file-level problems. Each further line is one company: its global input
+    """The records file's first line but its id: shard, input count, formats, library version, run
+    context and date, and the file-level problems. Each further line is one company: its global input
     position, its summary record and its industry Contribution (null when the input could not be
     scored)."""
     return {
@@ -196,15 +240,26 @@ def records_header(
     }
 
 
+def records_unchanged(header: dict[str, Any], result: BatchResult, formats: Sequence[Format]) -> bool:
+    """Whether a records file with this ``header`` (its first line, as read) is what ``write_records``
+    would write for ``result`` today — given that every company of ``result`` is that file's line as it is."""
+    if not header.get("id"):
+        return False
+    return {k: v for k, v in header.items() if k != "id"} == records_header(result, result.q, formats)
+
+
 def write_records(
     result: BatchResult, q: Questionnaire, outdir: Path, formats: Sequence[Format]
 ) -> Path | None:
     """Write the records file into the batch's folder (recorded in its manifest), line by line through a
-    temporary file and an atomic rename; None if it failed, which becomes a file problem of ``result``."""
+    temporary file and an atomic rename, with a new id; None if it failed, which becomes a file problem
+    of ``result``. A records file that is still right (``result.unchanged``) is left as it is."""
     from .batch import append_manifest, failure_problem
 
     path = outdir / RECORDS
-    header = records_header(result, q, formats)
+    if result.unchanged and path.exists():
+        return path
+    header = {**records_header(result, q, formats), "id": uuid.uuid4().hex}
 
     def write(fh: BinaryIO) -> None:
         fh.write((json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8"))
@@ -216,6 +271,7 @@ def write_records(
     except Exception as exc:  # noqa: BLE001 - the reports are written; say what is missing
         result.file_problems.append(failure_problem(str(path), exc, "写入失败"))
         return None
+    result.records_id = header["id"]
     with contextlib.suppress(OSError):
         append_manifest(outdir, {"files": [RECORDS]})
     return path
