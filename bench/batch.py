@@ -4,11 +4,14 @@
 Run from the project root with the project's virtualenv:
 
     .venv/bin/python bench/batch.py [--quick] [--scoring N] [--pdf N] [--seed S] [--json OUT]
+    .venv/bin/python bench/batch.py --memory [--memory-sizes 1000,10000] [--seed S] [--json OUT]
 
 It writes seeded synthetic answer files (the generator of bench/bench.py, imported from its path),
 runs the real `hegui-check batch` command as subprocesses and measures scoring-only throughput
 (cold and with everything up to date), PDF throughput with one and two worker processes, peak
-memory of the batch processes, and one report's PDF time in-process against raw WeasyPrint.
+memory of the batch processes, and one report's PDF time in-process against raw WeasyPrint. With
+--memory it only compares the peak memory of a scoring batch at two sizes and times the re-run of the
+larger one.
 """
 
 from __future__ import annotations
@@ -214,6 +217,46 @@ def subset(paths: list[Path], count: int, outdir: Path) -> Path:
         except OSError:
             shutil.copyfile(path, outdir / path.name)
     return outdir
+
+
+def generate_in_child(count: int, seed: int, outdir: Path) -> tuple[list[Path], dict[str, Any]]:
+    """``generate`` in a child process (``batch.py --generate``), so that this process stays small while
+    it runs the batches: on Linux a child's ru_maxrss counts from its parent's size when it was forked,
+    so a large benchmark process would hide the peak of a batch smaller than itself."""
+    outdir.mkdir()
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--generate",
+            str(count),
+            str(outdir),
+            "--seed",
+            str(seed),
+        ],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        lines = (done.stderr or done.stdout).strip().splitlines()
+        raise BenchError(
+            lines[-1].removeprefix("bench: error: ") if lines else f"--generate exited {done.returncode}"
+        )
+    data = json.loads(done.stdout)
+    _ITEM_IDS.append(frozenset(data["item_ids"]))
+    return sorted(outdir.glob("answers-*.yaml")), data["synthetic"]
+
+
+def generate_here(count: int, seed: int, outdir: Path) -> None:
+    """`batch.py --generate N DIR`: write the synthetic answer files and print their description as JSON."""
+    from hegui_check.questionnaire import load_questionnaire
+
+    q = load_questionnaire()
+    _, synthetic = generate(q, count, seed, outdir)
+    item_ids = sorted(item.id for module in q.modules for item in module.items)
+    print(json.dumps({"synthetic": synthetic, "item_ids": item_ids}, ensure_ascii=False))
 
 
 def generate(q: Any, count: int, seed: int, outdir: Path) -> tuple[list[Path], dict[str, Any]]:
@@ -471,9 +514,6 @@ def template_pages(repeats: int = 2) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    from hegui_check.batch import usable_cores
-    from hegui_check.questionnaire import load_questionnaire
-
     n_scoring = args.scoring or (200 if args.quick else 1000)
     n_pdf = args.pdf or (20 if args.quick else 200)
     n_small = 200 if n_scoring > 200 else max(1, n_scoring // 5)  # memory must not grow with N
@@ -486,7 +526,6 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "raw_reports": min(RAW_REPORTS, n_pdf),
     }
     machine = B.machine_info()
-    machine["usable_cores"] = usable_cores()
     machine["loadavg_at_start"] = (
         [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
     )
@@ -497,12 +536,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     with B.tempdir() as tmp:
         logs = tmp / "logs"
         logs.mkdir()
-        q = load_questionnaire()
-        _ITEM_IDS.append(frozenset(item.id for module in q.modules for item in module.items))
         total = max(n_scoring, n_pdf)
         step(f"generating {total} synthetic companies (seed {args.seed})")
-        (tmp / "all").mkdir()
-        paths, res["synthetic"] = generate(q, total, args.seed, tmp / "all")
+        paths, res["synthetic"] = generate_in_child(total, args.seed, tmp / "all")
         one = subset(paths, 1, tmp / "in-1")
         small = subset(paths, n_small, tmp / "in-small")
         scoring_in = subset(paths, n_scoring, tmp / "in-scoring")
@@ -527,13 +563,20 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             expect_written=0,
             expect_skipped=n_scoring,
         )
+        sc["fixed_rerun"] = rerun_fixed_cost(cli, one, tmp / "out-1", logs)
         fixed = sc["fixed"]["wall_s"]
         if n_scoring > 1 and sc["cold"]["wall_s"] > fixed:
             sc["marginal_files_per_s"] = round((n_scoring - 1) / (sc["cold"]["wall_s"] - fixed), 1)
             sc["marginal_ms_per_file"] = ms((sc["cold"]["wall_s"] - fixed) / (n_scoring - 1))
-        if n_scoring > 1 and sc["rerun"]["wall_s"] > fixed:
-            sc["rerun_marginal_files_per_s"] = round((n_scoring - 1) / (sc["rerun"]["wall_s"] - fixed), 1)
+        sc.update(rerun_rates(n_scoring, sc["rerun"], sc["fixed_rerun"]))
         res["scoring"] = sc
+        sc["launcher_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+        from hegui_check.batch import usable_cores  # only now: imports grow this process
+        from hegui_check.questionnaire import load_questionnaire
+
+        machine["usable_cores"] = usable_cores()
+        q = load_questionnaire()
 
         pdf: dict[str, Any] = {}
         pdf["jobs1"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1")
@@ -591,6 +634,116 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     return res
 
 
+def rerun_fixed_cost(cli: Path, one: Path, outdir: Path, logs: Path) -> dict[str, Any]:
+    """The fixed cost of a re-run with everything up to date: the one-file batch again on its folder."""
+    return batch(cli, one, outdir, "json", 1, logs, "N=1 re-run", expect_written=0, expect_skipped=1)
+
+
+def rerun_rates(n: int, rerun: dict[str, Any], fixed: dict[str, Any]) -> dict[str, Any]:
+    """Files per second of a re-run without its fixed cost (that of the one-file re-run), by wall and
+    by CPU time."""
+    rates: dict[str, Any] = {}
+    if n > 1 and rerun["wall_s"] > fixed["wall_s"]:
+        rates["rerun_marginal_files_per_s"] = round((n - 1) / (rerun["wall_s"] - fixed["wall_s"]), 1)
+    if n > 1 and rerun["cpu_s"] > fixed["cpu_s"]:
+        rates["rerun_marginal_files_per_cpu_s"] = round((n - 1) / (rerun["cpu_s"] - fixed["cpu_s"]), 1)
+    return rates
+
+
+def run_memory(args: argparse.Namespace) -> dict[str, Any]:
+    """Peak RSS of `batch --format json --jobs 1` at two sizes (cold, into empty folders), and the re-run
+    of the larger one with everything up to date; the files are generated once (in a child process) and
+    hard-linked."""
+    small, large = args.memory_sizes
+    machine = B.machine_info()
+    machine["loadavg_at_start"] = (
+        [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    )
+    res: dict[str, Any] = {"params": {"memory_sizes": [small, large], "seed": args.seed}, "machine": machine}
+    cli = B.find_cli()
+    wall0 = time.perf_counter()
+    with B.tempdir() as tmp:
+        logs = tmp / "logs"
+        logs.mkdir()
+        step(f"generating {large} synthetic companies (seed {args.seed})")
+        paths, res["synthetic"] = generate_in_child(large, args.seed, tmp / "all")
+        folders = {n: subset(paths, n, tmp / f"in-{n}") for n in (1, small, large)}
+        batch(cli, folders[1], tmp / "out-warmup", "json", 1, logs, "warm-up")
+        runs: dict[str, Any] = {"fixed": batch(cli, folders[1], tmp / "out-1", "json", 1, logs, "N=1")}
+        for n in (small, large):
+            runs[str(n)] = batch(cli, folders[n], tmp / f"out-{n}", "json", 1, logs, f"N={n}")
+        runs["rerun"] = batch(
+            cli,
+            folders[large],
+            tmp / f"out-{large}",
+            "json",
+            1,
+            logs,
+            f"N={large} re-run",
+            expect_written=0,
+            expect_skipped=large,
+        )
+        runs["fixed_rerun"] = rerun_fixed_cost(cli, folders[1], tmp / "out-1", logs)
+    res["launcher_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    from hegui_check.batch import usable_cores
+
+    machine["usable_cores"] = usable_cores()
+    a, b = runs[str(small)]["peak_rss_mib"], runs[str(large)]["peak_rss_mib"]
+    res["runs"] = runs
+    res["peak_ratio"] = round(b / a, 3)
+    res.update(rerun_rates(large, runs["rerun"], runs["fixed_rerun"]))
+    res["wall_s"] = round(time.perf_counter() - wall0, 1)
+    return res
+
+
+def print_memory_report(res: dict[str, Any]) -> None:
+    m, syn = res["machine"], res["synthetic"]
+    small, large = res["params"]["memory_sizes"]
+    print(
+        f"hegui-check {m['hegui_check']} batch memory benchmark  (seed {res['params']['seed']}, {m['date']})"
+    )
+    load = m["loadavg_at_start"]
+    print(
+        f"   {m['platform']}, {m['cpu_count']} CPUs ({m['usable_cores']} usable), Python {m['python']},"
+        f" load average at start {' / '.join(map(str, load or ['-']))}"
+    )
+    print(f"   synthetic companies: {syn['files']} in {syn['generate_s']} s, lights {syn['lights']}")
+    print()
+    runs = res["runs"]
+    rows = [
+        [name, r["files"], r["wall_s"], r["cpu_s"], r["peak_rss_mib"], r["tree_pss_mib"]]
+        for name, r in (
+            ("N=1 (fixed cost)", runs["fixed"]),
+            (f"N={small}", runs[str(small)]),
+            (f"N={large}", runs[str(large)]),
+            ("N=1 re-run (fixed cost of a re-run)", runs["fixed_rerun"]),
+            (f"N={large} re-run, all up to date", runs["rerun"]),
+        )
+    ]
+    print(
+        table(
+            "batch --format json --jobs 1",
+            ["run", "files", "seconds", "CPU s", "peak RSS MiB", "tree PSS MiB"],
+            rows,
+        )
+    )
+    a, b = runs[str(small)]["peak_rss_mib"], runs[str(large)]["peak_rss_mib"]
+    print(
+        f"   peak RSS N={small} -> N={large}: {a} -> {b} MiB, ratio {res['peak_ratio']}"
+        f" ({(b - a) / a * 100:+.1f} %)"
+    )
+    print(
+        f"   re-run: {runs['rerun']['rate_per_s']} files/s all in; without the fixed cost (N=1 re-run)"
+        f" {res.get('rerun_marginal_files_per_s', '-')} files/s,"
+        f" {res.get('rerun_marginal_files_per_cpu_s', '-')} files per CPU second"
+    )
+    print(
+        f"   this benchmark process: {res['launcher_rss_mib']} MiB while it ran the batches"
+        " (a batch's peak RSS counts at least its parent's size at fork)"
+    )
+    print(f"total wall time {res['wall_s']} s")
+
+
 def print_report(res: dict[str, Any]) -> None:
     m, p, syn = res["machine"], res["params"], res["synthetic"]
     print(
@@ -643,6 +796,7 @@ def print_report(res: dict[str, Any]) -> None:
         rows.append(row(f"N={p['scoring_small_files']}", sc["small"]))
     rows += [
         row(f"N={p['scoring_files']}", sc["cold"]),
+        row("N=1 re-run (fixed cost of a re-run)", sc["fixed_rerun"]),
         row(f"N={p['scoring_files']} re-run, all up to date", sc["rerun"]),
     ]
     print(
@@ -655,13 +809,15 @@ def print_report(res: dict[str, Any]) -> None:
     if "marginal_files_per_s" in sc:
         print(
             f"   without the fixed cost (N=1 run): {sc['marginal_files_per_s']} files/s ({sc['marginal_ms_per_file']} ms/file);"
-            f" re-run {sc.get('rerun_marginal_files_per_s', '-')} files/s"
+            f" re-run (less the N=1 re-run) {sc.get('rerun_marginal_files_per_s', '-')} files/s,"
+            f" {sc.get('rerun_marginal_files_per_cpu_s', '-')} files per CPU second"
         )
     if "small" in sc:
         a, b = sc["small"]["peak_rss_mib"], sc["cold"]["peak_rss_mib"]
         print(
             f"   peak RSS N={p['scoring_small_files']} -> N={p['scoring_files']}: {a} -> {b} MiB"
-            f" ({(b - a) / a * 100:+.1f} %)"
+            f" ({(b - a) / a * 100:+.1f} %); this benchmark process {sc.get('launcher_rss_mib', '-')} MiB"
+            " while it ran them (a batch's peak counts at least its parent's size at fork)"
         )
     print()
 
@@ -759,6 +915,16 @@ def checklist_changed() -> bool:
         return True
 
 
+def _sizes(text: str) -> tuple[int, int]:
+    try:
+        small, large = (int(x) for x in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError("two numbers, the smaller first: S,L") from None
+    if not 1 < small < large:
+        raise argparse.ArgumentTypeError("two numbers, 1 < S < L")
+    return small, large
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="hegui-check batch benchmark (see bench/README.md)")
     parser.add_argument("--quick", action="store_true", help="200 files for scoring, 20 PDF reports")
@@ -770,7 +936,27 @@ def main(argv: list[str] | None = None) -> int:
         "--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic answer generator"
     )
     parser.add_argument("--json", metavar="OUT", type=Path, help="also write all numbers as JSON to OUT")
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="only peak memory of scoring batches at two sizes, and the re-run of the larger one",
+    )
+    parser.add_argument(
+        "--memory-sizes",
+        type=_sizes,
+        default=(1000, 10000),
+        metavar="S,L",
+        help="the two batch sizes of --memory (default 1000,10000)",
+    )
+    parser.add_argument("--generate", nargs=2, metavar=("N", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.generate:
+        try:
+            generate_here(int(args.generate[0]), args.seed, Path(args.generate[1]))
+        except BenchError as exc:
+            print(f"bench: error: {exc}", file=sys.stderr)
+            return 1
+        return 0
     if args.scoring is not None and args.scoring < 1:
         parser.error("--scoring must be at least 1")
     if args.pdf is not None and args.pdf < 1:
@@ -778,7 +964,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.json is not None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
     try:
-        res = run(args)
+        res = run_memory(args) if args.memory else run(args)
     except BenchError as exc:
         print(f"bench: error: {exc}", file=sys.stderr)
         if checklist_changed():
@@ -791,7 +977,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("bench: interrupted", file=sys.stderr)
         return 130
-    print_report(res)
+    (print_memory_report if args.memory else print_report)(res)
     if args.json is not None:
         args.json.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(f"JSON written to {args.json}")
