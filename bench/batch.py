@@ -3,7 +3,7 @@
 
 Run from the project root with the project's virtualenv:
 
-    .venv/bin/python bench/batch.py [--quick] [--scoring N] [--pdf N] [--seed S] [--json OUT]
+    .venv/bin/python bench/batch.py [--quick] [--scoring-only] [--scoring N] [--pdf N] [--seed S] [--json OUT]
 
 It writes seeded synthetic answer files (the generator of bench/bench.py, imported from its path),
 runs the real `hegui-check batch` command as subprocesses and measures scoring-only throughput
@@ -352,14 +352,12 @@ def bench_one_report(q: Any, paths: list[Path]) -> dict[str, Any]:
     }
 
 
-def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
-    """The steps of `batch --format json` timed in this process (WeasyPrint already imported and warm)."""
-    from pypdf import PdfReader
-
+def bench_phases(q: Any, indir: Path, outdir: Path, pdf: bool = True) -> dict[str, Any]:
+    """The steps of `batch --format json` timed in this process (WeasyPrint already imported and warm);
+    without ``pdf`` the industry report's PDF is not made (--scoring-only)."""
     from hegui_check.batch import run_batch
     from hegui_check.render import Format
     from hegui_check.render.industry_report import render_industry_html, render_industry_json
-    from hegui_check.render.pdf import html_to_pdf
     from hegui_check.render.summary import render_summary_csv, render_summary_xlsx
 
     gc.collect()
@@ -373,18 +371,25 @@ def bench_phases(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
     html = render_industry_html(summary)
     render_industry_json(summary)
     t3 = time.perf_counter()
-    pdf = html_to_pdf(html)
-    t4 = time.perf_counter()
     n = len(result.records)
-    return {
+    res = {
         "companies": n,
         "run_batch_s": round(t1 - t0, 3),
         "run_batch_ms_per_file": ms((t1 - t0) / n),
         "summary_xlsx_csv_s": round(t2 - t1, 3),
         "industry_html_json_s": round(t3 - t2, 3),
-        "industry_pdf_s": round(t4 - t3, 3),
-        "industry_pdf_pages": len(PdfReader(io.BytesIO(pdf)).pages),
+        "industry_pdf_s": None,
+        "industry_pdf_pages": None,
     }
+    if pdf:
+        from pypdf import PdfReader
+
+        from hegui_check.render.pdf import html_to_pdf
+
+        blob = html_to_pdf(html)
+        res["industry_pdf_s"] = round(time.perf_counter() - t3, 3)
+        res["industry_pdf_pages"] = len(PdfReader(io.BytesIO(blob)).pages)
+    return res
 
 
 def bench_scoring_steps(q: Any, indir: Path, outdir: Path) -> dict[str, Any]:
@@ -475,10 +480,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from hegui_check.questionnaire import load_questionnaire
 
     n_scoring = args.scoring or (200 if args.quick else 1000)
-    n_pdf = args.pdf or (20 if args.quick else 200)
+    n_pdf = 0 if args.scoring_only else args.pdf or (20 if args.quick else 200)
     n_small = 200 if n_scoring > 200 else max(1, n_scoring // 5)  # memory must not grow with N
     params = {
         "quick": args.quick,
+        "scoring_only": args.scoring_only,
         "seed": args.seed,
         "scoring_files": n_scoring,
         "scoring_small_files": n_small,
@@ -506,7 +512,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         one = subset(paths, 1, tmp / "in-1")
         small = subset(paths, n_small, tmp / "in-small")
         scoring_in = subset(paths, n_scoring, tmp / "in-scoring")
-        pdf_in = subset(paths, n_pdf, tmp / "in-pdf")
+        pdf_in = subset(paths, n_pdf, tmp / "in-pdf") if n_pdf else None
 
         # warm the page cache and .pyc files once; not counted
         batch(cli, one, tmp / "out-warmup", "json", 1, logs, "warm-up")
@@ -535,140 +541,87 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             sc["rerun_marginal_files_per_s"] = round((n_scoring - 1) / (sc["rerun"]["wall_s"] - fixed), 1)
         res["scoring"] = sc
 
-        pdf: dict[str, Any] = {}
-        pdf["jobs1"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1")
-        pdf["jobs2"] = batch(cli, pdf_in, tmp / "out-pdf-2", "pdf", 2, logs, f"PDF N={n_pdf} --jobs 2")
-        pdf["rerun"] = batch(
-            cli,
-            pdf_in,
-            tmp / "out-pdf-1",
-            "pdf",
-            1,
-            logs,
-            f"PDF N={n_pdf} --jobs 1 re-run",
-            expect_written=0,
-            expect_skipped=n_pdf,
-        )
-        for run_ in (pdf["jobs1"], pdf["jobs2"]):  # without the fixed cost of a batch (the N=1 json run)
-            run_["net_rate_per_s"] = (
-                round(n_pdf / (run_["wall_s"] - fixed), 3) if run_["wall_s"] > fixed else None
+        if n_pdf:
+            pdf: dict[str, Any] = {}
+            pdf["jobs1"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1")
+            pdf["jobs2"] = batch(cli, pdf_in, tmp / "out-pdf-2", "pdf", 2, logs, f"PDF N={n_pdf} --jobs 2")
+            pdf["rerun"] = batch(
+                cli,
+                pdf_in,
+                tmp / "out-pdf-1",
+                "pdf",
+                1,
+                logs,
+                f"PDF N={n_pdf} --jobs 1 re-run",
+                expect_written=0,
+                expect_skipped=n_pdf,
             )
-        r1, r2 = pdf["jobs1"]["rate_per_s"], pdf["jobs2"]["rate_per_s"]
-        pdf["speedup"] = round(r2 / r1, 3)
-        pdf["efficiency"] = round(r2 / r1 / 2, 3)
-        n1, n2 = pdf["jobs1"]["net_rate_per_s"], pdf["jobs2"]["net_rate_per_s"]
-        pdf["net_speedup"] = round(n2 / n1, 3) if n1 and n2 else None
-        pdf["net_efficiency"] = round(n2 / n1 / 2, 3) if n1 and n2 else None
-        step("counting pages (pypdf)")
-        pdf["pages"] = page_counts(
-            [p for p in (tmp / "out-pdf-1").glob("*.pdf") if not p.name.startswith("industry-report")]
-        )
-        res["pdf"] = pdf
+            for run_ in (pdf["jobs1"], pdf["jobs2"]):  # without the fixed cost of a batch (the N=1 json run)
+                run_["net_rate_per_s"] = (
+                    round(n_pdf / (run_["wall_s"] - fixed), 3) if run_["wall_s"] > fixed else None
+                )
+            r1, r2 = pdf["jobs1"]["rate_per_s"], pdf["jobs2"]["rate_per_s"]
+            pdf["speedup"] = round(r2 / r1, 3)
+            pdf["efficiency"] = round(r2 / r1 / 2, 3)
+            n1, n2 = pdf["jobs1"]["net_rate_per_s"], pdf["jobs2"]["net_rate_per_s"]
+            pdf["net_speedup"] = round(n2 / n1, 3) if n1 and n2 else None
+            pdf["net_efficiency"] = round(n2 / n1 / 2, 3) if n1 and n2 else None
+            step("counting pages (pypdf)")
+            pdf["pages"] = page_counts(
+                [p for p in (tmp / "out-pdf-1").glob("*.pdf") if not p.name.startswith("industry-report")]
+            )
+            res["pdf"] = pdf
 
-        step(f"one report in-process: render_html, html_to_pdf, raw WeasyPrint x{params['raw_reports']}")
-        k = params["raw_reports"]
-        picked = [paths[i * n_pdf // k] for i in range(k)]
-        res["one_report"] = bench_one_report(q, picked)
+            step(f"one report in-process: render_html, html_to_pdf, raw WeasyPrint x{params['raw_reports']}")
+            k = params["raw_reports"]
+            picked = [paths[i * n_pdf // k] for i in range(k)]
+            res["one_report"] = bench_one_report(q, picked)
 
         step(f"where a scoring batch's time goes, in-process, N={n_scoring}")
         try:  # a breakdown only: never lose the measurements above to a failure here
-            res["phases"] = bench_phases(q, scoring_in, tmp / "out-phases")
+            res["phases"] = bench_phases(q, scoring_in, tmp / "out-phases", pdf=bool(n_pdf))
         except Exception as exc:  # noqa: BLE001
             res["phases"] = {"error": f"{type(exc).__name__}: {exc}"}
         try:
             res["scoring_steps"] = bench_scoring_steps(q, scoring_in, tmp / "out-steps")
         except Exception as exc:  # noqa: BLE001
             res["scoring_steps"] = {"error": f"{type(exc).__name__}: {exc}"}
-        step("demo report: baseline templates vs current, per page (bench/templates.py)")
-        try:
-            res["templates"] = template_pages()
-        except (Exception, SystemExit) as exc:  # noqa: BLE001
-            res["templates"] = {"error": f"{type(exc).__name__}: {exc}"}
-    res["projection"] = projection(res)
+        if n_pdf:
+            step("demo report: baseline templates vs current, per page (bench/templates.py)")
+            try:
+                res["templates"] = template_pages()
+            except (Exception, SystemExit) as exc:  # noqa: BLE001
+                res["templates"] = {"error": f"{type(exc).__name__}: {exc}"}
+    res["projection"] = projection(res) if n_pdf else None
 
     res["self_peak_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     res["wall_s"] = round(time.perf_counter() - wall0, 1)
     return res
 
 
-def print_report(res: dict[str, Any]) -> None:
-    m, p, syn = res["machine"], res["params"], res["synthetic"]
-    print(
-        f"hegui-check {m['hegui_check']} batch benchmark  ({'quick' if p['quick'] else 'full'},"
-        f" seed {p['seed']}, {m['date']})"
-    )
-    print(
-        table(
-            "machine",
-            ["what", "value"],
-            [
-                ["platform", m["platform"]],
-                ["CPUs (os.cpu_count / usable_cores)", f"{m['cpu_count']} / {m['usable_cores']}"],
-                ["Python", f"{m['python']} ({m['python_impl']})"],
-                ["WeasyPrint", m["weasyprint"]],
-                ["libharfbuzz-subset", m["libharfbuzz_subset"] or "not found (slow fontTools subsetting)"],
-                ["load average at start (1/5/15 min)", " / ".join(map(str, m["loadavg_at_start"] or ["-"]))],
-            ],
-        )
-    )
-    load = m["loadavg_at_start"]
-    if load and load[0] > 0.5:
-        print(
-            f"   WARNING: the machine was not idle (load {load[0]}): timings, and --jobs 2 most of all, are low"
-        )
-    print(
-        f"   synthetic companies: {syn['files']} in {syn['generate_s']} s, {len(syn['industries'])} industries"
-        f" {syn['industries']}, {syn['distinct_profiles']} distinct industry+facts profiles,"
-        f" {syn['mean_answers_per_file']} answers/file, lights {syn['lights']}"
-    )
-    print()
+COLS = ["files", "seconds", "/s", "CPU s", "cores busy", "peak RSS MiB", "tree PSS MiB"]
 
-    cols = ["files", "seconds", "/s", "CPU s", "cores busy", "peak RSS MiB", "tree PSS MiB"]
 
-    def row(name: str, r: dict[str, Any]) -> list[Any]:
-        return [
-            name,
-            r["files"],
-            r["wall_s"],
-            r["rate_per_s"],
-            r["cpu_s"],
-            round(r["cpu_s"] / r["wall_s"], 2),
-            r["peak_rss_mib"],
-            r["tree_pss_mib"],
-        ]
-
-    sc = res["scoring"]
-    rows = [row("N=1 (fixed cost of a batch)", sc["fixed"])]
-    if "small" in sc:
-        rows.append(row(f"N={p['scoring_small_files']}", sc["small"]))
-    rows += [
-        row(f"N={p['scoring_files']}", sc["cold"]),
-        row(f"N={p['scoring_files']} re-run, all up to date", sc["rerun"]),
+def _row(name: str, r: dict[str, Any]) -> list[Any]:
+    return [
+        name,
+        r["files"],
+        r["wall_s"],
+        r["rate_per_s"],
+        r["cpu_s"],
+        round(r["cpu_s"] / r["wall_s"], 2),
+        r["peak_rss_mib"],
+        r["tree_pss_mib"],
     ]
-    print(
-        table(
-            "1. scoring only: batch --format json --jobs 1 (wall time of the CLI process)",
-            ["run", *cols],
-            rows,
-        )
-    )
-    if "marginal_files_per_s" in sc:
-        print(
-            f"   without the fixed cost (N=1 run): {sc['marginal_files_per_s']} files/s ({sc['marginal_ms_per_file']} ms/file);"
-            f" re-run {sc.get('rerun_marginal_files_per_s', '-')} files/s"
-        )
-    if "small" in sc:
-        a, b = sc["small"]["peak_rss_mib"], sc["cold"]["peak_rss_mib"]
-        print(
-            f"   peak RSS N={p['scoring_small_files']} -> N={p['scoring_files']}: {a} -> {b} MiB"
-            f" ({(b - a) / a * 100:+.1f} %)"
-        )
-    print()
 
+
+def print_pdf(res: dict[str, Any]) -> float | None:
+    """Tables 2 and 3 (not run with --scoring-only); returns the batch's ms per page."""
+    m, p = res["machine"], res["params"]
     pdf = res["pdf"]
-    rows = [[*row(f"--jobs {j}", pdf[f"jobs{j}"]), pdf[f"jobs{j}"]["net_rate_per_s"]] for j in (1, 2)]
-    rows.append([*row("--jobs 1 re-run, all up to date", pdf["rerun"]), None])
-    print(table(f"2. PDF: batch --format pdf, {p['pdf_files']} reports", ["run", *cols, "net /s"], rows))
+    rows = [[*_row(f"--jobs {j}", pdf[f"jobs{j}"]), pdf[f"jobs{j}"]["net_rate_per_s"]] for j in (1, 2)]
+    rows.append([*_row("--jobs 1 re-run, all up to date", pdf["rerun"]), None])
+    print(table(f"2. PDF: batch --format pdf, {p['pdf_files']} reports", ["run", *COLS, "net /s"], rows))
     print(
         f"   speed-up rate@2/rate@1 {pdf['speedup']}, parallel efficiency {pdf['efficiency']}"
         f" (net of the fixed cost: {pdf['net_speedup']}, {pdf['net_efficiency']}); usable cores {m['usable_cores']}"
@@ -700,6 +653,71 @@ def print_report(res: dict[str, Any]) -> None:
         f" net of the fixed cost = {B.cell(per_page)} ms/page (mean {pg.get('mean')} pages);"
         f" in-process {one['ms_per_page_overall']} ms/page html_to_pdf, {one['raw_ms_per_page_overall']} raw"
     )
+    return per_page
+
+
+def print_report(res: dict[str, Any]) -> None:
+    m, p, syn = res["machine"], res["params"], res["synthetic"]
+    print(
+        f"hegui-check {m['hegui_check']} batch benchmark  ({'quick' if p['quick'] else 'full'}"
+        f"{', scoring only' if p.get('scoring_only') else ''},"
+        f" seed {p['seed']}, {m['date']})"
+    )
+    print(
+        table(
+            "machine",
+            ["what", "value"],
+            [
+                ["platform", m["platform"]],
+                ["CPUs (os.cpu_count / usable_cores)", f"{m['cpu_count']} / {m['usable_cores']}"],
+                ["Python", f"{m['python']} ({m['python_impl']})"],
+                ["WeasyPrint", m["weasyprint"]],
+                ["libharfbuzz-subset", m["libharfbuzz_subset"] or "not found (slow fontTools subsetting)"],
+                ["load average at start (1/5/15 min)", " / ".join(map(str, m["loadavg_at_start"] or ["-"]))],
+            ],
+        )
+    )
+    load = m["loadavg_at_start"]
+    if load and load[0] > 0.5:
+        print(
+            f"   WARNING: the machine was not idle (load {load[0]}): timings, and --jobs 2 most of all, are low"
+        )
+    print(
+        f"   synthetic companies: {syn['files']} in {syn['generate_s']} s, {len(syn['industries'])} industries"
+        f" {syn['industries']}, {syn['distinct_profiles']} distinct industry+facts profiles,"
+        f" {syn['mean_answers_per_file']} answers/file, lights {syn['lights']}"
+    )
+    print()
+
+    sc = res["scoring"]
+    rows = [_row("N=1 (fixed cost of a batch)", sc["fixed"])]
+    if "small" in sc:
+        rows.append(_row(f"N={p['scoring_small_files']}", sc["small"]))
+    rows += [
+        _row(f"N={p['scoring_files']}", sc["cold"]),
+        _row(f"N={p['scoring_files']} re-run, all up to date", sc["rerun"]),
+    ]
+    print(
+        table(
+            "1. scoring only: batch --format json --jobs 1 (wall time of the CLI process)",
+            ["run", *COLS],
+            rows,
+        )
+    )
+    if "marginal_files_per_s" in sc:
+        print(
+            f"   without the fixed cost (N=1 run): {sc['marginal_files_per_s']} files/s ({sc['marginal_ms_per_file']} ms/file);"
+            f" re-run {sc.get('rerun_marginal_files_per_s', '-')} files/s"
+        )
+    if "small" in sc:
+        a, b = sc["small"]["peak_rss_mib"], sc["cold"]["peak_rss_mib"]
+        print(
+            f"   peak RSS N={p['scoring_small_files']} -> N={p['scoring_files']}: {a} -> {b} MiB"
+            f" ({(b - a) / a * 100:+.1f} %)"
+        )
+    print()
+
+    per_page = print_pdf(res) if "pdf" in res else None
     ph = res["phases"]
     if "error" in ph:
         print(f"   in-process breakdown failed: {ph['error']}")
@@ -707,8 +725,12 @@ def print_report(res: dict[str, Any]) -> None:
         print(
             f"   in-process, N={ph['companies']}: run_batch (load, assess, JSON report, manifest) {ph['run_batch_s']} s"
             f" ({ph['run_batch_ms_per_file']} ms/file); summary.xlsx/csv {ph['summary_xlsx_csv_s']} s;"
-            f" industry HTML+JSON {ph['industry_html_json_s']} s; industry PDF {ph['industry_pdf_s']} s"
-            f" ({ph['industry_pdf_pages']} pages)"
+            f" industry HTML+JSON {ph['industry_html_json_s']} s"
+            + (
+                f"; industry PDF {ph['industry_pdf_s']} s ({ph['industry_pdf_pages']} pages)"
+                if ph.get("industry_pdf_s") is not None
+                else ""
+            )
         )
     st = res.get("scoring_steps", {})
     if "error" in st:
@@ -766,6 +788,11 @@ def main(argv: list[str] | None = None) -> int:
         "--scoring", type=int, metavar="N", help="answer files for the scoring runs (default 1000)"
     )
     parser.add_argument("--pdf", type=int, metavar="N", help="reports for the PDF runs (default 200)")
+    parser.add_argument(
+        "--scoring-only",
+        action="store_true",
+        help="only the scoring runs and the in-process scoring breakdown: no PDF batches or renders",
+    )
     parser.add_argument(
         "--seed", type=int, default=DEFAULT_SEED, help="seed of the synthetic answer generator"
     )
