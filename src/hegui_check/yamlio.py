@@ -66,12 +66,16 @@ class Located:
     """A parsed document plus a way to find the source line of any path inside it.
 
     The node tree that holds the lines is built only when a line is first asked for (a problem to
-    report): a clean file is parsed once, by the C loader, and never composed twice."""
+    report): a clean file is parsed once and never composed twice. A document read by the block reader
+    comes with its lines already (``index``), so a lookup composes nothing."""
 
-    def __init__(self, data: Any, root: yaml.Node | None, text: str | None = None):
+    def __init__(
+        self, data: Any, root: yaml.Node | None, text: str | None = None, index: _LineIndex | None = None
+    ):
         self.data = data
         self._root = root
         self._text = text  # YAML source whose node tree is composed on the first line lookup
+        self._index = index
         self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}  # per mapping: key -> (key, value)
 
     def _tree(self) -> yaml.Node | None:
@@ -97,6 +101,8 @@ class Located:
 
     def line(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node reachable along ``loc`` (keys and list indexes)."""
+        if self._index is not None:
+            return self._index.line(loc)
         node = self._tree()
         best = node.start_mark.line + 1 if node is not None else None
         for key in loc:
@@ -323,10 +329,176 @@ def _fast_parse(text: str) -> Located | None:
     return Located(data, None, text)
 
 
+# ---------------------------------------------------------------------------------------------
+# the block reader: answer files as they are written and edited, read without libyaml
+
+
+class _LineIndex:
+    """The lines of a document read by the block reader, shaped like the document: a mapping's keys with
+    (line of the key, index of its value), a list's items with (line, index); None for a scalar."""
+
+    def __init__(self, root_line: int, root: dict[str, tuple[int, Any]]):
+        self.root_line = root_line
+        self.root = root
+
+    def line(self, loc: Sequence[str | int]) -> int:
+        """As Located.line walks the node tree: the line of the deepest key or item reachable."""
+        best, node = self.root_line, self.root
+        for key in loc:
+            if isinstance(node, dict):
+                found = node.get(str(key))
+                if found is None:
+                    break
+                best, node = found
+            elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+                best, node = node[key]
+            else:
+                break
+        return best
+
+
+class _NotBlock(Exception):
+    """Outside what the block reader reads; the document goes to libyaml."""
+
+
+# Characters the block reader takes: line feeds, spaces and what YAML calls printable, except tabs,
+# carriage returns, other line breaks (NEL, LS, PS) and the byte order mark; anything else goes to libyaml.
+_OUTSIDE_BLOCK = re.compile(
+    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# One line: indentation, then a comment, or an optional "- ", an optional "key:" and an optional one-line
+# scalar (quoted without escapes, or plain without ":" or "#", which could start a mapping or a comment).
+# Whatever is left over ("junk") is not for the block reader.
+_BLOCK_LINE = re.compile(
+    r"""^(\ *)(?:
+        (\#.*)
+      | (-(?:\ +|$))?
+        (?:([A-Za-z_][A-Za-z0-9_.\-]*):(?:\ +|$))?
+        (?:('(?:[^'\n]|'')*') | ("[^"\\\n]*") | ([^\s\-?:,\[\]{}\#&*!|>'"%@`][^:\#\n]*))?
+        \ *(.*)
+    )$""",
+    re.MULTILINE | re.VERBOSE,
+)
+_SCALARS: dict[str, Any] = {}  # plain text -> its value, for the short texts answer files repeat
+_SCALARS_MAX = 20_000
+_RESOLVING: list[_Loader] = []  # one loader whose resolver and constructors type plain scalars
+
+
+def _plain(text: str) -> Any:
+    """The value of a plain (unquoted) scalar as our loader builds it: text, or the int, float, bool,
+    null or date its resolver reads it as. Other tags (``=``, ``<<``) raise _NotBlock."""
+    if text[0] not in _Loader.yaml_implicit_resolvers:
+        return text  # no implicit type starts with this character: text, as the resolver would say
+    found = _SCALARS.get(text)
+    if found is not None or text in _SCALARS:
+        return found
+    if not _RESOLVING:
+        _RESOLVING.append(_Loader(""))
+    loader = _RESOLVING[0]
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR:
+        value: Any = text
+    elif tag in _PLAIN_SCALARS:
+        value = loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, text))
+    else:
+        raise _NotBlock
+    if len(text) <= 64:
+        if len(_SCALARS) >= _SCALARS_MAX:
+            _SCALARS.clear()
+        _SCALARS[text] = value
+    return value
+
+
+# long: one pass over the lines with a stack of the open mappings and lists
+def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment above
+    """Read a document in the block style answer files are written in — nested ``key: value`` lines,
+    ``- item`` lists, quoted or plain one-line scalars, comments and blank lines — with the data and
+    lines our loader would give. None for anything else (flow style, anchors, tags, multi-line or escaped
+    scalars, duplicate keys, limits): libyaml's path reads it, or refuses it naming the line.
+
+    Without anchors the document is no larger than its text; depth and text length are checked here."""
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    if _OUTSIDE_BLOCK.search(text):
+        return None
+    root: dict[Any, Any] = {}
+    root_lines: dict[str, tuple[int, Any]] = {}
+    # open collections, innermost last: (indent, container, its line index, is a list)
+    stack: list[tuple[int, Any, Any, bool]] = []
+    pending: tuple[int, dict[Any, Any], str, dict[str, tuple[int, Any]], int] | None = None
+    root_line = 0
+    try:
+        for number, (spaces, comment, dash, key, single, double, plain, junk) in enumerate(
+            _BLOCK_LINE.findall(text), 1
+        ):
+            if junk or (dash and key):
+                return None
+            if comment or not (dash or key):
+                if single or double or plain:
+                    return None  # a scalar on a line of its own: a continued or a top-level scalar
+                continue
+            indent = len(spaces)
+            entry = bool(dash)
+            if not stack:
+                if indent or entry:
+                    return None
+                stack.append((0, root, root_lines, False))
+                root_line = number
+            if pending is not None:  # a key without a value on its line: a block below it, or null
+                at, parent, name, lines, key_line = pending
+                pending = None
+                if indent > at or (entry and indent == at):
+                    if len(stack) >= MAX_DEPTH:
+                        return None
+                    child: Any = [] if entry else {}
+                    child_lines: Any = [] if entry else {}
+                    parent[name] = child
+                    lines[name] = (key_line, child_lines)
+                    stack.append((indent, child, child_lines, entry))
+            while stack[-1][0] > indent or (stack[-1][0] == indent and stack[-1][3] and not entry):
+                stack.pop()
+                if not stack:
+                    return None
+            at, container, lines, is_list = stack[-1]
+            if at != indent or is_list != entry:
+                return None
+            if single:
+                value: Any = single[1:-1].replace("''", "'")
+            elif double:
+                value = double[1:-1]
+            elif plain:
+                value = _plain(plain.rstrip(" "))
+            elif entry:
+                return None  # "-" alone: a null item or a block below it
+            else:
+                value = None
+                pending = (indent, container, key, lines, number)
+            if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
+                return None  # libyaml's path names the line
+            if entry:
+                container.append(value)
+                lines.append((number, None))
+            else:
+                if key in container or not isinstance(_plain(key), str):
+                    return None  # a key twice (libyaml's path names both lines), or one read as true, null …
+                container[key] = value
+                lines[key] = (number, None)
+    except _NotBlock:
+        return None
+    if not stack:
+        return None
+    return Located(root, None, None, _LineIndex(root_line, root_lines))
+
+
 def parse_yaml(text: str) -> Located:
     """Parse one YAML document safely within the limits; line numbers are looked up on demand.
 
     Raises ``DocumentError`` (syntax, a limit, a duplicate key), its message in Chinese with the line."""
+    block = _read_block(text)
+    if block is not None:
+        return block
     try:
         fast = _fast_parse(text)
         if fast is not None:
