@@ -18,7 +18,7 @@ from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
 from .vocabulary import DEPTH_LABELS, UNANSWERED_LABEL, Depth
 from .vocabulary import MODES as MODES
 from .vocabulary import STATUS_LABELS as STATUS_LABELS
-from .yamlio import DocumentError, atomic_write, read_document, read_error
+from .yamlio import DocumentError, atomic_write, parse_document, read_error, read_text
 
 FORMAT_VERSION = 1
 
@@ -694,8 +694,9 @@ def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
     """Read an answer file (YAML or JSON). Unreadable or malformed files raise AnswersError."""
     path = Path(path)
     try:
-        doc = read_document(path)
-        mtime = dt.date.fromtimestamp(path.stat().st_mtime)
+        text, status = read_text(path)
+        doc = parse_document(text, path)
+        mtime = dt.date.fromtimestamp(status.st_mtime)
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         code = exc.code if isinstance(exc, DocumentError) else "unreadable"
         line = exc.line if isinstance(exc, DocumentError) else None

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import random
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -624,19 +625,45 @@ def parse_json(text: str) -> Located:
     return Located(data, None)
 
 
-def read_document(path: Path) -> Located:
-    """Read a .yaml/.yml/.json file within the limits. Raises OSError, UnicodeDecodeError, or
-    DocumentError (a ValueError) whose Chinese message names the line."""
-    with open(path, "rb") as fh:
-        raw = fh.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_text(path: Path) -> tuple[str, os.stat_result]:
+    """The text of a file of at most MAX_FILE_BYTES and its status as it was read (size, modification
+    time). Raises OSError, UnicodeDecodeError, or DocumentError for a file past the limit."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        chunks: list[bytes] = []
+        want = min(st.st_size, MAX_FILE_BYTES) + 1  # one byte more than it holds: the end is seen at once
+        total = 0
+        while total <= MAX_FILE_BYTES:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            want = MAX_FILE_BYTES + 1 - total
+    finally:
+        os.close(fd)
+    if total > MAX_FILE_BYTES:
         raise DocumentError(
             f"文件{limit_text('大小', MAX_FILE_BYTES // (1024 * 1024), ' MB')}", "limit-exceeded"
         )
-    text = raw.decode("utf-8-sig")
+    return b"".join(chunks).decode("utf-8-sig"), st
+
+
+def parse_document(text: str, path: Path) -> Located:
+    """A .json file's text as JSON, any other as YAML, within the limits (see parse_json, parse_yaml)."""
     if path.suffix.lower() == ".json":
         return parse_json(text)
     return parse_yaml(text)
+
+
+def read_document(path: Path) -> Located:
+    """Read a .yaml/.yml/.json file within the limits. Raises OSError, UnicodeDecodeError, or
+    DocumentError (a ValueError) whose Chinese message names the line."""
+    return parse_document(read_text(path)[0], path)
 
 
 def _target_mode(path: Path) -> int:
@@ -649,6 +676,28 @@ def _target_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+# as tempfile.mkstemp opens its files: new (never an existing file or link), binary on Windows
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+for _flag in ("O_NOFOLLOW", "O_BINARY", "O_CLOEXEC"):
+    _TEMP_FLAGS |= getattr(os, _flag, 0)
+
+
+def _open_temp(path: Path) -> tuple[int, str]:
+    """A new, empty, private file beside ``path`` named ``.<name>.<random>.tmp`` (so a killed run's leftovers
+    are recognised), creating the folder when it is missing."""
+    for attempt in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{random.getrandbits(40):010x}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            if attempt:
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(errno.EEXIST, "无法创建临时文件", str(path))  # pragma: no cover - 100 name clashes
+
+
 def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
 
@@ -659,18 +708,21 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    mode = _target_mode(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = _open_temp(path)
     except OSError as exc:  # name the file the user asked for, not our temp file
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
             if durable:
-                os.fsync(fh.fileno())
-        os.chmod(tmp, _target_mode(path))
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
