@@ -338,14 +338,18 @@ class Condition:
     tree: Node
 
     def evaluate(self, env: Mapping[str, Any]) -> bool:
-        return _truthy(self._compiled(env))
+        return self.predicate(env)
 
     @functools.cached_property
-    def _compiled(self) -> Compiled:
-        return _compile(self.tree)
+    def predicate(self) -> Callable[[Mapping[str, Any]], bool]:
+        """``evaluate`` as one plain function, for loops that evaluate it for every company."""
+        compiled = _compile(self.tree)
+        if isinstance(self.tree, (Compare, Not, BoolOp)):  # these already give True or False
+            return compiled
+        return lambda env: _truthy(compiled(env))
 
     def __getstate__(self) -> dict[str, Any]:  # closures do not pickle; they are rebuilt on first use
-        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
+        return {k: v for k, v in self.__dict__.items() if k != "predicate"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
