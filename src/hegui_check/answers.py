@@ -584,6 +584,13 @@ def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
     return Assessor(mode=mode, date=date, **names)
 
 
+# a bare value of these exact classes is read once per library and item (bool, unlike int, is its own
+# class: True == 1 == 1.0 but they read differently); longer texts (notes) are rarely the same twice
+_MEMO_CLASSES = frozenset({str, int, float, bool, dt.date, type(None)})
+_MEMO_TEXT = 64
+_MEMO_MAX = 50_000
+
+
 def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Callable[..., None]) -> None:
     if block is None:
         return
@@ -591,6 +598,8 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
         add("error", ("answers",), "answers", "应为“题目 id: 答案”的映射", "malformed")
         return
     renamed, retired = q.info.renamed, q.info.retired
+    # a bare value (``id: 'yes'``) reads the same in every file: its Answer is made once and shared
+    memo: dict[Any, tuple[Answer | None, str | None]] = q.derived("answers.bare", dict)
     for raw_id, entry in block.items():
         item_id = str(raw_id)
         loc = ("answers", raw_id)
@@ -625,41 +634,74 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
                 "duplicate-answer",
             )
             continue
-        answer = _parse_entry(entry, item, loc, add)
+        if isinstance(entry, dict):
+            answer = _parse_entry(entry, item, loc, add)
+        else:
+            answer, msg = _remembered_bare_answer(memo, item, entry)
+            if msg:
+                add("error", loc, item.id, msg)
         if answer is not None:
             result.answers[item_id] = answer
 
 
-def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[..., None]) -> Answer | None:
-    if isinstance(entry, dict):
-        for key in entry:
-            if key not in _ANSWER_KEYS:
-                add(
-                    "error",
-                    (*loc, key),
-                    f"{item.id}.{key}",
-                    f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}",
-                    "unknown-field",
-                )
-        value_raw = entry.get("answer")
-        note = entry.get("note")
-        evidence = entry.get("evidence")
-        self_raw = entry.get("self_answer")
-        reason = entry.get("override_reason")
-        reviewed = entry.get("reviewed", True)
-        if not isinstance(reviewed, bool):
-            add("error", (*loc, "reviewed"), f"{item.id}.reviewed", "应为 true 或 false（律师是否已复核）")
-            reviewed = True
-    else:
-        value_raw, note, evidence, self_raw, reason, reviewed = entry, None, None, None, None, True
-    value = None
-    if value_raw == "" and item.type is ItemType.text:
-        return Answer(value="", note=None)
-    if value_raw is not None and value_raw != "":
-        value, msg = normalize_value(item, value_raw)
-        if msg:
-            add("error", (*loc, "answer") if isinstance(entry, dict) else loc, item.id, msg)
-            return None
+def _remembered_bare_answer(
+    memo: dict[Any, tuple[Answer | None, str | None]], item: Item, raw: Any
+) -> tuple[Answer | None, str | None]:
+    """``_bare_answer``, remembered in ``memo`` per item and value (the library's, so bounded)."""
+    cls = raw.__class__
+    key = (item.id, cls, raw) if cls in _MEMO_CLASSES and (cls is not str or len(raw) <= _MEMO_TEXT) else None
+    found = memo.get(key) if key is not None else None
+    if found is None:
+        found = _bare_answer(item, raw)
+        if key is not None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[key] = found
+    return found
+
+
+def _bare_answer(item: Item, raw: Any) -> tuple[Answer | None, str | None]:
+    """An answer given as a bare value (``id: 'yes'``): (the answer or None when unanswered, None), or
+    (None, why the value is not allowed)."""
+    if raw == "" and item.type is ItemType.text:
+        return Answer(value="", note=None), None
+    if raw is None or raw == "":
+        return None, None
+    value, msg = normalize_value(item, raw)
+    if msg:
+        return None, msg
+    return (None if value is None else Answer(value=value)), None
+
+
+def _parse_entry(
+    entry: dict[Any, Any], item: Item, loc: tuple[Any, ...], add: Callable[..., None]
+) -> Answer | None:
+    """An answer given as a mapping (answer, note, evidence, self_answer, override_reason, reviewed)."""
+    for key in entry:
+        if key not in _ANSWER_KEYS:
+            add(
+                "error",
+                (*loc, key),
+                f"{item.id}.{key}",
+                f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}",
+                "unknown-field",
+            )
+    value_raw = entry.get("answer")
+    note = entry.get("note")
+    evidence = entry.get("evidence")
+    self_raw = entry.get("self_answer")
+    reason = entry.get("override_reason")
+    reviewed = entry.get("reviewed", True)
+    if not isinstance(reviewed, bool):
+        add("error", (*loc, "reviewed"), f"{item.id}.reviewed", "应为 true 或 false（律师是否已复核）")
+        reviewed = True
+    bare, msg = _bare_answer(item, value_raw)
+    if msg:
+        add("error", (*loc, "answer"), item.id, msg)
+        return None
+    if bare is not None and value_raw == "":
+        return bare  # an empty text answer: asked, and answered with nothing (the note is not kept)
+    value = bare.value if bare is not None else None
     self_value = None
     if self_raw is not None:
         self_value, msg = normalize_value(item, self_raw)
@@ -742,8 +784,15 @@ def _plain(value: Any) -> Any:
 def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
     """The answer file as plain data (the on-disk structure of SPEC §4), items in library order."""
     answers: dict[str, Any] = {}
-    for item_id in sorted(a.answers, key=lambda i: q.position.get(i, len(q.position))):
+    last = len(q.position)
+    for item_id in sorted(a.answers, key=lambda i: q.position.get(i, last)):
         ans = a.answers[item_id]
+        plain = (
+            ans.note is None and not ans.evidence and ans.self_answer is None and ans.override_reason is None
+        )
+        if plain and ans.reviewed:  # the answer alone, as most are
+            answers[item_id] = _plain(ans.value)
+            continue
         extra = {
             k: _plain(v)
             for k, v in (
