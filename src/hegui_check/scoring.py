@@ -233,6 +233,7 @@ class _ModulePlan:
     ids: frozenset[str]  # every item: what a full check asks when it applies
     quick: frozenset[str]  # what a quick check asks when it applies
     off: dict[str, bool]  # every item id -> False, for a module that does not apply
+    idle: ModuleResult  # its result when no item applies and none is answered (or waits on an answer)
 
 
 def _module_plans(q: Questionnaire) -> tuple[_ModulePlan, ...]:
@@ -262,6 +263,9 @@ def _module_plans(q: Questionnaire) -> tuple[_ModulePlan, ...]:
             frozenset(i.id for i in module.items),
             frozenset(i.id for i in quick_items(module)),
             dict.fromkeys((i.id for i in module.items), False),
+            ModuleResult(
+                module, tuple(ItemResult(i, module, "inapplicable", None) for i in module.items), None
+            ),
         )
         for module in q.modules
     )
@@ -566,6 +570,11 @@ def assess(
     module_results: list[ModuleResult] = []
     for module_plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = module_plan.module
+        ids = module_plan.ids
+        if not any(map(plan.items.get, ids)) and ids.isdisjoint(given) and ids.isdisjoint(plan.undetermined):
+            module_results.append(module_plan.idle)  # nothing applies, nothing answered: as every such firm
+            results.extend(module_plan.idle.items)
+            continue
         mod_items, mod_weights, mod_products = [], [], []
         for item_plan in module_plan.items:
             r = _item_result(item_plan, module, given.get(item_plan.id), plan, date, days, shared)
