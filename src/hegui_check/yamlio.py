@@ -381,14 +381,16 @@ _BLOCK_LINE = re.compile(
     re.MULTILINE | re.VERBOSE,
 )
 _SCALARS: dict[str, Any] = {}  # plain text -> its value, for the short texts answer files repeat
+_TEXT_KEYS: set[str] = set()  # plain keys known to read as text
 _SCALARS_MAX = 20_000
 _RESOLVING: list[_Loader] = []  # one loader whose resolver and constructors type plain scalars
+_RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)  # the first characters of typed scalars
 
 
 def _plain(text: str) -> Any:
     """The value of a plain (unquoted) scalar as our loader builds it: text, or the int, float, bool,
     null or date its resolver reads it as. Other tags (``=``, ``<<``) raise _NotBlock."""
-    if text[0] not in _Loader.yaml_implicit_resolvers:
+    if text[0] not in _RESOLVED_FIRST:
         return text  # no implicit type starts with this character: text, as the resolver would say
     found = _SCALARS.get(text)
     if found is not None or text in _SCALARS:
@@ -426,8 +428,9 @@ def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment ab
         return None
     root: dict[Any, Any] = {}
     root_lines: dict[str, tuple[int, Any]] = {}
-    # open collections, innermost last: (indent, container, its line index, is a list)
-    stack: list[tuple[int, Any, Any, bool]] = []
+    # the open collections, innermost last: (indent, container, its line index, is a list)
+    stack: list[tuple[int, Any, Any, bool]] = [(0, root, root_lines, False)]
+    at, container, lines, in_list = stack[-1]
     pending: tuple[int, dict[Any, Any], str, dict[str, tuple[int, Any]], int] | None = None
     root_line = 0
     try:
@@ -442,29 +445,31 @@ def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment ab
                 continue
             indent = len(spaces)
             entry = bool(dash)
-            if not stack:
+            if not root_line:
                 if indent or entry:
                     return None
-                stack.append((0, root, root_lines, False))
                 root_line = number
             if pending is not None:  # a key without a value on its line: a block below it, or null
-                at, parent, name, lines, key_line = pending
+                parent_at, parent, name, parent_lines, key_line = pending
                 pending = None
-                if indent > at or (entry and indent == at):
+                if indent > parent_at or (entry and indent == parent_at):
                     if len(stack) >= MAX_DEPTH:
                         return None
-                    child: Any = [] if entry else {}
-                    child_lines: Any = [] if entry else {}
-                    parent[name] = child
-                    lines[name] = (key_line, child_lines)
-                    stack.append((indent, child, child_lines, entry))
-            while stack[-1][0] > indent or (stack[-1][0] == indent and stack[-1][3] and not entry):
-                stack.pop()
-                if not stack:
+                    at, in_list = indent, entry
+                    container, lines = ([], []) if entry else ({}, {})
+                    parent[name] = container
+                    parent_lines[name] = (key_line, lines)
+                    stack.append((at, container, lines, in_list))
+            if at != indent or in_list != entry:  # back out to the collection this line belongs to
+                while stack[-1][0] > indent or (stack[-1][0] == indent and stack[-1][3] and not entry):
+                    stack.pop()
+                    if not stack:
+                        return None
+                at, container, lines, in_list = stack[-1]
+                if at != indent or in_list != entry:
                     return None
-            at, container, lines, is_list = stack[-1]
-            if at != indent or is_list != entry:
-                return None
+            if len(single or double or plain) > MAX_STRING_CHARS:
+                return None  # perhaps a text past the limit: libyaml's path names its line
             if single:
                 value: Any = single[1:-1].replace("''", "'")
             elif double:
@@ -476,19 +481,23 @@ def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment ab
             else:
                 value = None
                 pending = (indent, container, key, lines, number)
-            if isinstance(value, str) and len(value) > MAX_STRING_CHARS:
-                return None  # libyaml's path names the line
             if entry:
                 container.append(value)
                 lines.append((number, None))
-            else:
-                if key in container or not isinstance(_plain(key), str):
-                    return None  # a key twice (libyaml's path names both lines), or one read as true, null …
-                container[key] = value
-                lines[key] = (number, None)
+                continue
+            if key in container:
+                return None  # a key twice: libyaml's path names both lines
+            if key not in _TEXT_KEYS:
+                if not isinstance(_plain(key), str):
+                    return None  # a key read as true, null …
+                if len(_TEXT_KEYS) >= _SCALARS_MAX:
+                    _TEXT_KEYS.clear()
+                _TEXT_KEYS.add(key)
+            container[key] = value
+            lines[key] = (number, None)
     except _NotBlock:
         return None
-    if not stack:
+    if not root_line:
         return None
     return Located(root, None, None, _LineIndex(root_line, root_lines))
 
