@@ -452,7 +452,8 @@ def _parse_profile(
 ) -> dict[str, tuple[tuple[Any, ...], str]]:
     """Read company/facts; returns the profile values that did not parse: id -> (location, message)."""
     invalid: dict[str, tuple[tuple[Any, ...], str]] = {}
-    profile = q.profile_by_id
+    profile = q.derived("answers.profile_by_id", lambda: q.profile_by_id)
+    memo: dict[Any, tuple[Any, str | None]] = q.derived("answers.profile", dict)
     for group in ("company", "facts"):
         block = raw.get(group)
         if block is None:
@@ -473,7 +474,10 @@ def _parse_profile(
                 continue
             if value is None or (value == "" and pq.type != "text"):
                 continue  # unanswered (an empty text answer is kept: the question was asked)
-            norm, msg = normalize_value(pq, value)
+            if pq.type == "text":  # names and places: rarely the same twice
+                norm, msg = normalize_value(pq, value)
+            else:  # numbers, yes/no, choices: read once per library and value
+                norm, msg = _remembered(memo, _memo_key(pq.id, value), normalize_value, pq, value)
             if msg:
                 invalid[pq.id] = ((group, key), msg)
             else:
@@ -637,22 +641,27 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
         if isinstance(entry, dict):
             answer = _parse_entry(entry, item, loc, add)
         else:
-            answer, msg = _remembered_bare_answer(memo, item, entry)
+            answer, msg = _remembered(memo, _memo_key(item.id, entry), _bare_answer, item, entry)
             if msg:
                 add("error", loc, item.id, msg)
         if answer is not None:
             result.answers[item_id] = answer
 
 
-def _remembered_bare_answer(
-    memo: dict[Any, tuple[Answer | None, str | None]], item: Item, raw: Any
-) -> tuple[Answer | None, str | None]:
-    """``_bare_answer``, remembered in ``memo`` per item and value (the library's, so bounded)."""
+def _memo_key(qid: str, raw: Any) -> tuple[str, type, Any] | None:
+    """How the reading of ``raw`` for question ``qid`` is remembered; None: not remembered."""
     cls = raw.__class__
-    key = (item.id, cls, raw) if cls in _MEMO_CLASSES and (cls is not str or len(raw) <= _MEMO_TEXT) else None
+    return (qid, cls, raw) if cls in _MEMO_CLASSES and (cls is not str or len(raw) <= _MEMO_TEXT) else None
+
+
+def _remembered(
+    memo: dict[Any, Any], key: Any, read: Callable[[Any, Any], Any], question: Any, raw: Any
+) -> Any:
+    """``read(question, raw)``, remembered in ``memo`` (the library's, bounded) under ``key`` unless that
+    is None."""
     found = memo.get(key) if key is not None else None
     if found is None:
-        found = _bare_answer(item, raw)
+        found = read(question, raw)
         if key is not None:
             if len(memo) >= _MEMO_MAX:
                 memo.clear()
