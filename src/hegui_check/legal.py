@@ -7,7 +7,7 @@ import datetime as dt
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -189,25 +189,36 @@ class TextsOnDate:
         self._item_dates: dict[str, tuple[dt.date, ...]] = {}
         self._currency: dict[tuple[str, tuple[int, int]], tuple[tuple[str, str | None], ...]] = {}
 
-    def key(self, item: Item, date: dt.date | None) -> tuple[int, int] | None:
-        """The same for two dates on which ``item`` cites the same texts, with the same liability text,
-        and every text of the calendar is in force or not alike (None for no date)."""
-        if date is None:
-            return None
+    def _dates(self, item: Item) -> tuple[dt.date, ...]:
+        """The dates from which a later version of one of ``item``'s citations, or of its liability, applies."""
         dates = self._item_dates.get(item.id)
         if dates is None:
             found = {v.from_ for c in item.basis for v in c.versions}
             if isinstance(item.liability, tuple):
                 found.update(v.from_ for v in item.liability if v.from_ is not None)
             dates = self._item_dates[item.id] = tuple(sorted(found))
-        return bisect_right(dates, date), bisect_right(self._breaks, date)
+        return dates
 
-    def currency(self, item: Item, date: dt.date) -> tuple[tuple[str, str | None], ...]:
-        key = (item.id, self.key(item, date) or (0, 0))
-        found = self._currency.get(key)
-        if found is None:
-            found = self._currency[key] = _item_currency(item, date, self.calendar)
-        return found
+    def key(self, item: Item, date: dt.date | None) -> tuple[int, int] | None:
+        """The same for two dates on which ``item`` cites the same texts, with the same liability text,
+        and every text of the calendar is in force or not alike (None for no date)."""
+        if date is None:
+            return None
+        dates = self._dates(item)
+        return (bisect_right(dates, date) if dates else 0), bisect_right(self._breaks, date)
+
+    def currency(self, items: Iterable[Item], date: dt.date) -> Iterator[tuple[Item, tuple[str, str | None]]]:
+        """(item, (text it cites on ``date`` that is no longer in force then, the text in force)) pairs."""
+        in_force = bisect_right(self._breaks, date)
+        memo = self._currency
+        for item in items:
+            dates = self._dates(item)
+            key = (item.id, (bisect_right(dates, date) if dates else 0, in_force))
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = _item_currency(item, date, self.calendar)
+            for cited in found:
+                yield item, cited
 
 
 def law_currency_warnings(
@@ -223,12 +234,15 @@ def law_currency_warnings(
         return []
     calendar = shipped_laws() if calendar is None else calendar
     hits: dict[tuple[str, str | None], list[Item]] = {}
-    for item in items:
-        cited = texts.currency(item, date) if texts is not None else _item_currency(item, date, calendar)
-        for key in cited:
-            found = hits.setdefault(key, [])
-            if item not in found:
-                found.append(item)
+    pairs = (
+        texts.currency(items, date)
+        if texts is not None
+        else ((item, cited) for item in items for cited in _item_currency(item, date, calendar))
+    )
+    for item, key in pairs:
+        found = hits.setdefault(key, [])
+        if item not in found:
+            found.append(item)
     out = []
     for (law, now_short), found in hits.items():
         old = calendar[law]

@@ -58,28 +58,32 @@ class _Row(dict[str, Any]):
     template: _Template
 
 
-_VALUES: dict[tuple[type, Any], str] = {}  # short values companies share ('no', 0.5, a date) as JSON
-_VALUES_MAX = 10_000
+_TEXTS: dict[str, str] = {}  # short texts many companies share ('no', a date) as JSON
+_TEXTS_MAX = 10_000
+_INFINITY = float("inf")
 
 
 def _value(value: Any) -> str:
-    """``_compact(value)``, remembered for the short values many companies share."""
+    """``_compact(value)``, quicker for the plain values of a row (texts remembered when short)."""
+    cls = value.__class__
+    if cls is str:
+        found = _TEXTS.get(value)
+        if found is None:
+            found = _compact(value)
+            if len(value) <= 64:
+                if len(_TEXTS) >= _TEXTS_MAX:
+                    _TEXTS.clear()
+                _TEXTS[value] = found
+        return found
     if value is None:
         return "null"
-    cls = value.__class__
-    if cls is float:
-        shared = value == value and value != 0  # not NaN; 0.0 and -0.0 are equal but written apart
-    else:
-        shared = cls is bool or cls is int or (cls is str and len(value) <= 64)
-    if not shared:
-        return _compact(value)
-    key = (cls, value)
-    found = _VALUES.get(key)
-    if found is None:
-        if len(_VALUES) >= _VALUES_MAX:
-            _VALUES.clear()
-        found = _VALUES[key] = _compact(value)
-    return found
+    if cls is bool:
+        return "true" if value else "false"
+    if cls is int:
+        return int.__repr__(value)
+    if cls is float and value == value and -_INFINITY < value < _INFINITY:
+        return float.__repr__(value)  # as json writes a finite float
+    return _compact(value)
 
 
 def _basis_detail(item: Item, date: dt.date | None) -> list[dict[str, Any]]:
