@@ -592,7 +592,7 @@ def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
 # class: True == 1 == 1.0 but they read differently); longer texts (notes) are rarely the same twice
 _MEMO_CLASSES = frozenset({str, int, float, bool, dt.date, type(None)})
 _MEMO_TEXT = 64
-_MEMO_MAX = 50_000
+_MEMO_MAX = 20_000
 
 
 def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Callable[..., None]) -> None:
@@ -641,7 +641,11 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
         if isinstance(entry, dict):
             answer = _parse_entry(entry, item, loc, add)
         else:
-            answer, msg = _remembered(memo, _memo_key(item.id, entry), _bare_answer, item, entry)
+            shared = (
+                item.type is not ItemType.text and item.type is not ItemType.multi
+            )  # not free text, not a list
+            key = _memo_key(item.id, entry) if shared else None
+            answer, msg = _remembered(memo, key, _bare_answer, item, entry)
             if msg:
                 add("error", loc, item.id, msg)
         if answer is not None:

@@ -199,13 +199,13 @@ class TextsOnDate:
             dates = self._item_dates[item.id] = tuple(sorted(found))
         return dates
 
-    def key(self, item: Item, date: dt.date | None) -> tuple[int, int] | None:
-        """The same for two dates on which ``item`` cites the same texts, with the same liability text,
-        and every text of the calendar is in force or not alike (None for no date)."""
+    def cited(self, item: Item, date: dt.date | None) -> int | None:
+        """The same number for two dates on which ``item`` cites the same texts and has the same liability
+        text (None for no date)."""
         if date is None:
             return None
         dates = self._dates(item)
-        return (bisect_right(dates, date) if dates else 0), bisect_right(self._breaks, date)
+        return bisect_right(dates, date) if dates else 0
 
     def currency(self, items: Iterable[Item], date: dt.date) -> Iterator[tuple[Item, tuple[str, str | None]]]:
         """(item, (text it cites on ``date`` that is no longer in force then, the text in force)) pairs."""

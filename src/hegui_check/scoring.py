@@ -504,7 +504,7 @@ def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
     return applicability(q, answers, Depth.full).items
 
 
-_SHARED_MAX = 50_000
+_SHARED_MAX = 10_000
 
 
 def _item_result(
@@ -545,9 +545,10 @@ def _item_result(
         result = ItemResult(item, module, state, ans, value, verdict)
     else:
         result = ItemResult(item, module, state, ans)
-    if len(shared) >= _SHARED_MAX:
-        shared.clear()
-    shared[key] = (ans, result)
+    if ans is None or ans == Answer(ans.value):  # a bare answer, shared; one with a note is the firm's own
+        if len(shared) >= _SHARED_MAX:
+            shared.clear()
+        shared[key] = (ans, result)
     return result
 
 

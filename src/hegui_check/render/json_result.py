@@ -58,8 +58,8 @@ class _Row(dict[str, Any]):
     template: _Template
 
 
-_TEXTS: dict[str, str] = {}  # short texts many companies share ('no', a date) as JSON
-_TEXTS_MAX = 10_000
+_TEXTS: dict[str, str] = {}  # short texts many companies share ('partial', a date) as JSON
+_TEXTS_MAX = 4096
 _INFINITY = float("inf")
 
 
@@ -70,7 +70,7 @@ def _value(value: Any) -> str:
         found = _TEXTS.get(value)
         if found is None:
             found = _compact(value)
-            if len(value) <= 64:
+            if len(value) <= 16:  # an answer, a date; not a note
                 if len(_TEXTS) >= _TEXTS_MAX:
                     _TEXTS.clear()
                 _TEXTS[value] = found
@@ -98,7 +98,7 @@ def _basis_detail(item: Item, date: dt.date | None) -> list[dict[str, Any]]:
 
 def _finding(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: dict[Any, Any]) -> _Row:
     """One finding: the fields of its item on the assessment date (remembered in ``rows`` per item and
-    span of dates with the same texts), then the company's own answer, note and deadline."""
+    span of dates with the same citations), then the company's own answer, note and deadline."""
     item, date = r.item, a.assessment_date
     company = {
         "answer": _plain(r.answer.value) if r.answer and r.answer.value is not None else None,
@@ -106,7 +106,7 @@ def _finding(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: dict[Any, A
         "note": r.answer.note if r.answer else None,
         "deadline": r.deadline.isoformat() if r.deadline else None,
     }
-    key = (item.id, r.module.module, texts.key(item, date))
+    key = (item.id, r.module.module, texts.cited(item, date))
     found = rows.get(key)
     if found is None:
         fields = {
