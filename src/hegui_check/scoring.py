@@ -140,12 +140,19 @@ def profile_for_depth(q: Questionnaire, depth: Depth | str) -> list[ProfileQuest
 
 def _profile_asked(q: Questionnaire, env: Mapping[str, Any], depth: Depth) -> tuple[str, ...]:
     asked = []
-    for pq in q.profile:
-        if pq.condition is not None and not pq.condition.evaluate(env):
+    for pq, when in q.derived("scoring.profile", lambda: _profile_plan(q)):
+        if when is not None and not when(env):
             continue
         if depth is Depth.full or pq.depth == "quick" or _decides_quick_item(q, pq, env):
             asked.append(pq.id)
     return tuple(asked)
+
+
+def _profile_plan(
+    q: Questionnaire,
+) -> tuple[tuple[ProfileQuestion, Callable[[Mapping[str, Any]], bool] | None], ...]:
+    """Each profile question with its condition compiled."""
+    return tuple((pq, pq.condition.predicate if pq.condition is not None else None) for pq in q.profile)
 
 
 def _missing_facts(module: Module, env: Mapping[str, Any], profile: tuple[str, ...]) -> tuple[str, ...]:
