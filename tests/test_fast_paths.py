@@ -26,6 +26,7 @@ from hegui_check import yamlio
 from hegui_check.answers import AnswerSet, load_answers
 from hegui_check.errors import HeguiCheckError
 from hegui_check.questionnaire import Questionnaire, load_questionnaire
+from hegui_check.questionnaire import conditions as C
 from hegui_check.render import Format, render
 from hegui_check.render.json_result import result_dict
 from hegui_check.resources import data_dir
@@ -289,3 +290,40 @@ def test_the_block_reader_reads_what_libyaml_reads(lines: list[str], newline: st
     assert _typed(block.data) == _typed(careful.data)
     for path in _paths(careful.data):
         assert block.line(list(path)) == careful.line(list(path)), path
+
+
+# ---------------------------------------------------------------------------------------------
+# compiled conditions against the tree walker
+
+
+NAMES = ["employees", "industry", "sells_online", "alpha.gate", "missing"]
+LITERAL_VALUES = st.one_of(
+    st.integers(-3, 30), st.sampled_from([0.5, 10.0, "footwear", "games", "", "10", True, False])
+)
+ENV_VALUES = st.one_of(
+    LITERAL_VALUES, st.none(), st.sampled_from([[1], ["footwear"], {"a": 1}, float("nan"), 10**20])
+)
+LEAF = st.one_of(
+    st.sampled_from(NAMES).map(C.Name),
+    LITERAL_VALUES.map(C.Literal),
+    st.lists(LITERAL_VALUES, max_size=3).map(lambda v: C.ListLit(tuple(v))),
+)
+TREE = st.recursive(
+    LEAF,
+    lambda inner: st.one_of(
+        inner.map(C.Not),
+        st.builds(
+            C.BoolOp, st.sampled_from(["and", "or"]), st.lists(inner, min_size=2, max_size=4).map(tuple)
+        ),
+        st.builds(
+            C.Compare, st.sampled_from(["==", "!=", ">", ">=", "<", "<=", "in", "notin"]), inner, inner
+        ),
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tree=TREE, env=st.dictionaries(st.sampled_from(NAMES), ENV_VALUES))
+def test_a_compiled_condition_means_what_the_tree_says(tree: C.Node, env: dict[str, Any]) -> None:
+    assert C.Condition("", tree).evaluate(env) is C._truthy(C._eval(tree, env))
