@@ -362,26 +362,25 @@ class _NotBlock(Exception):
     """Outside what the block reader reads; the document goes to libyaml."""
 
 
-# Characters the block reader takes: line feeds, spaces and what YAML calls printable, except tabs,
-# carriage returns, other line breaks (NEL, LS, PS) and the byte order mark; anything else goes to libyaml.
+# Characters the block reader takes: spaces and what YAML calls printable, except tabs, carriage returns,
+# other line breaks (NEL, LS, PS) and the byte order mark; a line with anything else goes to libyaml.
 _OUTSIDE_BLOCK = re.compile(
-    "[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
 )
 # One line: indentation, then a comment, or an optional "- ", an optional "key:" and an optional one-line
 # scalar (quoted without escapes, or plain without ":" or "#", which could start a mapping or a comment).
 # Whatever is left over ("junk") is not for the block reader.
 _BLOCK_LINE = re.compile(
-    r"""^(\ *)(?:
+    r"""(\ *)(?:
         (\#.*)
       | (-(?:\ +|$))?
         (?:([A-Za-z_][A-Za-z0-9_.\-]*):(?:\ +|$))?
-        (?:('(?:[^'\n]|'')*') | ("[^"\\\n]*") | ([^\s\-?:,\[\]{}\#&*!|>'"%@`][^:\#\n]*))?
+        (?:('[^']*(?:''[^']*)*') | ("[^"\\]*") | ([^\s\-?:,\[\]{}\#&*!|>'"%@`][^:\#]*))?
         \ *(.*)
-    )$""",
-    re.MULTILINE | re.VERBOSE,
+    )""",
+    re.VERBOSE,
 )
 _SCALARS: dict[str, Any] = {}  # plain text -> its value, for the short texts answer files repeat
-_TEXT_KEYS: set[str] = set()  # plain keys known to read as text
 _SCALARS_MAX = 20_000
 _RESOLVING: list[_Loader] = []  # one loader whose resolver and constructors type plain scalars
 _RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)  # the first characters of typed scalars
@@ -412,6 +411,47 @@ def _plain(text: str) -> Any:
     return value
 
 
+_SKIP = (-1, False, "", False, None)  # a blank line or a comment
+# a line as the block reader reads it: (indent, a "- " item, key or "", a value on the line, the value);
+# lines answer files repeat ("  tax.bookkeeping: 'yes'") are read once
+_LINES: dict[str, tuple[int, bool, str, bool, Any]] = {}
+_LINES_MAX = 20_000
+_LINE_CHARS = 100  # longer lines (notes) are rarely the same twice
+
+
+def _read_line(line: str) -> tuple[int, bool, str, bool, Any] | None:
+    """One line of a block document, or None when it is not for the block reader."""
+    if _OUTSIDE_BLOCK.search(line):
+        return None
+    m = _BLOCK_LINE.fullmatch(line)
+    if m is None:  # pragma: no cover - the pattern takes any line of the characters above
+        return None
+    spaces, comment, dash, key, single, double, plain, junk = m.groups("")
+    if junk or (dash and key):
+        return None
+    if comment or not (dash or key):
+        return None if (single or double or plain) else _SKIP  # a scalar on a line of its own: continued
+    raw = single or double or plain
+    if len(raw) > MAX_STRING_CHARS:
+        return None  # perhaps a text past the limit: libyaml's path names its line
+    try:
+        if key and not isinstance(_plain(key), str):
+            return None  # a key read as true, null …
+        if single:
+            value: Any = single[1:-1].replace("''", "'")
+        elif double:
+            value = double[1:-1]
+        elif plain:
+            value = _plain(plain.rstrip(" "))
+        elif dash:
+            return None  # "-" alone: a null item or a block below it
+        else:
+            value = None
+    except _NotBlock:
+        return None
+    return len(spaces), bool(dash), key, bool(raw), value
+
+
 # long: one pass over the lines with a stack of the open mappings and lists
 def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment above
     """Read a document in the block style answer files are written in — nested ``key: value`` lines,
@@ -424,8 +464,6 @@ def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment ab
         if text.count("\r") != text.count("\r\n"):
             return None
         text = text.replace("\r\n", "\n")
-    if _OUTSIDE_BLOCK.search(text):
-        return None
     root: dict[Any, Any] = {}
     root_lines: dict[str, tuple[int, Any]] = {}
     # the open collections, innermost last: (indent, container, its line index, is a list)
@@ -433,70 +471,53 @@ def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment ab
     at, container, lines, in_list = stack[-1]
     pending: tuple[int, dict[Any, Any], str, dict[str, tuple[int, Any]], int] | None = None
     root_line = 0
-    try:
-        for number, (spaces, comment, dash, key, single, double, plain, junk) in enumerate(
-            _BLOCK_LINE.findall(text), 1
-        ):
-            if junk or (dash and key):
+    known = _LINES
+    for number, line in enumerate(text.split("\n"), 1):
+        parts = known.get(line)
+        if parts is None:
+            parts = _read_line(line)
+            if parts is None:
                 return None
-            if comment or not (dash or key):
-                if single or double or plain:
-                    return None  # a scalar on a line of its own: a continued or a top-level scalar
-                continue
-            indent = len(spaces)
-            entry = bool(dash)
-            if not root_line:
-                if indent or entry:
+            if len(line) <= _LINE_CHARS:
+                if len(known) >= _LINES_MAX:
+                    known.clear()
+                known[line] = parts
+        indent, entry, key, valued, value = parts
+        if indent < 0:
+            continue
+        if not root_line:
+            if indent or entry:
+                return None
+            root_line = number
+        if pending is not None:  # a key without a value on its line: a block below it, or null
+            parent_at, parent, name, parent_lines, key_line = pending
+            pending = None
+            if indent > parent_at or (entry and indent == parent_at):
+                if len(stack) >= MAX_DEPTH:
                     return None
-                root_line = number
-            if pending is not None:  # a key without a value on its line: a block below it, or null
-                parent_at, parent, name, parent_lines, key_line = pending
-                pending = None
-                if indent > parent_at or (entry and indent == parent_at):
-                    if len(stack) >= MAX_DEPTH:
-                        return None
-                    at, in_list = indent, entry
-                    container, lines = ([], []) if entry else ({}, {})
-                    parent[name] = container
-                    parent_lines[name] = (key_line, lines)
-                    stack.append((at, container, lines, in_list))
-            if at != indent or in_list != entry:  # back out to the collection this line belongs to
-                while stack[-1][0] > indent or (stack[-1][0] == indent and stack[-1][3] and not entry):
-                    stack.pop()
-                    if not stack:
-                        return None
-                at, container, lines, in_list = stack[-1]
-                if at != indent or in_list != entry:
+                at, in_list = indent, entry
+                container, lines = ([], []) if entry else ({}, {})
+                parent[name] = container
+                parent_lines[name] = (key_line, lines)
+                stack.append((at, container, lines, in_list))
+        if at != indent or in_list != entry:  # back out to the collection this line belongs to
+            while stack[-1][0] > indent or (stack[-1][0] == indent and stack[-1][3] and not entry):
+                stack.pop()
+                if not stack:
                     return None
-            if len(single or double or plain) > MAX_STRING_CHARS:
-                return None  # perhaps a text past the limit: libyaml's path names its line
-            if single:
-                value: Any = single[1:-1].replace("''", "'")
-            elif double:
-                value = double[1:-1]
-            elif plain:
-                value = _plain(plain.rstrip(" "))
-            elif entry:
-                return None  # "-" alone: a null item or a block below it
-            else:
-                value = None
-                pending = (indent, container, key, lines, number)
-            if entry:
-                container.append(value)
-                lines.append((number, None))
-                continue
-            if key in container:
-                return None  # a key twice: libyaml's path names both lines
-            if key not in _TEXT_KEYS:
-                if not isinstance(_plain(key), str):
-                    return None  # a key read as true, null …
-                if len(_TEXT_KEYS) >= _SCALARS_MAX:
-                    _TEXT_KEYS.clear()
-                _TEXT_KEYS.add(key)
-            container[key] = value
-            lines[key] = (number, None)
-    except _NotBlock:
-        return None
+            at, container, lines, in_list = stack[-1]
+            if at != indent or in_list != entry:
+                return None
+        if entry:
+            container.append(value)
+            lines.append((number, None))
+            continue
+        if key in container:
+            return None  # a key twice: libyaml's path names both lines
+        container[key] = value
+        lines[key] = (number, None)
+        if not valued:
+            pending = (indent, container, key, lines, number)
     if not root_line:
         return None
     return Located(root, None, None, _LineIndex(root_line, root_lines))
