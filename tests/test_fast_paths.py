@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import math
 import re
@@ -23,14 +24,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hegui_check import yamlio
-from hegui_check.answers import AnswerSet, load_answers
+from hegui_check.answers import AnswerSet, load_answers, to_document
 from hegui_check.errors import HeguiCheckError
 from hegui_check.questionnaire import Questionnaire, load_questionnaire
 from hegui_check.questionnaire import conditions as C
 from hegui_check.render import Format, render
 from hegui_check.render.json_result import result_dict
 from hegui_check.resources import data_dir
-from hegui_check.scoring import assess
+from hegui_check.scoring import assess, report_number
 
 from .conftest import FIXTURES
 
@@ -173,6 +174,19 @@ def test_the_json_report_is_its_result_one_row_per_line(answer_files: list[Path]
         assert json.loads(text)["findings"]
         seen += 1
     assert seen > 10
+
+
+def test_the_report_number_is_the_hash_of_the_answer_document(
+    answer_files: list[Path], q: Questionnaire
+) -> None:
+    for path in answer_files:
+        try:
+            answers = load_answers(path, q)
+        except HeguiCheckError:
+            continue
+        blob = json.dumps(to_document(answers, q), sort_keys=True, ensure_ascii=False, default=str)
+        expected = "HG-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10].upper()
+        assert report_number(answers, q) == report_number(answers, q) == expected, path.name
 
 
 def test_dates_on_both_sides_of_a_new_text_cite_each_text(tmp_path: Path) -> None:

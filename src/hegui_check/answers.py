@@ -794,31 +794,38 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
-    """The answer file as plain data (the on-disk structure of SPEC §4), items in library order."""
-    answers: dict[str, Any] = {}
-    last = len(q.position)
-    for item_id in sorted(a.answers, key=lambda i: q.position.get(i, last)):
-        ans = a.answers[item_id]
-        plain = (
-            ans.note is None and not ans.evidence and ans.self_answer is None and ans.override_reason is None
+def is_bare(ans: Answer) -> bool:
+    """Whether an answer is its value alone (no note, evidence, review), as most are."""
+    return (
+        ans.note is None
+        and not ans.evidence
+        and ans.self_answer is None
+        and ans.override_reason is None
+        and ans.reviewed
+    )
+
+
+def answer_document(ans: Answer) -> Any:
+    """One answer as the answer file holds it: the value alone, or ``answer`` with what else it has."""
+    if is_bare(ans):
+        return _plain(ans.value)
+    extra = {
+        k: _plain(v)
+        for k, v in (
+            ("note", ans.note),
+            ("evidence", ans.evidence),
+            ("self_answer", ans.self_answer),
+            ("override_reason", ans.override_reason),
         )
-        if plain and ans.reviewed:  # the answer alone, as most are
-            answers[item_id] = _plain(ans.value)
-            continue
-        extra = {
-            k: _plain(v)
-            for k, v in (
-                ("note", ans.note),
-                ("evidence", ans.evidence),
-                ("self_answer", ans.self_answer),
-                ("override_reason", ans.override_reason),
-            )
-            if v not in (None, (), [])
-        }
-        if not ans.reviewed:
-            extra["reviewed"] = False
-        answers[item_id] = {"answer": _plain(ans.value), **extra} if extra else _plain(ans.value)
+        if v not in (None, (), [])
+    }
+    if not ans.reviewed:
+        extra["reviewed"] = False
+    return {"answer": _plain(ans.value), **extra} if extra else _plain(ans.value)
+
+
+def document_head(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
+    """Everything of the answer file but its answers (``to_document`` without ``answers``)."""
     assessor = a.assessor
     return {
         "hegui_check": FORMAT_VERSION,
@@ -833,8 +840,14 @@ def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
             "license_no": assessor.license_no,
             "date": assessor.date,
         },
-        "answers": answers,
     }
+
+
+def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
+    """The answer file as plain data (the on-disk structure of SPEC §4), items in library order."""
+    last = len(q.position)
+    ordered = sorted(a.answers, key=lambda i: q.position.get(i, last))
+    return {**document_head(a, q), "answers": {i: answer_document(a.answers[i]) for i in ordered}}
 
 
 def dump_answers(a: AnswerSet, q: Questionnaire) -> str:

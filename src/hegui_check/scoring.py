@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
-from .answers import Answer, AnswerSet, Problem, to_document
+from .answers import Answer, AnswerSet, Problem, answer_document, document_head, is_bare
 from .questionnaire import Item, ItemType, Module, ProfileQuestion, Questionnaire
 from .vocabulary import (
     DEFAULT_DEADLINE_DAYS,
@@ -469,10 +469,33 @@ def _weighted(weights: list[int], products: list[float]) -> float | None:
 
 
 def report_number(answers: AnswerSet, q: Questionnaire) -> str:
-    """A short, stable hash of the answers and the questionnaire version: same answers, same number."""
-    doc = to_document(answers, q)
-    blob = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
+    """A short, stable hash of the answers and the questionnaire version: same answers, same number.
+
+    The hash is of ``json.dumps(to_document(answers, q), sort_keys=True, ensure_ascii=False,
+    default=str)``; that text is put together from its parts (the answers sort first, each bare answer
+    remembered as JSON), as json itself would write it."""
+    known: dict[tuple[str, int], tuple[Answer, str]] = q.derived("scoring.answer_json", dict)
+    given = answers.answers
+    parts = []
+    for item_id in sorted(given):
+        ans = given[item_id]
+        found = known.get((item_id, id(ans)))
+        if found is not None and found[0] is ans:
+            parts.append(found[1])
+            continue
+        part = _sorted_json(item_id) + ": " + _sorted_json(answer_document(ans))
+        if is_bare(ans):  # shared between companies (see answers._bare_answer)
+            if len(known) >= _SHARED_MAX:
+                known.clear()
+            known[(item_id, id(ans))] = (ans, part)
+        parts.append(part)
+    head = _sorted_json(document_head(answers, q))  # '{"assessor": …}': every key sorts after "answers"
+    blob = '{"answers": {' + ", ".join(parts) + "}, " + head[1:]
     return "HG-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10].upper()
+
+
+def _sorted_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _light(
@@ -552,7 +575,7 @@ def _item_result(
         result = ItemResult(item, module, state, ans, value, verdict)
     else:
         result = ItemResult(item, module, state, ans)
-    if ans is None or ans == Answer(ans.value):  # a bare answer, shared; one with a note is the firm's own
+    if ans is None or is_bare(ans):  # a bare answer, shared; one with a note is the firm's own
         if len(shared) >= _SHARED_MAX:
             shared.clear()
         shared[key] = (ans, result)
