@@ -187,6 +187,7 @@ class TextsOnDate:
         starts = (t.in_force_from for t in self.calendar.values() if t.in_force_from)
         self._breaks = tuple(sorted({*starts, *ends}))
         self._item_dates: dict[str, tuple[dt.date, ...]] = {}
+        self._ending: dict[str, bool] = {}  # per item: does one of the texts it may cite ever end
         self._currency: dict[tuple[str, tuple[int, int]], tuple[tuple[str, str | None], ...]] = {}
 
     def _dates(self, item: Item) -> tuple[dt.date, ...]:
@@ -210,8 +211,14 @@ class TextsOnDate:
     def currency(self, items: Iterable[Item], date: dt.date) -> Iterator[tuple[Item, tuple[str, str | None]]]:
         """(item, (text it cites on ``date`` that is no longer in force then, the text in force)) pairs."""
         in_force = bisect_right(self._breaks, date)
-        memo = self._currency
+        memo, ending = self._currency, self._ending
         for item in items:
+            ends = ending.get(item.id)
+            if ends is None:  # an item whose texts are all still in force is never out of date
+                texts = (self.calendar.get(c.law) for e in item.basis for _, c in e.texts())
+                ends = ending[item.id] = any(t is not None and t.in_force_until is not None for t in texts)
+            if not ends:
+                continue
             dates = self._dates(item)
             key = (item.id, (bisect_right(dates, date) if dates else 0, in_force))
             found = memo.get(key)

@@ -155,11 +155,11 @@ def _profile_plan(
     return tuple((pq, pq.condition.predicate if pq.condition is not None else None) for pq in q.profile)
 
 
-def _missing_facts(module: Module, env: Mapping[str, Any], profile: tuple[str, ...]) -> tuple[str, ...]:
-    """The asked profile facts without a value that a module's condition names."""
-    if module.condition is None:
-        return ()
-    return tuple(n for n in module.condition.names if n in profile and env.get(n) is None)
+def _missing_facts(
+    names: tuple[str, ...], env: Mapping[str, Any], profile: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The asked profile facts without a value among the names of a module's condition."""
+    return tuple(n for n in names if n in profile and env.get(n) is None)
 
 
 def _unasked_facts(q: Questionnaire, env: Mapping[str, Any], profile: tuple[str, ...]) -> set[str]:
@@ -236,6 +236,7 @@ class _ModulePlan:
 
     module: Module
     condition: Callable[[Mapping[str, Any]], bool] | None
+    names: tuple[str, ...]  # the names its condition uses
     items: tuple[_ItemPlan, ...]
     ids: frozenset[str]  # every item: what a full check asks when it applies
     quick: frozenset[str]  # what a quick check asks when it applies
@@ -256,6 +257,7 @@ def _module_plans(q: Questionnaire) -> tuple[_ModulePlan, ...]:
         _ModulePlan(
             module,
             module.condition.predicate if module.condition is not None else None,
+            tuple(module.condition.names) if module.condition is not None else (),
             tuple(
                 _ItemPlan(
                     i,
@@ -297,7 +299,7 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
         if unasked:
             undetermined.update(_hanging(module, unasked, env))
         if not module_on:
-            missing = _missing_facts(module, env, profile)
+            missing = _missing_facts(plan.names, env, profile)
             if missing:
                 switched_off[module.module] = missing
                 blocked.update(
