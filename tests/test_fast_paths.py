@@ -189,20 +189,28 @@ def test_the_report_number_is_the_hash_of_the_answer_document(
         assert report_number(answers, q) == report_number(answers, q) == expected, path.name
 
 
-def test_dates_on_both_sides_of_a_new_text_cite_each_text(tmp_path: Path) -> None:
-    lib = load_questionnaire([FIXTURES / "trademark-versions"], builtin=False)
-    cited = {}
-    for date in ("2026-12-31", "2027-01-01", "2027-01-02", "2026-12-31"):
+@pytest.mark.parametrize("library", ["trademark-versions", "trademark-one-version"])
+def test_dates_around_a_new_text_get_their_own_citations_and_warnings(tmp_path: Path, library: str) -> None:
+    lib = load_questionnaire([FIXTURES / library], builtin=False)
+    reports = {}
+    text = (FIXTURES / "trademark-answers-2027-01-05.yaml").read_text(encoding="utf-8")
+    for date in ("2026-12-31", "2027-01-01", "2027-01-02", "2026-12-31", "2027-01-01"):
         path = tmp_path / f"{date}.yaml"
-        text = (FIXTURES / "trademark-answers-2027-01-05.yaml").read_text(encoding="utf-8")
         path.write_text(text.replace("2027-01-05", date), encoding="utf-8")
-        report = json.loads(render(assess(lib, load_answers(path, lib)), Format.json))
-        cited[date] = [f["basis_detail"] for f in report["findings"]]
+        warm = render(assess(lib, load_answers(path, lib)), Format.json)
         cold = dataclasses.replace(lib)
-        assert render(assess(cold, load_answers(path, cold)), Format.json) == render(
-            assess(lib, load_answers(path, lib)), Format.json
-        )
-    assert cited["2026-12-31"] != cited["2027-01-01"] == cited["2027-01-02"]
+        assert warm == render(assess(cold, load_answers(path, cold)), Format.json), date
+        reports[date] = json.loads(warm)
+    cited = {d: [f["basis_detail"] for f in r["findings"]] for d, r in reports.items()}
+    warned = {d: [w["message"] for w in r["law_currency_warnings"]] for d, r in reports.items()}
+    if library == "trademark-versions":
+        assert cited["2026-12-31"] != cited["2027-01-01"] == cited["2027-01-02"]
+        assert not any(warned.values())
+    else:
+        assert not warned["2026-12-31"] and warned["2027-01-01"] and warned["2027-01-02"]
+        assert (
+            "即为" in warned["2027-01-01"][0] and "晚于" in warned["2027-01-02"][0]
+        )  # the day itself, or after
 
 
 # ---------------------------------------------------------------------------------------------
