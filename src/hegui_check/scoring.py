@@ -205,7 +205,7 @@ def _snapshot(q: Questionnaire, answers: AnswerSet, depth: Depth) -> tuple[Any, 
         depth,
         list(answers.company.items()),
         list(answers.facts.items()),
-        [(k, a.value) for k, a in answers.answers.items()],
+        list(answers.answers.items()),  # answers never change: the same objects, the same values
     )
 
 
@@ -437,17 +437,25 @@ class Assessment:
         return [r for r in self.findings if r.verdict == "unknown"]
 
 
+_STATUS, _CHOICE, _MULTI = (
+    ItemType.status,
+    ItemType.choice,
+    ItemType.multi,
+)  # (an Enum's members are slow to look up)
+
+
 def item_value(item: Item, value: Any) -> tuple[float | None, Verdict | None]:
     """(score 0..1, verdict) of one answer value; (None, None) means 不适用. ``value`` None = unanswered."""
     if value is None or value == "unknown":
         return 0.0, "unknown"
     if value == "na":
         return None, None
-    if item.type is ItemType.status:
+    kind = item.type
+    if kind is _STATUS:
         score = STATUS_SCORES[value]
-    elif item.type is ItemType.choice:
+    elif kind is _CHOICE:
         score = next(o.score or 0.0 for o in item.options if o.value == value)
-    elif item.type is ItemType.multi:
+    elif kind is _MULTI:
         good = [o.value for o in item.options if o.good is not False]
         score = len(set(value) & set(good)) / len(good)
     else:  # number
@@ -548,40 +556,44 @@ def _item_result(
     days: Mapping[str, int],
     shared: dict[tuple[str, str, int], tuple[Answer | None, ItemResult]],
 ) -> ItemResult:
-    """One item's state and value (SPEC §5). A result without a deadline depends only on the item, its
+    """One item's state and value (SPEC §5). Without its deadline a result depends only on the item, its
     state and the answer; answers read from bare values are shared between files, and so is such a
-    result (``shared``: per item, state and answer object)."""
-    item, item_id = plan.item, plan.id
+    result (``shared``: per item, state and answer object). A finding gets the company's deadline."""
+    item_id = plan.id
     answered = ans is not None and ans.value is not None
     if not applies.items.get(item_id, False):
         hangs = plan.scored and not answered and item_id in applies.undetermined
-        state: State = "not_examined" if hangs else "inapplicable"
+        state = "not_examined" if hangs else "inapplicable"
     elif not plan.scored:
         state = "unscored"
     elif not answered and item_id not in applies.asked:
         state = "not_examined"
     else:
-        value, verdict = item_value(item, ans.value if ans else None)
-        if value is None:
-            state = "na"
-        elif value < 1 and date is not None and item.risk:
-            deadline = date + dt.timedelta(days=days[item.risk])
-            return ItemResult(item, module, "scored", ans, value, verdict, deadline)
-        else:
-            state = "scored"
+        state = "valued"  # scored or na, as the answer says
     key = (item_id, state, id(ans))
     found = shared.get(key)
     if found is not None and found[0] is ans:  # the same object: its id cannot have been reused
-        return found[1]
-    if state == "scored":
-        result = ItemResult(item, module, state, ans, value, verdict)
+        result = found[1]
     else:
-        result = ItemResult(item, module, state, ans)
-    if ans is None or is_bare(ans):  # a bare answer, shared; one with a note is the firm's own
-        if len(shared) >= _SHARED_MAX:
-            shared.clear()
-        shared[key] = (ans, result)
+        result = _result(plan.item, module, state, ans)
+        if ans is None or is_bare(ans):  # a bare answer, shared; one with a note is the firm's own
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            shared[key] = (ans, result)
+    if result.state == "scored" and result.value < 1 and date is not None and plan.item.risk:  # type: ignore[operator]
+        deadline = date + dt.timedelta(days=days[plan.item.risk])
+        return ItemResult(result.item, module, "scored", ans, result.value, result.verdict, deadline)
     return result
+
+
+def _result(item: Item, module: Module, state: str, ans: Answer | None) -> ItemResult:
+    """An item's result without a deadline; state "valued": scored, or na, by the answer's value."""
+    if state != "valued":
+        return ItemResult(item, module, state, ans)  # type: ignore[arg-type]
+    value, verdict = item_value(item, ans.value if ans else None)
+    if value is None:
+        return ItemResult(item, module, "na", ans)
+    return ItemResult(item, module, "scored", ans, value, verdict)
 
 
 # long: SPEC §5 step by step (applicability, item values, modules, light, completeness, findings) in its order
