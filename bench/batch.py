@@ -3,7 +3,7 @@
 
 Run from the project root with the project's virtualenv:
 
-    .venv/bin/python bench/batch.py [--quick] [--scoring N] [--pdf N] [--seed S] [--json OUT]
+    .venv/bin/python bench/batch.py [--quick] [--scoring-only] [--scoring N] [--pdf N] [--seed S] [--json OUT]
     .venv/bin/python bench/batch.py --memory [--memory-sizes 1000,10000] [--seed S] [--json OUT]
 
 It writes seeded synthetic answer files (the generator of bench/bench.py, imported from its path),
@@ -515,7 +515,7 @@ def template_pages(repeats: int = 2) -> dict[str, Any]:
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     n_scoring = args.scoring or (200 if args.quick else 1000)
-    n_pdf = args.pdf or (20 if args.quick else 200)
+    n_pdf = 0 if args.scoring_only else args.pdf or (20 if args.quick else 200)
     n_small = 200 if n_scoring > 200 else max(1, n_scoring // 5)  # memory must not grow with N
     params = {
         "quick": args.quick,
@@ -577,6 +577,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
         machine["usable_cores"] = usable_cores()
         q = load_questionnaire()
+        if args.scoring_only:
+            step(f"scoring breakdown, in-process, N={n_scoring}")
+            res["scoring_steps"] = bench_scoring_steps(q, scoring_in, tmp / "out-steps")
+            res["self_peak_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+            res["wall_s"] = round(time.perf_counter() - wall0, 1)
+            return res
 
         pdf: dict[str, Any] = {}
         pdf["jobs1"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1")
@@ -744,6 +750,19 @@ def print_memory_report(res: dict[str, Any]) -> None:
     print(f"total wall time {res['wall_s']} s")
 
 
+def _print_scoring_steps(st: dict[str, Any]) -> None:
+    if "error" in st:
+        print(f"   scoring steps failed: {st['error']}")
+    elif st:
+        per = st["ms_per_file"]
+        print(
+            f"   scoring breakdown, CPU ms/file over {st['files']} files: YAML {per['yaml']}, answers {per['answers']},"
+            f" assess {per['assess']}, JSON report {per['json']}, write {per['write']},"
+            f" record+industry+fingerprint {per['bookkeeping']} = {per['total']} ms"
+            f" ({per['files_per_cpu_s']} files per CPU second)"
+        )
+
+
 def print_report(res: dict[str, Any]) -> None:
     m, p, syn = res["machine"], res["params"], res["synthetic"]
     print(
@@ -820,6 +839,12 @@ def print_report(res: dict[str, Any]) -> None:
             " while it ran them (a batch's peak counts at least its parent's size at fork)"
         )
     print()
+    if "pdf" not in res:  # --scoring-only
+        _print_scoring_steps(res.get("scoring_steps", {}))
+        print(
+            f"peak RSS: benchmark process {res['self_peak_rss_mib']} MiB; total wall time {res['wall_s']} s"
+        )
+        return
 
     pdf = res["pdf"]
     rows = [[*row(f"--jobs {j}", pdf[f"jobs{j}"]), pdf[f"jobs{j}"]["net_rate_per_s"]] for j in (1, 2)]
@@ -866,17 +891,7 @@ def print_report(res: dict[str, Any]) -> None:
             f" industry HTML+JSON {ph['industry_html_json_s']} s; industry PDF {ph['industry_pdf_s']} s"
             f" ({ph['industry_pdf_pages']} pages)"
         )
-    st = res.get("scoring_steps", {})
-    if "error" in st:
-        print(f"   scoring steps failed: {st['error']}")
-    elif st:
-        per = st["ms_per_file"]
-        print(
-            f"   scoring breakdown, CPU ms/file over {st['files']} files: YAML {per['yaml']}, answers {per['answers']},"
-            f" assess {per['assess']}, JSON report {per['json']}, write {per['write']},"
-            f" record+industry+fingerprint {per['bookkeeping']} = {per['total']} ms"
-            f" ({per['files_per_cpu_s']} files per CPU second)"
-        )
+    _print_scoring_steps(res.get("scoring_steps", {}))
     tp = res.get("templates", {})
     if "error" in tp:
         print(f"   template comparison failed: {tp['error']}")
@@ -928,6 +943,9 @@ def _sizes(text: str) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="hegui-check batch benchmark (see bench/README.md)")
     parser.add_argument("--quick", action="store_true", help="200 files for scoring, 20 PDF reports")
+    parser.add_argument(
+        "--scoring-only", action="store_true", help="table 1 and the scoring breakdown only, no PDF runs"
+    )
     parser.add_argument(
         "--scoring", type=int, metavar="N", help="answer files for the scoring runs (default 1000)"
     )

@@ -18,7 +18,7 @@ from .questionnaire import Item, ItemType, ProfileQuestion, Questionnaire
 from .vocabulary import DEPTH_LABELS, UNANSWERED_LABEL, Depth
 from .vocabulary import MODES as MODES
 from .vocabulary import STATUS_LABELS as STATUS_LABELS
-from .yamlio import DocumentError, atomic_write, read_document, read_error
+from .yamlio import DocumentError, atomic_write, parse_document, read_error, read_text
 
 FORMAT_VERSION = 1
 
@@ -452,7 +452,8 @@ def _parse_profile(
 ) -> dict[str, tuple[tuple[Any, ...], str]]:
     """Read company/facts; returns the profile values that did not parse: id -> (location, message)."""
     invalid: dict[str, tuple[tuple[Any, ...], str]] = {}
-    profile = q.profile_by_id
+    profile = q.derived("answers.profile_by_id", lambda: q.profile_by_id)
+    memo: dict[Any, tuple[Any, str | None]] = q.derived("answers.profile", dict)
     for group in ("company", "facts"):
         block = raw.get(group)
         if block is None:
@@ -473,7 +474,10 @@ def _parse_profile(
                 continue
             if value is None or (value == "" and pq.type != "text"):
                 continue  # unanswered (an empty text answer is kept: the question was asked)
-            norm, msg = normalize_value(pq, value)
+            if pq.type == "text":  # names and places: rarely the same twice
+                norm, msg = normalize_value(pq, value)
+            else:  # numbers, yes/no, choices: read once per library and value
+                norm, msg = _remembered(memo, _memo_key(pq.id, value), normalize_value, pq, value)
             if msg:
                 invalid[pq.id] = ((group, key), msg)
             else:
@@ -584,6 +588,13 @@ def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
     return Assessor(mode=mode, date=date, **names)
 
 
+# a bare value of these exact classes is read once per library and item (bool, unlike int, is its own
+# class: True == 1 == 1.0 but they read differently); longer texts (notes) are rarely the same twice
+_MEMO_CLASSES = frozenset({str, int, float, bool, dt.date, type(None)})
+_MEMO_TEXT = 64
+_MEMO_MAX = 20_000
+
+
 def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Callable[..., None]) -> None:
     if block is None:
         return
@@ -591,6 +602,8 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
         add("error", ("answers",), "answers", "应为“题目 id: 答案”的映射", "malformed")
         return
     renamed, retired = q.info.renamed, q.info.retired
+    # a bare value (``id: 'yes'``) reads the same in every file: its Answer is made once and shared
+    memo: dict[Any, tuple[Answer | None, str | None]] = q.derived("answers.bare", dict)
     for raw_id, entry in block.items():
         item_id = str(raw_id)
         loc = ("answers", raw_id)
@@ -625,41 +638,83 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
                 "duplicate-answer",
             )
             continue
-        answer = _parse_entry(entry, item, loc, add)
+        if isinstance(entry, dict):
+            answer = _parse_entry(entry, item, loc, add)
+        else:
+            shared = (
+                item.type is not ItemType.text and item.type is not ItemType.multi
+            )  # not free text, not a list
+            key = _memo_key(item.id, entry) if shared else None
+            answer, msg = _remembered(memo, key, _bare_answer, item, entry)
+            if msg:
+                add("error", loc, item.id, msg)
         if answer is not None:
             result.answers[item_id] = answer
 
 
-def _parse_entry(entry: Any, item: Item, loc: tuple[Any, ...], add: Callable[..., None]) -> Answer | None:
-    if isinstance(entry, dict):
-        for key in entry:
-            if key not in _ANSWER_KEYS:
-                add(
-                    "error",
-                    (*loc, key),
-                    f"{item.id}.{key}",
-                    f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}",
-                    "unknown-field",
-                )
-        value_raw = entry.get("answer")
-        note = entry.get("note")
-        evidence = entry.get("evidence")
-        self_raw = entry.get("self_answer")
-        reason = entry.get("override_reason")
-        reviewed = entry.get("reviewed", True)
-        if not isinstance(reviewed, bool):
-            add("error", (*loc, "reviewed"), f"{item.id}.reviewed", "应为 true 或 false（律师是否已复核）")
-            reviewed = True
-    else:
-        value_raw, note, evidence, self_raw, reason, reviewed = entry, None, None, None, None, True
-    value = None
-    if value_raw == "" and item.type is ItemType.text:
-        return Answer(value="", note=None)
-    if value_raw is not None and value_raw != "":
-        value, msg = normalize_value(item, value_raw)
-        if msg:
-            add("error", (*loc, "answer") if isinstance(entry, dict) else loc, item.id, msg)
-            return None
+def _memo_key(qid: str, raw: Any) -> tuple[str, type, Any] | None:
+    """How the reading of ``raw`` for question ``qid`` is remembered; None: not remembered."""
+    cls = raw.__class__
+    return (qid, cls, raw) if cls in _MEMO_CLASSES and (cls is not str or len(raw) <= _MEMO_TEXT) else None
+
+
+def _remembered(
+    memo: dict[Any, Any], key: Any, read: Callable[[Any, Any], Any], question: Any, raw: Any
+) -> Any:
+    """``read(question, raw)``, remembered in ``memo`` (the library's, bounded) under ``key`` unless that
+    is None."""
+    found = memo.get(key) if key is not None else None
+    if found is None:
+        found = read(question, raw)
+        if key is not None:
+            if len(memo) >= _MEMO_MAX:
+                memo.clear()
+            memo[key] = found
+    return found
+
+
+def _bare_answer(item: Item, raw: Any) -> tuple[Answer | None, str | None]:
+    """An answer given as a bare value (``id: 'yes'``): (the answer or None when unanswered, None), or
+    (None, why the value is not allowed)."""
+    if raw == "" and item.type is ItemType.text:
+        return Answer(value="", note=None), None
+    if raw is None or raw == "":
+        return None, None
+    value, msg = normalize_value(item, raw)
+    if msg:
+        return None, msg
+    return (None if value is None else Answer(value=value)), None
+
+
+def _parse_entry(
+    entry: dict[Any, Any], item: Item, loc: tuple[Any, ...], add: Callable[..., None]
+) -> Answer | None:
+    """An answer given as a mapping (answer, note, evidence, self_answer, override_reason, reviewed)."""
+    for key in entry:
+        if key not in _ANSWER_KEYS:
+            add(
+                "error",
+                (*loc, key),
+                f"{item.id}.{key}",
+                f"不认识的字段，允许：{'、'.join(sorted(_ANSWER_KEYS))}",
+                "unknown-field",
+            )
+    value_raw = entry.get("answer")
+    note = entry.get("note")
+    evidence = entry.get("evidence")
+    self_raw = entry.get("self_answer")
+    reason = entry.get("override_reason")
+    reviewed = entry.get("reviewed", True)
+    if not isinstance(reviewed, bool):
+        add("error", (*loc, "reviewed"), f"{item.id}.reviewed", "应为 true 或 false（律师是否已复核）")
+        reviewed = True
+    bare, msg = _bare_answer(item, value_raw)
+    if msg:
+        add("error", (*loc, "answer"), item.id, msg)
+        return None
+    if bare is not None and value_raw == "":
+        return bare  # an empty text answer: asked, and answered with nothing (the note is not kept)
+    value = bare.value if bare is not None else None
     self_value = None
     if self_raw is not None:
         self_value, msg = normalize_value(item, self_raw)
@@ -694,8 +749,9 @@ def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
     """Read an answer file (YAML or JSON). Unreadable or malformed files raise AnswersError."""
     path = Path(path)
     try:
-        doc = read_document(path)
-        mtime = dt.date.fromtimestamp(path.stat().st_mtime)
+        text, status = read_text(path)
+        doc = parse_document(text, path)
+        mtime = dt.date.fromtimestamp(status.st_mtime)
     except (OSError, ValueError) as exc:  # UnicodeDecodeError is a ValueError
         code = exc.code if isinstance(exc, DocumentError) else "unreadable"
         line = exc.line if isinstance(exc, DocumentError) else None
@@ -738,24 +794,38 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
-    """The answer file as plain data (the on-disk structure of SPEC §4), items in library order."""
-    answers: dict[str, Any] = {}
-    for item_id in sorted(a.answers, key=lambda i: q.position.get(i, len(q.position))):
-        ans = a.answers[item_id]
-        extra = {
-            k: _plain(v)
-            for k, v in (
-                ("note", ans.note),
-                ("evidence", ans.evidence),
-                ("self_answer", ans.self_answer),
-                ("override_reason", ans.override_reason),
-            )
-            if v not in (None, (), [])
-        }
-        if not ans.reviewed:
-            extra["reviewed"] = False
-        answers[item_id] = {"answer": _plain(ans.value), **extra} if extra else _plain(ans.value)
+def is_bare(ans: Answer) -> bool:
+    """Whether an answer is its value alone (no note, evidence, review), as most are."""
+    return (
+        ans.note is None
+        and not ans.evidence
+        and ans.self_answer is None
+        and ans.override_reason is None
+        and ans.reviewed
+    )
+
+
+def answer_document(ans: Answer) -> Any:
+    """One answer as the answer file holds it: the value alone, or ``answer`` with what else it has."""
+    if is_bare(ans):
+        return _plain(ans.value)
+    extra = {
+        k: _plain(v)
+        for k, v in (
+            ("note", ans.note),
+            ("evidence", ans.evidence),
+            ("self_answer", ans.self_answer),
+            ("override_reason", ans.override_reason),
+        )
+        if v not in (None, (), [])
+    }
+    if not ans.reviewed:
+        extra["reviewed"] = False
+    return {"answer": _plain(ans.value), **extra} if extra else _plain(ans.value)
+
+
+def document_head(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
+    """Everything of the answer file but its answers (``to_document`` without ``answers``)."""
     assessor = a.assessor
     return {
         "hegui_check": FORMAT_VERSION,
@@ -770,8 +840,14 @@ def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
             "license_no": assessor.license_no,
             "date": assessor.date,
         },
-        "answers": answers,
     }
+
+
+def to_document(a: AnswerSet, q: Questionnaire) -> dict[str, Any]:
+    """The answer file as plain data (the on-disk structure of SPEC §4), items in library order."""
+    last = len(q.position)
+    ordered = sorted(a.answers, key=lambda i: q.position.get(i, last))
+    return {**document_head(a, q), "answers": {i: answer_document(a.answers[i]) for i in ordered}}
 
 
 def dump_answers(a: AnswerSet, q: Questionnaire) -> str:

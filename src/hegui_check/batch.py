@@ -740,13 +740,19 @@ def _read_manifest_line(manifest: Manifest, entry: dict[str, Any]) -> None:
         manifest.files.update(str(o) for o in outputs)
 
 
+_APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
 def append_manifest(outdir: str | Path, entry: dict[str, Any], durable: bool = True) -> None:
-    line = json.dumps(entry, ensure_ascii=False) + "\n"
-    with open(Path(outdir) / MANIFEST, "a", encoding="utf-8") as fh:
-        fh.write(line)
-        fh.flush()
+    """One line at the end of the manifest, in one write (a few syscalls: this runs once per company)."""
+    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    fd = os.open(os.path.join(outdir, MANIFEST), _APPEND, 0o666)
+    try:
+        os.write(fd, line)
         if durable:
-            os.fsync(fh.fileno())
+            os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _record_done(

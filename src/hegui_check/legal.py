@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -162,25 +163,93 @@ class CurrencyWarning:
     message: str
 
 
+def _item_currency(item: Item, date: dt.date, calendar: Calendar) -> tuple[tuple[str, str | None], ...]:
+    """The texts ``item`` cites on ``date`` that are no longer in force then: (text, the text in force)."""
+    out = []
+    for entry in item.basis:
+        cited = entry.at(date)
+        text = calendar.get(cited.law)
+        if text is None or text.status_on(date) != "no_longer":
+            continue
+        now = text_in_force(calendar, cited.law, date)
+        out.append((cited.law, now.short if now else None))
+    return tuple(out)
+
+
+class TextsOnDate:
+    """For one library and law calendar: what an item cites on a date, worked out once per item and span
+    of dates. Between two dates on which a text of the calendar comes into force or ends, or a later
+    version of one of the item's citations or of its liability applies, every answer is the same."""
+
+    def __init__(self, calendar: Calendar | None = None):
+        self.calendar = shipped_laws() if calendar is None else calendar
+        ends = (t.in_force_until + dt.timedelta(days=1) for t in self.calendar.values() if t.in_force_until)
+        starts = (t.in_force_from for t in self.calendar.values() if t.in_force_from)
+        self._breaks = tuple(sorted({*starts, *ends}))
+        self._item_dates: dict[str, tuple[dt.date, ...]] = {}
+        self._ending: dict[str, bool] = {}  # per item: does one of the texts it may cite ever end
+        self._currency: dict[tuple[str, tuple[int, int]], tuple[tuple[str, str | None], ...]] = {}
+
+    def _dates(self, item: Item) -> tuple[dt.date, ...]:
+        """The dates from which a later version of one of ``item``'s citations, or of its liability, applies."""
+        dates = self._item_dates.get(item.id)
+        if dates is None:
+            found = {v.from_ for c in item.basis for v in c.versions}
+            if isinstance(item.liability, tuple):
+                found.update(v.from_ for v in item.liability if v.from_ is not None)
+            dates = self._item_dates[item.id] = tuple(sorted(found))
+        return dates
+
+    def cited(self, item: Item, date: dt.date | None) -> int | None:
+        """The same number for two dates on which ``item`` cites the same texts and has the same liability
+        text (None for no date)."""
+        if date is None:
+            return None
+        dates = self._dates(item)
+        return bisect_right(dates, date) if dates else 0
+
+    def currency(self, items: Iterable[Item], date: dt.date) -> Iterator[tuple[Item, tuple[str, str | None]]]:
+        """(item, (text it cites on ``date`` that is no longer in force then, the text in force)) pairs."""
+        in_force = bisect_right(self._breaks, date)
+        memo, ending = self._currency, self._ending
+        for item in items:
+            ends = ending.get(item.id)
+            if ends is None:  # an item whose texts are all still in force is never out of date
+                texts = (self.calendar.get(c.law) for e in item.basis for _, c in e.texts())
+                ends = ending[item.id] = any(t is not None and t.in_force_until is not None for t in texts)
+            if not ends:
+                continue
+            dates = self._dates(item)
+            key = (item.id, (bisect_right(dates, date) if dates else 0, in_force))
+            found = memo.get(key)
+            if found is None:
+                found = memo[key] = _item_currency(item, date, self.calendar)
+            for cited in found:
+                yield item, cited
+
+
 def law_currency_warnings(
-    items: Iterable[Item], date: dt.date | None, calendar: Calendar | None = None
+    items: Iterable[Item],
+    date: dt.date | None,
+    calendar: Calendar | None = None,
+    texts: TextsOnDate | None = None,
 ) -> list[CurrencyWarning]:
     """Warnings for the texts that took effect on or before ``date`` but that some of ``items`` do
-    not cite yet: on that date those items still point at a superseded or repealed text."""
+    not cite yet: on that date those items still point at a superseded or repealed text. ``texts``
+    (for ``calendar``) remembers each item's texts for the batch's next company."""
     if date is None:
         return []
     calendar = shipped_laws() if calendar is None else calendar
     hits: dict[tuple[str, str | None], list[Item]] = {}
-    for item in items:
-        for entry in item.basis:
-            cited = entry.at(date)
-            text = calendar.get(cited.law)
-            if text is None or text.status_on(date) != "no_longer":
-                continue
-            now = text_in_force(calendar, cited.law, date)
-            found = hits.setdefault((cited.law, now.short if now else None), [])
-            if item not in found:
-                found.append(item)
+    pairs = (
+        texts.currency(items, date)
+        if texts is not None
+        else ((item, cited) for item in items for cited in _item_currency(item, date, calendar))
+    )
+    for item, key in pairs:
+        found = hits.setdefault(key, [])
+        if item not in found:
+            found.append(item)
     out = []
     for (law, now_short), found in hits.items():
         old = calendar[law]

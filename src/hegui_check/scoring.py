@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
-from .answers import Answer, AnswerSet, Problem, to_document
+from .answers import Answer, AnswerSet, Problem, answer_document, document_head, is_bare
 from .questionnaire import Item, ItemType, Module, ProfileQuestion, Questionnaire
 from .vocabulary import (
     DEFAULT_DEADLINE_DAYS,
@@ -140,19 +140,26 @@ def profile_for_depth(q: Questionnaire, depth: Depth | str) -> list[ProfileQuest
 
 def _profile_asked(q: Questionnaire, env: Mapping[str, Any], depth: Depth) -> tuple[str, ...]:
     asked = []
-    for pq in q.profile:
-        if pq.condition is not None and not pq.condition.evaluate(env):
+    for pq, when in q.derived("scoring.profile", lambda: _profile_plan(q)):
+        if when is not None and not when(env):
             continue
         if depth is Depth.full or pq.depth == "quick" or _decides_quick_item(q, pq, env):
             asked.append(pq.id)
     return tuple(asked)
 
 
-def _missing_facts(module: Module, env: Mapping[str, Any], profile: tuple[str, ...]) -> tuple[str, ...]:
-    """The asked profile facts without a value that a module's condition names."""
-    if module.condition is None:
-        return ()
-    return tuple(n for n in module.condition.names if n in profile and env.get(n) is None)
+def _profile_plan(
+    q: Questionnaire,
+) -> tuple[tuple[ProfileQuestion, Callable[[Mapping[str, Any]], bool] | None], ...]:
+    """Each profile question with its condition compiled."""
+    return tuple((pq, pq.condition.predicate if pq.condition is not None else None) for pq in q.profile)
+
+
+def _missing_facts(
+    names: tuple[str, ...], env: Mapping[str, Any], profile: tuple[str, ...]
+) -> tuple[str, ...]:
+    """The asked profile facts without a value among the names of a module's condition."""
+    return tuple(n for n in names if n in profile and env.get(n) is None)
 
 
 def _unasked_facts(q: Questionnaire, env: Mapping[str, Any], profile: tuple[str, ...]) -> set[str]:
@@ -198,7 +205,7 @@ def _snapshot(q: Questionnaire, answers: AnswerSet, depth: Depth) -> tuple[Any, 
         depth,
         list(answers.company.items()),
         list(answers.facts.items()),
-        [(k, a.value) for k, a in answers.answers.items()],
+        list(answers.answers.items()),  # answers never change: the same objects, the same values
     )
 
 
@@ -214,32 +221,102 @@ def applicability(q: Questionnaire, answers: AnswerSet, depth: Depth | str | Non
     return result
 
 
+class _ItemPlan(NamedTuple):
+    item: Item
+    id: str
+    when: Callable[[Mapping[str, Any]], bool] | None  # its condition, compiled
+    named: bool  # a condition names it: its answer is learnt
+    scored: bool
+    weight: int
+
+
+@dataclass(frozen=True)
+class _ModulePlan:
+    """One module as scoring walks it for every company: conditions compiled, item ids at hand."""
+
+    module: Module
+    condition: Callable[[Mapping[str, Any]], bool] | None
+    names: tuple[str, ...]  # the names its condition uses
+    items: tuple[_ItemPlan, ...]
+    ids: frozenset[str]  # every item: what a full check asks when it applies
+    quick: frozenset[str]  # what a quick check asks when it applies
+    off: dict[str, bool]  # every item id -> False, for a module that does not apply
+    idle: ModuleResult  # its result when no item applies and none is answered (or waits on an answer)
+
+
+def _module_plans(q: Questionnaire) -> tuple[_ModulePlan, ...]:
+    named: set[str] = set()
+    for cond in (
+        *(pq.condition for pq in q.profile),
+        *(m.condition for m in q.modules),
+        *(i.condition for i in q.items.values()),
+    ):
+        if cond is not None:
+            named.update(cond.names)
+    return tuple(
+        _ModulePlan(
+            module,
+            module.condition.predicate if module.condition is not None else None,
+            tuple(module.condition.names) if module.condition is not None else (),
+            tuple(
+                _ItemPlan(
+                    i,
+                    i.id,
+                    i.condition.predicate if i.condition is not None else None,
+                    i.id in named,
+                    i.scored,
+                    i.weight,
+                )
+                for i in module.items
+            ),
+            frozenset(i.id for i in module.items),
+            frozenset(i.id for i in quick_items(module)),
+            dict.fromkeys((i.id for i in module.items), False),
+            ModuleResult(
+                module, tuple(ItemResult(i, module, "inapplicable", None) for i in module.items), None
+            ),
+        )
+        for module in q.modules
+    )
+
+
+# long: the rule of SPEC §3/§2 in library order, kept as one loop over modules and items
 def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applicability:
     env: dict[str, Any] = answers.profile_env()
     profile = _profile_asked(q, env, depth)
+    given = answers.answers
     items: dict[str, bool] = {}
-    asked: set[str] = set()
+    asked: list[str] = []
     blocked: set[str] = set()
     switched_off: dict[str, tuple[str, ...]] = {}
-    unasked = _unasked_facts(q, env, profile) if depth is Depth.quick else set()
+    quick = depth is Depth.quick
+    unasked = _unasked_facts(q, env, profile) if quick else set()
     undetermined: set[str] = set()
-    for module in q.modules:
-        module_on = module.condition is None or module.condition.evaluate(env)
-        in_depth = {i.id for i in (module.items if depth is Depth.full else quick_items(module))}
-        undetermined.update(_hanging(module, unasked, env))
-        missing = () if module_on else _missing_facts(module, env, profile)
-        if missing:
-            switched_off[module.module] = missing
-            blocked.update(
-                i.id
-                for i in module.items
-                if i.scored and i.id in in_depth and (i.condition is None or i.condition.evaluate(env))
-            )
-        for item in module.items:
-            items[item.id] = on = module_on and (item.condition is None or item.condition.evaluate(env))
-            if on and item.id in in_depth:
-                asked.add(item.id)
-            _learn(env, item, answers.answers.get(item.id) if on else None)
+    for plan in q.derived("scoring.modules", lambda: _module_plans(q)):
+        module = plan.module
+        module_on = plan.condition is None or plan.condition(env)
+        in_depth = plan.quick if quick else plan.ids
+        if unasked:
+            undetermined.update(_hanging(module, unasked, env))
+        if not module_on:
+            missing = _missing_facts(plan.names, env, profile)
+            if missing:
+                switched_off[module.module] = missing
+                blocked.update(
+                    i.id
+                    for i in plan.items
+                    if i.scored and i.id in in_depth and (i.when is None or i.when(env))
+                )
+            items.update(plan.off)
+            continue
+        for item, item_id, when, named, _, _ in plan.items:
+            on = when is None or when(env)
+            items[item_id] = on
+            if on:
+                if item_id in in_depth:
+                    asked.append(item_id)
+                if named:  # an answer to an applicable item becomes a name later conditions can use
+                    _learn(env, item, given.get(item_id))
     return Applicability(
         items,
         frozenset(asked),
@@ -247,7 +324,7 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
         switched_off,
         profile,
         frozenset(blocked),
-        frozenset(undetermined - asked),
+        frozenset(undetermined) - frozenset(asked),
     )
 
 
@@ -360,17 +437,25 @@ class Assessment:
         return [r for r in self.findings if r.verdict == "unknown"]
 
 
+_STATUS, _CHOICE, _MULTI = (
+    ItemType.status,
+    ItemType.choice,
+    ItemType.multi,
+)  # (an Enum's members are slow to look up)
+
+
 def item_value(item: Item, value: Any) -> tuple[float | None, Verdict | None]:
     """(score 0..1, verdict) of one answer value; (None, None) means 不适用. ``value`` None = unanswered."""
     if value is None or value == "unknown":
         return 0.0, "unknown"
     if value == "na":
         return None, None
-    if item.type is ItemType.status:
+    kind = item.type
+    if kind is _STATUS:
         score = STATUS_SCORES[value]
-    elif item.type is ItemType.choice:
+    elif kind is _CHOICE:
         score = next(o.score or 0.0 for o in item.options if o.value == value)
-    elif item.type is ItemType.multi:
+    elif kind is _MULTI:
         good = [o.value for o in item.options if o.good is not False]
         score = len(set(value) & set(good)) / len(good)
     else:  # number
@@ -381,17 +466,46 @@ def item_value(item: Item, value: Any) -> tuple[float | None, Verdict | None]:
 
 def weighted_score(results: list[ItemResult]) -> float | None:
     scored = [r for r in results if r.state == "scored"]
-    total = sum(r.item.weight for r in scored)
+    return _weighted([r.item.weight for r in scored], [r.item.weight * (r.value or 0.0) for r in scored])
+
+
+def _weighted(weights: list[int], products: list[float]) -> float | None:
+    """The weighted score (0..100) from each scored item's weight and weight × value, in item order;
+    None when they weigh nothing."""
+    total = sum(weights)
     if not total:
         return None
-    return 100.0 * sum(r.item.weight * (r.value or 0.0) for r in scored) / total
+    return 100.0 * sum(products) / total
 
 
 def report_number(answers: AnswerSet, q: Questionnaire) -> str:
-    """A short, stable hash of the answers and the questionnaire version: same answers, same number."""
-    doc = to_document(answers, q)
-    blob = json.dumps(doc, sort_keys=True, ensure_ascii=False, default=str)
+    """A short, stable hash of the answers and the questionnaire version: same answers, same number.
+
+    The hash is of ``json.dumps(to_document(answers, q), sort_keys=True, ensure_ascii=False,
+    default=str)``; that text is put together from its parts (the answers sort first, each bare answer
+    remembered as JSON), as json itself would write it."""
+    known: dict[tuple[str, int], tuple[Answer, str]] = q.derived("scoring.answer_json", dict)
+    given = answers.answers
+    parts = []
+    for item_id in sorted(given):
+        ans = given[item_id]
+        found = known.get((item_id, id(ans)))
+        if found is not None and found[0] is ans:
+            parts.append(found[1])
+            continue
+        part = _sorted_json(item_id) + ": " + _sorted_json(answer_document(ans))
+        if is_bare(ans):  # shared between companies (see answers._bare_answer)
+            if len(known) >= _SHARED_MAX:
+                known.clear()
+            known[(item_id, id(ans))] = (ans, part)
+        parts.append(part)
+    head = _sorted_json(document_head(answers, q))  # '{"assessor": …}': every key sorts after "answers"
+    blob = '{"answers": {' + ", ".join(parts) + "}, " + head[1:]
     return "HG-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10].upper()
+
+
+def _sorted_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _light(
@@ -430,30 +544,56 @@ def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
     return applicability(q, answers, Depth.full).items
 
 
+_SHARED_MAX = 10_000
+
+
 def _item_result(
-    item: Item,
+    plan: _ItemPlan,
     module: Module,
     ans: Answer | None,
-    plan: Applicability,
+    applies: Applicability,
     date: dt.date | None,
     days: Mapping[str, int],
+    shared: dict[tuple[str, str, int], tuple[Answer | None, ItemResult]],
 ) -> ItemResult:
-    """One item's state and value (SPEC §5)."""
+    """One item's state and value (SPEC §5). Without its deadline a result depends only on the item, its
+    state and the answer; answers read from bare values are shared between files, and so is such a
+    result (``shared``: per item, state and answer object). A finding gets the company's deadline."""
+    item_id = plan.id
     answered = ans is not None and ans.value is not None
-    if not plan.applies(item.id):
-        hangs = item.scored and item.id in plan.undetermined and not answered
-        return ItemResult(item, module, "not_examined" if hangs else "inapplicable", ans)
-    if not item.scored:
-        return ItemResult(item, module, "unscored", ans)
-    if item.id not in plan.asked and not answered:
-        return ItemResult(item, module, "not_examined", ans)
+    if not applies.items.get(item_id, False):
+        hangs = plan.scored and not answered and item_id in applies.undetermined
+        state = "not_examined" if hangs else "inapplicable"
+    elif not plan.scored:
+        state = "unscored"
+    elif not answered and item_id not in applies.asked:
+        state = "not_examined"
+    else:
+        state = "valued"  # scored or na, as the answer says
+    key = (item_id, state, id(ans))
+    found = shared.get(key)
+    if found is not None and found[0] is ans:  # the same object: its id cannot have been reused
+        result = found[1]
+    else:
+        result = _result(plan.item, module, state, ans)
+        if ans is None or is_bare(ans):  # a bare answer, shared; one with a note is the firm's own
+            if len(shared) >= _SHARED_MAX:
+                shared.clear()
+            shared[key] = (ans, result)
+    if result.state == "scored" and result.value < 1 and date is not None and plan.item.risk:  # type: ignore[operator]
+        deadline = date + dt.timedelta(days=days[plan.item.risk])
+        return ItemResult(result.item, module, "scored", ans, result.value, result.verdict, deadline)
+    return result
+
+
+def _result(item: Item, module: Module, state: str, ans: Answer | None) -> ItemResult:
+    """An item's result without a deadline; state "valued": scored, or na, by the answer's value."""
+    if state != "valued":
+        return ItemResult(item, module, state, ans)  # type: ignore[arg-type]
     value, verdict = item_value(item, ans.value if ans else None)
     if value is None:
         return ItemResult(item, module, "na", ans)
-    deadline = None
-    if value < 1 and date is not None and item.risk:
-        deadline = date + dt.timedelta(days=days[item.risk])
-    return ItemResult(item, module, "scored", ans, value, verdict, deadline)
+    return ItemResult(item, module, "scored", ans, value, verdict)
 
 
 # long: SPEC §5 step by step (applicability, item values, modules, light, completeness, findings) in its order
@@ -465,21 +605,35 @@ def assess(
     date = answers.assessment_date
     plan = applicability(q, answers)
     problems = list(answers.problems)
+    given = answers.answers
+    shared: dict[tuple[str, str, int], tuple[Answer | None, ItemResult]] = q.derived("scoring.results", dict)
     not_applicable_answers = 0
     results: list[ItemResult] = []
+    scored: list[ItemResult] = []
+    weights: list[int] = []
+    products: list[float] = []
     module_results: list[ModuleResult] = []
-    for module in q.modules:
-        mod_items = [
-            _item_result(item, module, answers.answers.get(item.id), plan, date, days)
-            for item in module.items
-        ]
-        not_applicable_answers += sum(
-            1
-            for r in mod_items
-            if r.state == "inapplicable" and r.answer is not None and r.answer.value not in (None, "na")
-        )
-        module_results.append(ModuleResult(module, tuple(mod_items), weighted_score(mod_items)))
+    for module_plan in q.derived("scoring.modules", lambda: _module_plans(q)):
+        module = module_plan.module
+        ids = module_plan.ids
+        if not any(map(plan.items.get, ids)) and ids.isdisjoint(given) and ids.isdisjoint(plan.undetermined):
+            module_results.append(module_plan.idle)  # nothing applies, nothing answered: as every such firm
+            results.extend(module_plan.idle.items)
+            continue
+        mod_items, mod_weights, mod_products = [], [], []
+        for item_plan in module_plan.items:
+            r = _item_result(item_plan, module, given.get(item_plan.id), plan, date, days, shared)
+            mod_items.append(r)
+            if r.state == "scored":
+                scored.append(r)
+                mod_weights.append(item_plan.weight)
+                mod_products.append(item_plan.weight * (r.value or 0.0))
+            elif r.state == "inapplicable" and r.answer is not None and r.answer.value not in (None, "na"):
+                not_applicable_answers += 1
+        module_results.append(ModuleResult(module, tuple(mod_items), _weighted(mod_weights, mod_products)))
         results.extend(mod_items)
+        weights += mod_weights
+        products += mod_products
 
     if not_applicable_answers:
         problems.append(
@@ -491,16 +645,15 @@ def assess(
                 "not-applicable",
             )
         )
-    overall = weighted_score(results)
-    scored = [r for r in results if r.state == "scored"]
+    overall = _weighted(weights, products)
     answered = sum(1 for r in scored if r.answered)
     # items of a module switched off by a missing/invalid profile value count as unanswered
     expected = len(scored) + len(plan.blocked)
     completeness = answered / expected if expected else 1.0
-    light, rules = _light(overall, completeness, results)
+    light, rules = _light(overall, completeness, scored)
     order = {m.module: n for n, m in enumerate(q.modules)}
     findings = sorted(
-        (r for r in results if r.is_finding),
+        (r for r in scored if r.is_finding),
         key=lambda r: (
             RISK_ORDER[r.item.risk or "低"],
             -r.shortfall,

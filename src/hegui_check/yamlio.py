@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
+import random
 import re
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -66,12 +67,16 @@ class Located:
     """A parsed document plus a way to find the source line of any path inside it.
 
     The node tree that holds the lines is built only when a line is first asked for (a problem to
-    report): a clean file is parsed once, by the C loader, and never composed twice."""
+    report): a clean file is parsed once and never composed twice. A document read by the block reader
+    comes with its lines already (``index``), so a lookup composes nothing."""
 
-    def __init__(self, data: Any, root: yaml.Node | None, text: str | None = None):
+    def __init__(
+        self, data: Any, root: yaml.Node | None, text: str | None = None, index: _LineIndex | None = None
+    ):
         self.data = data
         self._root = root
         self._text = text  # YAML source whose node tree is composed on the first line lookup
+        self._index = index
         self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}  # per mapping: key -> (key, value)
 
     def _tree(self) -> yaml.Node | None:
@@ -97,6 +102,8 @@ class Located:
 
     def line(self, loc: Sequence[str | int]) -> int | None:
         """1-based line of the deepest node reachable along ``loc`` (keys and list indexes)."""
+        if self._index is not None:
+            return self._index.line(loc)
         node = self._tree()
         best = node.start_mark.line + 1 if node is not None else None
         for key in loc:
@@ -323,10 +330,206 @@ def _fast_parse(text: str) -> Located | None:
     return Located(data, None, text)
 
 
+# ---------------------------------------------------------------------------------------------
+# the block reader: answer files as they are written and edited, read without libyaml
+
+
+class _LineIndex:
+    """The lines of a document read by the block reader, shaped like the document: a mapping's keys with
+    (line of the key, index of its value), a list's items with (line, index); None for a scalar."""
+
+    def __init__(self, root_line: int, root: dict[str, tuple[int, Any]]):
+        self.root_line = root_line
+        self.root = root
+
+    def line(self, loc: Sequence[str | int]) -> int:
+        """As Located.line walks the node tree: the line of the deepest key or item reachable."""
+        best, node = self.root_line, self.root
+        for key in loc:
+            if isinstance(node, dict):
+                found = node.get(str(key))
+                if found is None:
+                    break
+                best, node = found
+            elif isinstance(node, list) and isinstance(key, int) and 0 <= key < len(node):
+                best, node = node[key]
+            else:
+                break
+        return best
+
+
+class _NotBlock(Exception):
+    """Outside what the block reader reads; the document goes to libyaml."""
+
+
+# Characters the block reader takes: spaces and what YAML calls printable, except tabs, carriage returns,
+# other line breaks (NEL, LS, PS) and the byte order mark; a line with anything else goes to libyaml.
+_OUTSIDE_BLOCK = re.compile(
+    "[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+)
+# One line: indentation, then a comment, or an optional "- ", an optional "key:" and an optional one-line
+# scalar (quoted without escapes, or plain without ":" or "#", which could start a mapping or a comment).
+# Whatever is left over ("junk") is not for the block reader.
+_BLOCK_LINE = re.compile(
+    r"""(\ *)(?:
+        (\#.*)
+      | (-(?:\ +|$))?
+        (?:([A-Za-z_][A-Za-z0-9_.\-]*):(?:\ +|$))?
+        (?:('[^']*(?:''[^']*)*') | ("[^"\\]*") | ([^\s\-?:,\[\]{}\#&*!|>'"%@`][^:\#]*))?
+        \ *(.*)
+    )""",
+    re.VERBOSE,
+)
+_SCALARS: dict[str, Any] = {}  # plain text -> its value, for the short texts answer files repeat
+_SCALARS_MAX = 20_000
+_RESOLVING: list[_Loader] = []  # one loader whose resolver and constructors type plain scalars
+_RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)  # the first characters of typed scalars
+
+
+def _plain(text: str) -> Any:
+    """The value of a plain (unquoted) scalar as our loader builds it: text, or the int, float, bool,
+    null or date its resolver reads it as. Other tags (``=``, ``<<``) raise _NotBlock."""
+    if text[0] not in _RESOLVED_FIRST:
+        return text  # no implicit type starts with this character: text, as the resolver would say
+    found = _SCALARS.get(text)
+    if found is not None or text in _SCALARS:
+        return found
+    if not _RESOLVING:
+        _RESOLVING.append(_Loader(""))
+    loader = _RESOLVING[0]
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    if tag == _STR:
+        value: Any = text
+    elif tag in _PLAIN_SCALARS:
+        value = loader.yaml_constructors[tag](loader, yaml.ScalarNode(tag, text))
+    else:
+        raise _NotBlock
+    if len(text) <= 64:
+        if len(_SCALARS) >= _SCALARS_MAX:
+            _SCALARS.clear()
+        _SCALARS[text] = value
+    return value
+
+
+_SKIP = (-1, False, "", False, None)  # a blank line or a comment
+# a line as the block reader reads it: (indent, a "- " item, key or "", a value on the line, the value);
+# lines answer files repeat ("  tax.bookkeeping: 'yes'") are read once
+_LINES: dict[str, tuple[int, bool, str, bool, Any]] = {}
+_LINES_MAX = 20_000
+_LINE_CHARS = 100  # longer lines (notes) are rarely the same twice
+
+
+def _read_line(line: str) -> tuple[int, bool, str, bool, Any] | None:
+    """One line of a block document, or None when it is not for the block reader."""
+    if _OUTSIDE_BLOCK.search(line):
+        return None
+    m = _BLOCK_LINE.fullmatch(line)
+    if m is None:  # pragma: no cover - the pattern takes any line of the characters above
+        return None
+    spaces, comment, dash, key, single, double, plain, junk = m.groups("")
+    if junk or (dash and key):
+        return None
+    if comment or not (dash or key):
+        return None if (single or double or plain) else _SKIP  # a scalar on a line of its own: continued
+    raw = single or double or plain
+    if len(raw) > MAX_STRING_CHARS:
+        return None  # perhaps a text past the limit: libyaml's path names its line
+    try:
+        if key and not isinstance(_plain(key), str):
+            return None  # a key read as true, null …
+        if single:
+            value: Any = single[1:-1].replace("''", "'")
+        elif double:
+            value = double[1:-1]
+        elif plain:
+            value = _plain(plain.rstrip(" "))
+        elif dash:
+            return None  # "-" alone: a null item or a block below it
+        else:
+            value = None
+    except _NotBlock:
+        return None
+    return len(spaces), bool(dash), key, bool(raw), value
+
+
+# long: one pass over the lines with a stack of the open mappings and lists
+def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment above
+    """Read a document in the block style answer files are written in — nested ``key: value`` lines,
+    ``- item`` lists, quoted or plain one-line scalars, comments and blank lines — with the data and
+    lines our loader would give. None for anything else (flow style, anchors, tags, multi-line or escaped
+    scalars, duplicate keys, limits): libyaml's path reads it, or refuses it naming the line.
+
+    Without anchors the document is no larger than its text; depth and text length are checked here."""
+    if "\r" in text:
+        if text.count("\r") != text.count("\r\n"):
+            return None
+        text = text.replace("\r\n", "\n")
+    root: dict[Any, Any] = {}
+    root_lines: dict[str, tuple[int, Any]] = {}
+    # the open collections, innermost last: (indent, container, its line index, is a list)
+    stack: list[tuple[int, Any, Any, bool]] = [(0, root, root_lines, False)]
+    at, container, lines, in_list = stack[-1]
+    pending: tuple[int, dict[Any, Any], str, dict[str, tuple[int, Any]], int] | None = None
+    root_line = 0
+    known = _LINES
+    for number, line in enumerate(text.split("\n"), 1):
+        parts = known.get(line)
+        if parts is None:
+            parts = _read_line(line)
+            if parts is None:
+                return None
+            if len(line) <= _LINE_CHARS:
+                if len(known) >= _LINES_MAX:
+                    known.clear()
+                known[line] = parts
+        indent, entry, key, valued, value = parts
+        if indent < 0:
+            continue
+        if not root_line:
+            if indent or entry:
+                return None
+            root_line = number
+        if pending is not None:  # a key without a value on its line: a block below it, or null
+            parent_at, parent, name, parent_lines, key_line = pending
+            pending = None
+            if indent > parent_at or (entry and indent == parent_at):
+                if len(stack) >= MAX_DEPTH:
+                    return None
+                at, in_list = indent, entry
+                container, lines = ([], []) if entry else ({}, {})
+                parent[name] = container
+                parent_lines[name] = (key_line, lines)
+                stack.append((at, container, lines, in_list))
+        if at != indent or in_list != entry:  # back out to the collection this line belongs to
+            while stack[-1][0] > indent or (stack[-1][0] == indent and stack[-1][3] and not entry):
+                stack.pop()
+                if not stack:
+                    return None
+            at, container, lines, in_list = stack[-1]
+            if at != indent or in_list != entry:
+                return None
+        if entry:
+            container.append(value)
+            lines.append((number, None))
+            continue
+        if key in container:
+            return None  # a key twice: libyaml's path names both lines
+        container[key] = value
+        lines[key] = (number, None)
+        if not valued:
+            pending = (indent, container, key, lines, number)
+    if not root_line:
+        return None
+    return Located(root, None, None, _LineIndex(root_line, root_lines))
+
+
 def parse_yaml(text: str) -> Located:
     """Parse one YAML document safely within the limits; line numbers are looked up on demand.
 
     Raises ``DocumentError`` (syntax, a limit, a duplicate key), its message in Chinese with the line."""
+    block = _read_block(text)
+    if block is not None:
+        return block
     try:
         fast = _fast_parse(text)
         if fast is not None:
@@ -452,19 +655,45 @@ def parse_json(text: str) -> Located:
     return Located(data, None)
 
 
-def read_document(path: Path) -> Located:
-    """Read a .yaml/.yml/.json file within the limits. Raises OSError, UnicodeDecodeError, or
-    DocumentError (a ValueError) whose Chinese message names the line."""
-    with open(path, "rb") as fh:
-        raw = fh.read(MAX_FILE_BYTES + 1)
-    if len(raw) > MAX_FILE_BYTES:
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def read_text(path: Path) -> tuple[str, os.stat_result]:
+    """The text of a file of at most MAX_FILE_BYTES and its status as it was read (size, modification
+    time). Raises OSError, UnicodeDecodeError, or DocumentError for a file past the limit."""
+    fd = os.open(path, _READ_FLAGS)
+    try:
+        st = os.fstat(fd)
+        chunks: list[bytes] = []
+        want = min(st.st_size, MAX_FILE_BYTES) + 1  # one byte more than it holds: the end is seen at once
+        total = 0
+        while total <= MAX_FILE_BYTES:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+            want = MAX_FILE_BYTES + 1 - total
+    finally:
+        os.close(fd)
+    if total > MAX_FILE_BYTES:
         raise DocumentError(
             f"文件{limit_text('大小', MAX_FILE_BYTES // (1024 * 1024), ' MB')}", "limit-exceeded"
         )
-    text = raw.decode("utf-8-sig")
+    return b"".join(chunks).decode("utf-8-sig"), st
+
+
+def parse_document(text: str, path: Path) -> Located:
+    """A .json file's text as JSON, any other as YAML, within the limits (see parse_json, parse_yaml)."""
     if path.suffix.lower() == ".json":
         return parse_json(text)
     return parse_yaml(text)
+
+
+def read_document(path: Path) -> Located:
+    """Read a .yaml/.yml/.json file within the limits. Raises OSError, UnicodeDecodeError, or
+    DocumentError (a ValueError) whose Chinese message names the line."""
+    return parse_document(read_text(path)[0], path)
 
 
 def _target_mode(path: Path) -> int:
@@ -477,6 +706,28 @@ def _target_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+# as tempfile.mkstemp opens its files: new (never an existing file or link), binary on Windows
+_TEMP_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+for _flag in ("O_NOFOLLOW", "O_BINARY", "O_CLOEXEC"):
+    _TEMP_FLAGS |= getattr(os, _flag, 0)
+
+
+def _open_temp(path: Path) -> tuple[int, str]:
+    """A new, empty, private file beside ``path`` named ``.<name>.<random>.tmp`` (so a killed run's leftovers
+    are recognised), creating the folder when it is missing."""
+    for attempt in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{random.getrandbits(40):010x}.tmp")
+        try:
+            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            if attempt:
+                raise
+            path.parent.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(errno.EEXIST, "无法创建临时文件", str(path))  # pragma: no cover - 100 name clashes
+
+
 def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
 
@@ -487,18 +738,21 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     """
     path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
+    mode = _target_mode(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = _open_temp(path)
     except OSError as exc:  # name the file the user asked for, not our temp file
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(payload)
-            fh.flush()
+        try:
+            view = memoryview(payload)
+            while view:
+                view = view[os.write(fd, view) :]
             if durable:
-                os.fsync(fh.fileno())
-        os.chmod(tmp, _target_mode(path))
+                os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):

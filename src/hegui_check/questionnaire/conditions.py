@@ -15,6 +15,7 @@ a value is ``None``; every comparison involving ``None`` is false, and a bare ``
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -308,6 +309,62 @@ def _compile(node: Node) -> Compiled:
     return lambda env: _compare(op, left(env), right(env))
 
 
+Predicate = Callable[[Mapping[str, Any]], bool]
+_ORDER = {">": operator.gt, ">=": operator.ge, "<": operator.lt, "<=": operator.le}
+
+
+def _compare_name(op: str, name: str, literal: Any) -> Predicate:
+    """``name op literal`` with the meaning of ``_compare``, in one closure: the form most conditions take."""
+    if op in ("in", "notin"):
+        return lambda env: _compare(op, env.get(name), literal)
+    ordering = op in _ORDER
+    if ordering and isinstance(literal, bool):
+        return lambda _env: False  # booleans are not ordered
+    compare = _ORDER[op] if ordering else operator.eq if op == "==" else operator.ne
+
+    def compared(env: Mapping[str, Any]) -> bool:
+        v = env.get(name)
+        if v is None or (ordering and isinstance(v, bool)):
+            return False
+        try:
+            return bool(compare(v, literal))
+        except TypeError:  # e.g. a text answer compared with a number
+            return False
+
+    return compared
+
+
+def _predicate(node: Node) -> Predicate:
+    """The tree as nested closures that give ``_truthy(_eval(node, env))``: conditions are evaluated for
+    every item of every company."""
+    if isinstance(node, Name):
+        name = node.name
+        return lambda env: bool(env.get(name))  # _truthy: None is false like any false value
+    if isinstance(node, (Literal, ListLit)):
+        constant = _truthy(node.value if isinstance(node, Literal) else node.values)
+        return lambda _env: constant
+    if isinstance(node, Not):
+        operand = _predicate(node.operand)
+        return lambda env: not operand(env)
+    if isinstance(node, BoolOp):
+        parts = tuple(_predicate(n) for n in node.operands)
+        if len(parts) == 2:
+            first, second = parts
+            if node.op == "and":
+                return lambda env: first(env) and second(env)
+            return lambda env: first(env) or second(env)
+        if node.op == "and":
+            return lambda env: all(part(env) for part in parts)
+        return lambda env: any(part(env) for part in parts)
+    if isinstance(node.left, Name) and isinstance(node.right, (Literal, ListLit)) and node.op in _OPS:
+        return _compare_name(node.op, node.left.name, _eval(node.right, {}))
+    left, right, op = _compile(node.left), _compile(node.right), node.op
+    return lambda env: _compare(op, left(env), right(env))
+
+
+_OPS = frozenset({"==", "!=", "in", "notin", *_ORDER})
+
+
 def _names(node: Node) -> list[str]:
     if isinstance(node, Name):
         return [node.name]
@@ -338,21 +395,26 @@ class Condition:
     tree: Node
 
     def evaluate(self, env: Mapping[str, Any]) -> bool:
-        return _truthy(self._compiled(env))
+        return self.predicate(env)
 
     @functools.cached_property
-    def _compiled(self) -> Compiled:
-        return _compile(self.tree)
+    def predicate(self) -> Predicate:
+        """``evaluate`` as one plain function, for loops that evaluate it for every company."""
+        return _predicate(self.tree)
 
     def __getstate__(self) -> dict[str, Any]:  # closures do not pickle; they are rebuilt on first use
-        return {k: v for k, v in self.__dict__.items() if k != "_compiled"}
+        return {k: v for k, v in self.__dict__.items() if k != "predicate"}
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
     @property
     def names(self) -> list[str]:
-        return list(dict.fromkeys(_names(self.tree)))
+        return list(self._names)
+
+    @functools.cached_property
+    def _names(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(_names(self.tree)))
 
     def literal_comparisons(self) -> list[tuple[str, tuple[Any, ...]]]:
         """(name, literals it is compared with) pairs, for checking values against allowed options."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -17,6 +17,7 @@ from .conditions import Condition, ConditionError, parse_condition
 from .models import Item, ItemType, LibraryInfo, Module, Profile, ProfileQuestion
 
 STATUS_VALUES = ("yes", "partial", "no", "unknown", "na")
+T = TypeVar("T")
 
 
 @dataclass
@@ -30,11 +31,21 @@ class Questionnaire:
     items: dict[str, Item] = field(init=False)
     module_of: dict[str, Module] = field(init=False)
     position: dict[str, int] = field(init=False)
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.items = {i.id: i for m in self.modules for i in m.items}
         self.module_of = {i.id: m for m in self.modules for i in m.items}
         self.position = {item_id: n for n, item_id in enumerate(self.items)}
+
+    def derived(self, name: str, build: Callable[[], T]) -> T:
+        """What scoring and rendering work out from the library once and reuse for every company
+        (compiled conditions, texts that are the same for every firm), built on first use. A loaded
+        library does not change."""
+        found = self._derived.get(name)
+        if found is None:
+            found = self._derived[name] = build()
+        return found
 
     @property
     def version(self) -> str:

@@ -9,7 +9,14 @@ from ..answers import Answer
 from ..answers import answer_label as answer_label
 from ..credit import FIRST_VIOLATION, credit_guidance
 from ..credit import cite as credit_cite
-from ..legal import CurrencyWarning, basis_lines, law_currency_warnings, law_title, law_version
+from ..legal import (
+    CurrencyWarning,
+    TextsOnDate,
+    basis_lines,
+    law_currency_warnings,
+    law_title,
+    law_version,
+)
 from ..questionnaire import ItemType
 from ..scoring import Assessment, ItemResult
 from ..vocabulary import (
@@ -271,7 +278,11 @@ def _meaning(a: Assessment, red_now: list[dict[str, Any]]) -> list[str]:
 
 def currency_warnings(a: Assessment) -> list[CurrencyWarning]:
     """Texts that took effect by the assessment date but that the examined items do not cite yet."""
-    return law_currency_warnings([r.item for r in a.items if r.state == "scored"], a.assessment_date)
+    return law_currency_warnings(
+        [r.item for r in a.items if r.state == "scored"],
+        a.assessment_date,
+        texts=a.questionnaire.derived("legal.texts", TextsOnDate),
+    )
 
 
 def _modules_view(a: Assessment) -> list[dict[str, Any]]:

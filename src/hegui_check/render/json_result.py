@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..credit import credit_guidance
-from ..legal import basis_lines, cited_at
+from ..legal import TextsOnDate, basis_lines, cited_at
 from .context import currency_warnings
 from .wording import light_reason
 
 if TYPE_CHECKING:
-    from ..scoring import Assessment, ItemResult
+    from ..questionnaire import Item
+    from ..scoring import Assessment, ItemResult, ModuleResult
     from . import RenderOptions
+
+_ENCODER = json.JSONEncoder(
+    ensure_ascii=False, default=str
+)  # what json.dumps(ensure_ascii=False, default=str) uses
 
 
 def _plain(value: Any) -> Any:
@@ -21,21 +28,139 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _basis_detail(r: ItemResult, a: Assessment) -> list[dict[str, Any]]:
+class _Template:
+    """A row of the result (a module, a finding) as JSON: the fields that are the same for every company,
+    encoded once and split where the company's own fields (``slots``) go."""
+
+    def __init__(self, fields: dict[str, Any], slots: tuple[str, ...]):
+        self.slots = tuple(k for k in fields if k in slots)  # in the order they are written
+        markers = {slot: f"\x00{n}\x00" for n, slot in enumerate(self.slots)}  # no checklist text has NUL
+        parts = [_compact({**fields, **markers})]
+        for slot in self.slots:
+            head, marker, tail = parts.pop().partition(_compact(markers[slot]))
+            if not marker:  # pragma: no cover - every slot is a key of the fields
+                raise ValueError(f"slot {slot} not in the row")
+            parts += [head, tail]
+        self.parts = tuple(parts)
+
+    def fill(self, row: dict[str, Any]) -> str:
+        """The JSON of ``row``, which has the template's fields and its own values in the slots."""
+        parts = self.parts
+        out = parts[0]
+        for n, slot in enumerate(self.slots, 1):
+            out += _value(row[slot]) + parts[n]
+        return out
+
+
+class _Row(dict[str, Any]):
+    """A module or finding of the result: plain data, plus the template that writes it quickly."""
+
+    template: _Template
+
+
+_TEXTS: dict[str, str] = {}  # short texts many companies share ('partial', a date) as JSON
+_TEXTS_MAX = 4096
+_INFINITY = float("inf")
+
+
+def _value(value: Any) -> str:
+    """``_compact(value)``, quicker for the plain values of a row (texts remembered when short)."""
+    cls = value.__class__
+    if cls is str:
+        found = _TEXTS.get(value)
+        if found is None:
+            found = _compact(value)
+            if len(value) <= 16:  # an answer, a date; not a note
+                if len(_TEXTS) >= _TEXTS_MAX:
+                    _TEXTS.clear()
+                _TEXTS[value] = found
+        return found
+    if value is None:
+        return "null"
+    if cls is bool:
+        return "true" if value else "false"
+    if cls is int:
+        return int.__repr__(value)
+    if cls is float and value == value and -_INFINITY < value < _INFINITY:
+        return float.__repr__(value)  # as json writes a finite float
+    return _compact(value)
+
+
+def _basis_detail(item: Item, date: dt.date | None) -> list[dict[str, Any]]:
     """Each text cited on the assessment date: which text (e.g. 商标法-2027), where, and the quote."""
     out = []
-    for c in cited_at(r.item.basis, a.assessment_date):
+    for c in cited_at(item.basis, date):
         out.append(
             {"law": c.law, "article": c.article, "paragraph": c.paragraph, "item": c.item, "quote": c.quote}
         )
     return out
 
 
+def _finding(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: dict[Any, Any]) -> _Row:
+    """One finding: the fields of its item on the assessment date (remembered in ``rows`` per item and
+    span of dates with the same citations), then the company's own answer, note and deadline."""
+    item, date = r.item, a.assessment_date
+    company = {
+        "answer": _plain(r.answer.value) if r.answer and r.answer.value is not None else None,
+        "value": r.value,
+        "note": r.answer.note if r.answer else None,
+        "deadline": r.deadline.isoformat() if r.deadline else None,
+    }
+    key = (item.id, r.module.module, texts.cited(item, date))
+    found = rows.get(key)
+    if found is None:
+        fields = {
+            "id": item.id,
+            "module": r.module.module,
+            "title": item.short_title,
+            "risk": item.risk,
+            "practice": item.practice,
+            "answer": None,
+            "value": None,
+            "note": None,
+            "basis": [line.short for line in basis_lines(item.basis, date)],
+            "basis_detail": _basis_detail(item, date),
+            "liability": item.liability_at(date),
+            "remedy": item.remedy,
+            "deadline": None,
+        }
+        found = rows[key] = (fields, _Template(fields, tuple(company)))
+    row = _Row(found[0])
+    row.update(company)
+    row.template = found[1]
+    return row
+
+
+def _module(m: ModuleResult, findings: int, rows: dict[Any, Any]) -> _Row:
+    """One module's line: its id and title, then the company's score and number of findings."""
+    company = {"score": m.rounded, "applicable": m.applicable, "findings": findings}
+    found = rows.get(m.module.module)
+    if found is None:
+        fields = {
+            "id": m.module.module,
+            "title": m.module.title,
+            "score": None,
+            "applicable": None,
+            "findings": None,
+        }
+        found = rows[m.module.module] = (fields, _Template(fields, tuple(company)))
+    row = _Row(found[0])
+    row.update(company)
+    row.template = found[1]
+    return row
+
+
 # long: one literal of the stable JSON keys (SPEC §6), kept in one place so the format reads as a whole
 def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
+    """The result as plain data. Rows of modules and findings share their lists with other companies'
+    results: read them, do not change them."""
     answers = a.answers
     letterhead = options.letterhead if options is not None else None
-    date = a.assessment_date
+    q = a.questionnaire
+    texts = q.derived("legal.texts", TextsOnDate)
+    finding_rows: dict[Any, tuple[dict[str, Any], _Template]] = q.derived("json.findings", dict)
+    module_rows: dict[Any, tuple[dict[str, Any], _Template]] = q.derived("json.modules", dict)
+    per_module = Counter(r.module.module for r in a.findings)
     company = {k: v for k, v in answers.company.items()}
     return {
         "format": "hegui-check-result/1",
@@ -67,34 +192,8 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
             "completeness": round(a.completeness, 4),
             "findings_by_risk": a.finding_counts(),
         },
-        "modules": [
-            {
-                "id": m.module.module,
-                "title": m.module.title,
-                "score": m.rounded,
-                "applicable": m.applicable,
-                "findings": len(m.findings),
-            }
-            for m in a.modules
-        ],
-        "findings": [
-            {
-                "id": r.item.id,
-                "module": r.module.module,
-                "title": r.item.short_title,
-                "risk": r.item.risk,
-                "practice": r.item.practice,
-                "answer": _plain(r.answer.value) if r.answer and r.answer.value is not None else None,
-                "value": r.value,
-                "note": r.answer.note if r.answer else None,
-                "basis": [line.short for line in basis_lines(r.item.basis, date)],
-                "basis_detail": _basis_detail(r, a),
-                "liability": r.item.liability_at(date),
-                "remedy": r.item.remedy,
-                "deadline": r.deadline.isoformat() if r.deadline else None,
-            }
-            for r in a.findings
-        ],
+        "modules": [_module(m, per_module[m.module.module], module_rows) for m in a.modules],
+        "findings": [_finding(r, a, texts, finding_rows) for r in a.findings],
         "switched_off": {m: list(facts) for m, facts in a.switched_off.items()},
         "not_examined": [
             {"id": r.item.id, "module": r.module.module, "title": r.item.short_title} for r in a.not_examined
@@ -118,17 +217,22 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    return _ENCODER.encode(value)
+
+
+def _line(value: Any) -> str:
+    return value.template.fill(value) if isinstance(value, _Row) else _compact(value)
 
 
 def render_json(a: Assessment, options: RenderOptions | None = None) -> str:
     """One top-level key per line and one module, finding or problem per line: easy to read and to diff,
-    and written by json's C encoder (an indented dump runs the pure-Python one, several times slower)."""
+    and written by json's C encoder (an indented dump runs the pure-Python one, several times slower);
+    the part of a module or finding that is the same for every company is encoded once per batch."""
     lines = []
     for key, value in result_dict(a, options).items():
         if isinstance(value, list) and value:
-            body = ",\n".join(f"    {_compact(v)}" for v in value)
-            lines.append(f"  {_compact(key)}: [\n{body}\n  ]")
+            body = ",\n".join(f"    {_line(v)}" for v in value)
+            lines.append(f"  {_value(key)}: [\n{body}\n  ]")
         else:
-            lines.append(f"  {_compact(key)}: {_compact(value)}")
+            lines.append(f"  {_value(key)}: {_compact(value)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
