@@ -210,3 +210,18 @@ def test_score_spread_from_a_histogram_equals_the_spread_of_the_scores(values: l
 
     assert _histogram_stats(Counter(values)) == _stats(values)
     assert _histogram_stats(Counter(reversed(values))) == _stats(values)
+
+
+def test_long_lists_are_cut_in_the_report_to_read_but_whole_in_json(
+    campaign: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hegui_check.render import industry_report
+
+    monkeypatch.setattr(industry_report, "REPORT_COMPANIES_LISTED", 1)
+    out, _ = _batch(tmp_path, campaign)
+    html = (out / "industry-report.html").read_text(encoding="utf-8")
+    industry = json.loads((out / "industry-report.json").read_text(encoding="utf-8"))
+    listed = html[html.index("附录、企业名单") :]
+    assert len(industry["company_list"]) == 4  # every firm scored, once each
+    assert listed.count("<tr><td>") == 1
+    assert "另有 3 家未列出" in listed and "summary.xlsx" in listed

@@ -30,6 +30,11 @@ if TYPE_CHECKING:
 
 LIGHTS = tuple((light, LIGHT_SHORT[light]) for light in LIGHT_ORDER)
 FOCUS_LIMIT = 200  # rows of the 重点关注企业 list in the report; the summary spreadsheet has every firm
+# The HTML/PDF report lists at most this many firms in its appendix and this many answers per need question
+# (a district's 45,000 firms would be a thousand pages to lay out); the JSON report and summary.xlsx/csv
+# hold every one.
+REPORT_COMPANIES_LISTED = 500
+REPORT_NEEDS_LISTED = 100
 DUPLICATES_NAMED = 5  # firms named in the note about firms listed twice
 _NEED_SLOTS = 1 << 20  # a need's order: member slot * this + its index among the member's needs
 _CACHE_KIB = (

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from ..industry import Rows
+from ..industry import REPORT_COMPANIES_LISTED, REPORT_NEEDS_LISTED, Rows
 from ..resources import templates_dir
 from ..vocabulary import GREEN_FROM, LIGHT_COLOURS, LIGHT_LABELS, LIGHT_SHORT, RED_BELOW
 from . import RenderOptions
@@ -158,6 +159,18 @@ def industry_html_chunks(
         options.letterhead.organization if options.letterhead else ""
     )
     ctx["css"] = Markup((templates_dir() / "report.css").read_text(encoding="utf-8"))
+    ctx["companies_not_listed"] = 0
+    if summary.get("company_list"):
+        ctx["company_list"] = list(islice(summary["company_list"], REPORT_COMPANIES_LISTED))
+        ctx["companies_not_listed"] = len(summary["company_list"]) - len(ctx["company_list"])
+    ctx["needs"] = [
+        {
+            **n,
+            "answers": list(islice(n["answers"], REPORT_NEEDS_LISTED)),
+            "not_listed": max(0, len(n["answers"]) - REPORT_NEEDS_LISTED),
+        }
+        for n in summary.get("needs") or []
+    ]
     return html_env().get_template("industry.html.j2").generate(**ctx)
 
 
