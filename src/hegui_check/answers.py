@@ -592,7 +592,7 @@ def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
 # class: True == 1 == 1.0 but they read differently); longer texts (notes) are rarely the same twice
 _MEMO_CLASSES = frozenset({str, int, float, bool, dt.date, type(None)})
 _MEMO_TEXT = 64
-_MEMO_MAX = 20_000
+_MEMO_MAX = 4096
 
 
 def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Callable[..., None]) -> None:

@@ -544,7 +544,7 @@ def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
     return applicability(q, answers, Depth.full).items
 
 
-_SHARED_MAX = 10_000
+_SHARED_MAX = 4096
 
 
 def _item_result(

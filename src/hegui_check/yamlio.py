@@ -381,7 +381,7 @@ _BLOCK_LINE = re.compile(
     re.VERBOSE,
 )
 _SCALARS: dict[str, Any] = {}  # plain text -> its value, for the short texts answer files repeat
-_SCALARS_MAX = 20_000
+_SCALARS_MAX = 4096
 _RESOLVING: list[_Loader] = []  # one loader whose resolver and constructors type plain scalars
 _RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)  # the first characters of typed scalars
 
@@ -415,7 +415,7 @@ _SKIP = (-1, False, "", False, None)  # a blank line or a comment
 # a line as the block reader reads it: (indent, a "- " item, key or "", a value on the line, the value);
 # lines answer files repeat ("  tax.bookkeeping: 'yes'") are read once
 _LINES: dict[str, tuple[int, bool, str, bool, Any]] = {}
-_LINES_MAX = 20_000
+_LINES_MAX = 4096
 _LINE_CHARS = 100  # longer lines (notes) are rarely the same twice
 
 
