@@ -651,7 +651,7 @@ def assess(
     expected = len(scored) + len(plan.blocked)
     completeness = answered / expected if expected else 1.0
     light, rules = _light(overall, completeness, scored)
-    order = {m.module: n for n, m in enumerate(q.modules)}
+    order = q.derived("scoring.module_order", lambda: {m.module: n for n, m in enumerate(q.modules)})
     findings = sorted(
         (r for r in scored if r.is_finding),
         key=lambda r: (
