@@ -437,11 +437,8 @@ class Assessment:
         return [r for r in self.findings if r.verdict == "unknown"]
 
 
-_STATUS, _CHOICE, _MULTI = (
-    ItemType.status,
-    ItemType.choice,
-    ItemType.multi,
-)  # (an Enum's members are slow to look up)
+# an Enum's members are slow to look up: the ones looked up for every answer, at hand
+_STATUS, _CHOICE, _MULTI = ItemType.status, ItemType.choice, ItemType.multi
 
 
 def item_value(item: Item, value: Any) -> tuple[float | None, Verdict | None]:
