@@ -314,6 +314,56 @@ def test_the_block_reader_reads_what_libyaml_reads(lines: list[str], newline: st
         assert block.line(list(path)) == careful.line(list(path)), path
 
 
+PLAIN_TEXT = st.sampled_from(
+    [
+        "yes",
+        "no",
+        "on",
+        "null",
+        "~",
+        "1",
+        "1.5",
+        "2026-09-10",
+        "a: b",
+        "#x",
+        "- x",
+        "'q'",
+        "长文字",
+        "说明 see A, B",
+    ]
+    + ["", " lead", "trail ", "多  空格", "a:b", "x.y", "全角：冒号", "unknown", "partial", "na", "0.5", "12"]
+)
+DUMPED_TEXT = st.one_of(  # mostly what answer files hold, sometimes anything
+    PLAIN_TEXT,
+    PLAIN_TEXT,
+    PLAIN_TEXT,
+    st.text(alphabet="ab 长文字,.-:#'\"[]{}&*!|>%@`?0123456789", max_size=12),
+    st.text(max_size=8),
+)
+ITEM_IDS = st.from_regex(r"[a-z_][a-z0-9_.]{0,12}", fullmatch=True)
+DUMPED_KEYS = st.one_of(  # ids as answer files have them, and keys YAML reads as something else
+    ITEM_IDS, ITEM_IDS, ITEM_IDS, st.sampled_from(["yes", "No", "null", "on", "y", "1", "true"]), DUMPED_TEXT
+)
+DUMPED = st.recursive(
+    st.one_of(DUMPED_TEXT, st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(), st.dates()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(DUMPED_KEYS, inner, max_size=4)),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(doc=st.dictionaries(DUMPED_KEYS, DUMPED, min_size=1, max_size=5))
+def test_the_block_reader_reads_what_our_writer_writes_as_libyaml_does(doc: dict[str, Any]) -> None:
+    text = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)  # as dump_answers writes
+    block = yamlio._read_block(text)
+    if block is None:
+        return
+    careful = _libyaml(text)
+    assert _typed(block.data) == _typed(careful.data)
+    for path in _paths(careful.data):
+        assert block.line(list(path)) == careful.line(list(path)), path
+
+
 # ---------------------------------------------------------------------------------------------
 # compiled conditions against the tree walker
 

@@ -592,7 +592,7 @@ def _parse_assessor(block: Any, add: Callable[..., None]) -> Assessor:
 # class: True == 1 == 1.0 but they read differently); longer texts (notes) are rarely the same twice
 _MEMO_CLASSES = frozenset({str, int, float, bool, dt.date, type(None)})
 _MEMO_TEXT = 64
-_MEMO_MAX = 20_000
+_MEMO_MAX = 4096
 
 
 def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Callable[..., None]) -> None:
@@ -602,8 +602,13 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
         add("error", ("answers",), "answers", "应为“题目 id: 答案”的映射", "malformed")
         return
     renamed, retired = q.info.renamed, q.info.retired
-    # a bare value (``id: 'yes'``) reads the same in every file: its Answer is made once and shared
+    # a bare value (``id: 'yes'``) reads the same in every file: its Answer is made once and shared,
+    # except free text (the firm's own) and a list of options (a list could be changed)
     memo: dict[Any, tuple[Answer | None, str | None]] = q.derived("answers.bare", dict)
+    shareable = q.derived(
+        "answers.shareable",
+        lambda: frozenset(i.id for i in q.items.values() if i.type not in (ItemType.text, ItemType.multi)),
+    )
     for raw_id, entry in block.items():
         item_id = str(raw_id)
         loc = ("answers", raw_id)
@@ -641,10 +646,7 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
         if isinstance(entry, dict):
             answer = _parse_entry(entry, item, loc, add)
         else:
-            shared = (
-                item.type is not ItemType.text and item.type is not ItemType.multi
-            )  # not free text, not a list
-            key = _memo_key(item.id, entry) if shared else None
+            key = _memo_key(item.id, entry) if item.id in shareable else None
             answer, msg = _remembered(memo, key, _bare_answer, item, entry)
             if msg:
                 add("error", loc, item.id, msg)

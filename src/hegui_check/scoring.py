@@ -437,11 +437,8 @@ class Assessment:
         return [r for r in self.findings if r.verdict == "unknown"]
 
 
-_STATUS, _CHOICE, _MULTI = (
-    ItemType.status,
-    ItemType.choice,
-    ItemType.multi,
-)  # (an Enum's members are slow to look up)
+# an Enum's members are slow to look up: the ones looked up for every answer, at hand
+_STATUS, _CHOICE, _MULTI = ItemType.status, ItemType.choice, ItemType.multi
 
 
 def item_value(item: Item, value: Any) -> tuple[float | None, Verdict | None]:
@@ -544,7 +541,7 @@ def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
     return applicability(q, answers, Depth.full).items
 
 
-_SHARED_MAX = 10_000
+_SHARED_MAX = 4096
 
 
 def _item_result(
@@ -651,7 +648,7 @@ def assess(
     expected = len(scored) + len(plan.blocked)
     completeness = answered / expected if expected else 1.0
     light, rules = _light(overall, completeness, scored)
-    order = {m.module: n for n, m in enumerate(q.modules)}
+    order = q.derived("scoring.module_order", lambda: {m.module: n for n, m in enumerate(q.modules)})
     findings = sorted(
         (r for r in scored if r.is_finding),
         key=lambda r: (

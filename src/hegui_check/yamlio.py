@@ -381,7 +381,7 @@ _BLOCK_LINE = re.compile(
     re.VERBOSE,
 )
 _SCALARS: dict[str, Any] = {}  # plain text -> its value, for the short texts answer files repeat
-_SCALARS_MAX = 20_000
+_SCALARS_MAX = 4096
 _RESOLVING: list[_Loader] = []  # one loader whose resolver and constructors type plain scalars
 _RESOLVED_FIRST = frozenset(_Loader.yaml_implicit_resolvers)  # the first characters of typed scalars
 
@@ -415,8 +415,9 @@ _SKIP = (-1, False, "", False, None)  # a blank line or a comment
 # a line as the block reader reads it: (indent, a "- " item, key or "", a value on the line, the value);
 # lines answer files repeat ("  tax.bookkeeping: 'yes'") are read once
 _LINES: dict[str, tuple[int, bool, str, bool, Any]] = {}
-_LINES_MAX = 20_000
+_LINES_MAX = 4096
 _LINE_CHARS = 100  # longer lines (notes) are rarely the same twice
+_BLOCK_MAX_CHARS = 512 * 1024  # an answer file with long notes on every item is a fraction of this
 
 
 def _read_line(line: str) -> tuple[int, bool, str, bool, Any] | None:
@@ -459,7 +460,11 @@ def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment ab
     lines our loader would give. None for anything else (flow style, anchors, tags, multi-line or escaped
     scalars, duplicate keys, limits): libyaml's path reads it, or refuses it naming the line.
 
-    Without anchors the document is no larger than its text; depth and text length are checked here."""
+    Without anchors the document is no larger than its text; depth and text length are checked here.
+    A text larger than any answer file goes straight to libyaml, which would read it again after a late
+    refusal here."""
+    if len(text) > _BLOCK_MAX_CHARS:
+        return None
     if "\r" in text:
         if text.count("\r") != text.count("\r\n"):
             return None

@@ -43,18 +43,19 @@ class _Template:
             parts += [head, tail]
         self.parts = tuple(parts)
 
-    def fill(self, row: dict[str, Any]) -> str:
-        """The JSON of ``row``, which has the template's fields and its own values in the slots."""
+    def write(self, row: dict[str, Any], out: list[str]) -> None:
+        """Append the JSON of ``row`` (the template's fields, its own values in the slots) to ``out``."""
         parts = self.parts
-        out = parts[0]
+        out.append(parts[0])
         for n, slot in enumerate(self.slots, 1):
-            out += _value(row[slot]) + parts[n]
-        return out
+            out.append(_value(row[slot]))
+            out.append(parts[n])
 
 
 class _Row(dict[str, Any]):
     """A module or finding of the result: plain data, plus the template that writes it quickly."""
 
+    __slots__ = ("template",)
     template: _Template
 
 
@@ -220,19 +221,25 @@ def _compact(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _line(value: Any) -> str:
-    return value.template.fill(value) if isinstance(value, _Row) else _compact(value)
-
-
 def render_json(a: Assessment, options: RenderOptions | None = None) -> str:
     """One top-level key per line and one module, finding or problem per line: easy to read and to diff,
     and written by json's C encoder (an indented dump runs the pure-Python one, several times slower);
-    the part of a module or finding that is the same for every company is encoded once per batch."""
-    lines = []
-    for key, value in result_dict(a, options).items():
+    the part of a module or finding that is the same for every company is encoded once per batch. The
+    pieces are joined once at the end."""
+    out = ["{\n"]
+    for n, (key, value) in enumerate(result_dict(a, options).items()):
+        out.append((",\n  " if n else "  ") + _value(key) + ": ")
         if isinstance(value, list) and value:
-            body = ",\n".join(f"    {_line(v)}" for v in value)
-            lines.append(f"  {_value(key)}: [\n{body}\n  ]")
+            out.append("[\n    ")
+            for m, row in enumerate(value):
+                if m:
+                    out.append(",\n    ")
+                if isinstance(row, _Row):
+                    row.template.write(row, out)
+                else:
+                    out.append(_compact(row))
+            out.append("\n  ]")
         else:
-            lines.append(f"  {_value(key)}: {_compact(value)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
+            out.append(_compact(value))
+    out.append("\n}\n")
+    return "".join(out)
