@@ -9,8 +9,6 @@ import datetime as dt
 import hashlib
 import io
 import json
-import os
-import tempfile
 import uuid
 from array import array
 from collections import Counter
@@ -20,6 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import HeguiCheckError
 from .render import Format, RenderOptions
+from .yamlio import atomic_write_stream
 
 if TYPE_CHECKING:
     from .batch import BatchResult, RecordStore
@@ -39,29 +38,8 @@ def industry_stem(anonymize: bool) -> str:
 
 
 def write_atomically(path: Path, write: Callable[[BinaryIO], None], *, keep_mode: bool = True) -> None:
-    """Write a file piece by piece through ``write(file)``: into a temporary file beside it, forced to
-    disk, then renamed over it — what yamlio.atomic_write does for data held whole, for outputs that grow
-    with the batch. ``keep_mode`` False leaves the temporary file's private mode (the records file)."""
-    from .yamlio import _target_mode
-
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:  # name the file the user asked for, not our temp file
-        raise OSError(exc.errno, exc.strerror, str(path)) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if keep_mode:
-            os.chmod(tmp, _target_mode(path))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
-        raise
+    """Write an output that grows with the batch piece by piece (yamlio.atomic_write_stream)."""
+    atomic_write_stream(path, write, keep_mode=keep_mode)
 
 
 def _text(chunks: Iterable[str]) -> Callable[[BinaryIO], None]:

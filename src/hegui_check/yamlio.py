@@ -8,9 +8,9 @@ import json
 import os
 import random
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -741,23 +741,29 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     files at once (a batch syncs once a second), which survives a killed process but not a power cut
     in that second.
     """
-    path = Path(path)
     payload = data.encode("utf-8") if isinstance(data, str) else data
-    mode = _target_mode(path)
+    atomic_write_stream(Path(path), lambda fh: fh.write(payload), durable=durable)
+
+
+def atomic_write_stream(
+    path: Path, write: Callable[[BinaryIO], object], *, keep_mode: bool = True, durable: bool = True
+) -> None:
+    """The one way files are written: piece by piece through ``write(file)`` into a new temporary file
+    beside ``path``, forced to disk (unless not ``durable``), then renamed over it. ``keep_mode`` False
+    leaves the temporary file's private mode (a batch's records file)."""
+    mode = _target_mode(path) if keep_mode else None
     try:
         fd, tmp = _open_temp(path)
     except OSError as exc:  # name the file the user asked for, not our temp file
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        try:
-            view = memoryview(payload)
-            while view:
-                view = view[os.write(fd, view) :]
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
             if durable:
-                os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.chmod(tmp, mode)
+                os.fsync(fh.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException as exc:
         with contextlib.suppress(OSError):
