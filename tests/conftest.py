@@ -95,3 +95,16 @@ MINI_BEST = {
     "alpha.gate": False,
     "beta.one": "yes",
 }
+
+
+# the headings every report has, in every format that has headings
+REPORT_SECTIONS = (
+    "一、总体结论",
+    "二、分领域得分",
+    "三、主要风险与整改建议",
+    "四、整改台账",
+    "附录一、全部答案",
+    "附录三、评分方法",
+    "附录四、引用的法律法规",
+    "声明",
+)

@@ -17,7 +17,7 @@ from hegui_check.render.docx_report import render_docx
 from hegui_check.resources import data_dir
 from hegui_check.scoring import assess
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, REPORT_SECTIONS
 
 MINI = load_questionnaire([FIXTURES / "mini"], builtin=False)
 EVIL = '瓯江<img src="file:///etc/passwd">鞋业'
@@ -109,16 +109,7 @@ def test_docx_structure(which: str, request: pytest.FixtureRequest) -> None:
     doc = _open(render_docx(a))
     headings = _headings(doc)
     texts = [t for _, t in headings]
-    for section in (
-        "一、总体结论",
-        "二、分领域得分",
-        "三、主要风险与整改建议",
-        "四、整改台账",
-        "附录一、全部答案",
-        "附录三、评分方法",
-        "附录四、引用的法律法规",
-        "声明",
-    ):
+    for section in REPORT_SECTIONS:
         assert section in texts
     order = [
         texts.index(s)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from hegui_check.answers import Answer, load_answers, with_answer
+from hegui_check.credit import FACT_IDS
 from hegui_check.interview import is_answered, pending_steps
 from hegui_check.questionnaire import ItemType
 from hegui_check.render import Format, render
@@ -72,16 +73,7 @@ def test_smallest_profile_renders_a_pdf(q) -> None:
     assert render(assess(q, a), Format.pdf).startswith(b"%PDF")
 
 
-CREDIT = (
-    "credit_record",
-    "penalty_authority",
-    "penalty_date",
-    "penalty_kind",
-    "penalty_fine_wan",
-    "abnormal_list",
-    "serious_list",
-    "tax_credit_d",
-)
+CREDIT = FACT_IDS  # the record facts of the profile
 
 
 def test_credit_record_questions_sit_behind_one_gate_asked_of_every_firm(q) -> None:
