@@ -203,58 +203,33 @@ def main() -> int:
             "baseline": normal_answers(work / "normal.yaml"),
         }
         print(f"built in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+        def size(key: str) -> str:
+            n = inputs[key].stat().st_size
+            return f"{n // 1000} KB" if n >= 10_000 else f"{n} B"
+
+        def report(key: str) -> list[str]:
+            return ["report", str(inputs[key]), "-f", "json", "-o", str(work / f"{key}.json"), "--force"]
+
+        def batch(key: str) -> list[str]:
+            return ["batch", str(inputs[key]), "-o", str(work / f"out-{key}"), "-f", "json", "--force"]
+
         runs = [
+            ("baseline (normal file, report -f json)", report("baseline")),
+            (f"alias bomb ({size('alias-bomb')}, report)", report("alias-bomb")),
+            (f"string aliases ({size('string-aliases')}, report)", report("string-aliases")),
             (
-                "baseline (normal file, report -f json)",
-                ["report", str(inputs["baseline"]), "-f", "json", "-o", str(work / "normal.json"), "--force"],
+                f"XLSX 2M rows, dimension declared ({size('xlsx-2m-declared')}, batch)",
+                batch("xlsx-2m-declared"),
             ),
             (
-                f"alias bomb ({inputs['alias-bomb'].stat().st_size} B, report)",
-                ["report", str(inputs["alias-bomb"]), "-f", "json", "-o", str(work / "a.json"), "--force"],
+                f"XLSX 2M rows, no dimension ({size('xlsx-2m-undeclared')}, batch)",
+                batch("xlsx-2m-undeclared"),
             ),
+            (f"XLSX two cells A1, XFD1048576 ({size('xlsx-far-cell')}, batch)", batch("xlsx-far-cell")),
             (
-                f"string aliases ({inputs['string-aliases'].stat().st_size // 1000} KB, report)",
-                [
-                    "report",
-                    str(inputs["string-aliases"]),
-                    "-f",
-                    "json",
-                    "-o",
-                    str(work / "s.json"),
-                    "--force",
-                ],
-            ),
-            (
-                f"XLSX 2M rows, dimension declared ({inputs['xlsx-2m-declared'].stat().st_size // 1000} KB, batch)",
-                ["batch", str(inputs["xlsx-2m-declared"]), "-o", str(work / "out1"), "-f", "json", "--force"],
-            ),
-            (
-                f"XLSX 2M rows, no dimension ({inputs['xlsx-2m-undeclared'].stat().st_size // 1000} KB, batch)",
-                [
-                    "batch",
-                    str(inputs["xlsx-2m-undeclared"]),
-                    "-o",
-                    str(work / "out2"),
-                    "-f",
-                    "json",
-                    "--force",
-                ],
-            ),
-            (
-                f"XLSX two cells A1, XFD1048576 ({inputs['xlsx-far-cell'].stat().st_size} B, batch)",
-                ["batch", str(inputs["xlsx-far-cell"]), "-o", str(work / "out3"), "-f", "json", "--force"],
-            ),
-            (
-                f"same, sheet outside xl/worksheets/ ({inputs['xlsx-far-cell-hidden'].stat().st_size} B, batch)",
-                [
-                    "batch",
-                    str(inputs["xlsx-far-cell-hidden"]),
-                    "-o",
-                    str(work / "out4"),
-                    "-f",
-                    "json",
-                    "--force",
-                ],
+                f"same, sheet outside xl/worksheets/ ({size('xlsx-far-cell-hidden')}, batch)",
+                batch("xlsx-far-cell-hidden"),
             ),
             ("JSON nested 100 000 deep (validate)", ["validate", str(inputs["deep-json"])]),
             ("condition with 20 000-element list (validate)", ["validate", str(inputs["condition-20000"])]),
