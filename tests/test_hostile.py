@@ -10,11 +10,14 @@ import os
 import subprocess
 import sys
 import time
+import unicodedata
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from hegui_check import cli, spreadsheet
@@ -80,6 +83,13 @@ def test_guard_neutralises_a_leading_formula_character_and_reads_back(text: str)
 def test_guard_keeps_numbers_numbers_and_plain_text_plain() -> None:
     assert safe_cell(-3) == -3 and safe_cell(87.5) == 87.5 and safe_cell(True) is True
     assert safe_cell("温州鞋业") == "温州鞋业" and safe_cell("坏\x01字") == "坏字"
+
+
+@given(st.text(max_size=60))
+def test_guard_keeps_every_character_but_the_control_ones(text: str) -> None:
+    kept = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    guarded = safe_text(text)
+    assert guarded.removeprefix("'") == kept or guarded == kept
 
 
 def test_summary_csv_and_xlsx_guard_company_names_regions_and_file_names(tmp_path: Path) -> None:

@@ -112,14 +112,18 @@ def test_summary_xlsx_is_ready_for_staff(campaign: Path, tmp_path: Path) -> None
     out, _ = _batch(tmp_path, campaign)
     ws = openpyxl.load_workbook(out / "summary.xlsx").active
     header = [c.value for c in ws[1]]
-    assert ws.freeze_panes == "B2" and ws.auto_filter.ref
+    last = openpyxl.utils.get_column_letter(len(header))
+    assert ws.freeze_panes == "B2" and ws.auto_filter.ref == f"A1:{last}{ws.max_row}"
+    assert ws["A1"].font.b and ws["A1"].fill.fgColor.rgb.endswith("E3F2FD")
     assert ws.column_dimensions["A"].width >= 25 and ws.column_dimensions["B"].width >= 18
     rows = {r[0].value: r for r in ws.iter_rows(min_row=2)}
     done = rows["上虞晴雨伞业有限公司"][header.index("完整度")]
     assert done.number_format == "0.0%" and 0 < done.value <= 1
     light = rows["上虞晴雨伞业有限公司"][header.index("灯色")]
     assert light.fill.fgColor.rgb.endswith("C8E6C9")  # green
-    assert rows["错值公司"][header.index("状态")].value == "有错误"
+    status = rows["错值公司"][header.index("状态")]
+    assert status.value == "有错误" and status.fill.fgColor.rgb.endswith("FFCDD2")
+    assert rows["错值公司"][header.index("问题")].alignment.wrap_text
     formula = next(r for name, r in rows.items() if "HYPERLINK" in str(name))
     assert formula[0].data_type == "s" and str(formula[0].value).startswith("'=")
 

@@ -19,7 +19,11 @@ MAX_CELL_CHARS = 32_000  # Excel's limit is 32,767
 
 def safe_text(value: str) -> str:
     """``value`` as a cell no spreadsheet evaluates."""
-    text = "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")[:MAX_CELL_CHARS]
+    if value.isprintable():  # no character of category C (the common case: checked in C, at once)
+        text = value[:MAX_CELL_CHARS]
+    else:
+        kept = (ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+        text = "".join(kept)[:MAX_CELL_CHARS]
     if value.startswith(FORMULA_PREFIXES) or text.startswith(FORMULA_PREFIXES):
         return GUARD + text
     return text

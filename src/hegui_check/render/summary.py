@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from copy import copy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -125,71 +124,50 @@ def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> b
     return out.getvalue()
 
 
-# long: the sheet's layout (styles, widths, fills, number formats, filter) read top to bottom like the sheet
+# long: the sheet's layout (formats, widths, fills, number formats, filter) read top to bottom like the sheet
 def write_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire, fh: BinaryIO) -> None:
-    """Written in openpyxl's write-only mode: rows stream to the sheet with their styles and the workbook
-    to ``fh``, so a summary of tens of thousands of companies takes seconds and little memory."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
+    """Written by XlsxWriter in its constant-memory mode: each row goes to the sheet as it is read, with
+    its formats, and the workbook to ``fh``, so a summary of tens of thousands of companies takes seconds
+    and little memory. Text is always written as text (never as a formula), numbers as numbers."""
+    import xlsxwriter
 
     header, rows = summary_row_stream(records, q)
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("汇总")
+    wb = xlsxwriter.Workbook(fh, {"constant_memory": True})
+    ws = wb.add_worksheet("汇总")
     light_col = header.index("灯色")
     done_col = header.index("完整度")
     status_col = header.index("状态")
-    fills = {LIGHT_SHORT[k]: PatternFill("solid", fgColor=v) for k, v in LIGHT_FILLS.items()}
-    error_fill = PatternFill("solid", fgColor="FFCDD2")
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for n, name in enumerate(header, 1):
-        ws.column_dimensions[get_column_letter(n)].width = _WIDTHS.get(
-            name, 12 if name.endswith("得分") else 9
-        )
-    ws.freeze_panes = "B2"
-    head_font, head_fill = Font(bold=True, color="0D47A1"), PatternFill("solid", fgColor="E3F2FD")
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(ws, value=name)
-        cell.font, cell.fill, cell.alignment = head_font, head_fill, wrap
-        cells.append(cell)
-    ws.append(cells)
+    wrap = {"text_wrap": True, "valign": "top"}
+    text_fmt = wb.add_format(wrap)
+    fills = {LIGHT_SHORT[k]: wb.add_format({**wrap, "bg_color": f"#{v}"}) for k, v in LIGHT_FILLS.items()}
+    error_fmt = wb.add_format({**wrap, "bg_color": "#FFCDD2"})
+    percent_fmt = wb.add_format({"num_format": "0.0%"})
+    head_fmt = wb.add_format({**wrap, "bold": True, "font_color": "#0D47A1", "bg_color": "#E3F2FD"})
+    for n, name in enumerate(header):
+        ws.set_column(n, n, _WIDTHS.get(name, 12 if name.endswith("得分") else 9))
+    ws.freeze_panes(1, 1)
+    for n, name in enumerate(header):
+        ws.write_string(0, n, name, head_fmt)
+    write_string, write_number = ws.write_string, ws.write_number
     count = 0
-    styles: dict[tuple[bool, Any, bool], Any] = {}  # each combination of styles registered once, then copied
-
-    def styled(value: Any, fill: Any = None, percent: bool = False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(ws, value=value)
-        text = isinstance(value, str)
-        if text:
-            cell.data_type = "s"  # user text is never a formula
-        key = (text, fill, percent)
-        style = styles.get(key)
-        if style is None:
-            if text:
-                cell.alignment = wrap
-            if fill is not None:
-                cell.fill = fill
-            if percent:
-                cell.number_format = "0.0%"
-            styles[key] = copy(cell._style)
-        else:
-            cell._style = copy(style)
-        return cell
-
-    for row in rows:
-        count += 1
-        cells = []
-        for index, raw in enumerate(row):
+    for count, row in enumerate(rows, 1):
+        for col, raw in enumerate(row):
             value = safe_cell(raw)
-            if index == light_col and value in fills:
-                cells.append(styled(value, fill=fills[value]))
-            elif index == done_col and isinstance(value, float):
-                cells.append(styled(value, percent=True))
-            elif index == status_col and value == ERROR_STATUS:
-                cells.append(styled(value, fill=error_fill))
-            else:
-                cells.append(styled(value))
-        ws.append(cells)
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{count + 1}"  # written with the sheet's end
-    wb.save(fh)
+            cls = value.__class__
+            if cls is str:
+                if not value:
+                    continue
+                if col == light_col and value in fills:
+                    write_string(count, col, value, fills[value])
+                elif col == status_col and value == ERROR_STATUS:
+                    write_string(count, col, value, error_fmt)
+                else:
+                    write_string(count, col, value, text_fmt)
+            elif cls is bool:
+                ws.write_boolean(count, col, value)
+            elif cls is int or cls is float:
+                write_number(count, col, value, percent_fmt if col == done_col and cls is float else None)
+            elif value is not None:
+                write_string(count, col, safe_cell(str(value)), text_fmt)
+    ws.autofilter(0, 0, count, len(header) - 1)
+    wb.close()
