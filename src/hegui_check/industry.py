@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from .anonymize import name_variants, redact
 from .credit import FACT_IDS as CREDIT_FACTS
-from .questionnaire import Questionnaire
+from .questionnaire import ItemType, Questionnaire
 from .regions import normalize_region
 from .vocabulary import LIGHT_ORDER, LIGHT_SHORT, RISKS
 
@@ -103,11 +103,8 @@ class Contribution:
 def contribution(a: Assessment, row: int | None = None) -> Contribution:
     """The industry-report share of one assessed company."""
     company = a.answers.company
-    industry_labels = (
-        {o.value: o.label for o in a.questionnaire.profile_by_id["industry"].options}
-        if "industry" in a.questionnaire.profile_by_id
-        else {}
-    )
+    facts = a.answers.facts
+    industry_labels = a.questionnaire.derived("industry.labels", lambda: _industry_labels(a.questionnaire))
     industry = company.get("industry")
     key = company_key(company) or f"row:{a.answers.source}:{row}"
     c = Contribution(
@@ -123,16 +120,22 @@ def contribution(a: Assessment, row: int | None = None) -> Contribution:
         ],  # 待核实 is not a finding
         by_risk=a.finding_counts(),
         module_scores={m.module.module: m.rounded for m in a.modules if m.rounded is not None},
-        credit={k: a.answers.facts[k] for k in CREDIT_FACTS if a.answers.facts.get(k) not in (None, "")},
+        credit={k: facts[k] for k in CREDIT_FACTS if facts.get(k) not in (None, "")},
     )
     for r in a.items:
-        if r.state == "scored":
+        state = r.state
+        if state == "scored":
             c.applicable.append(r.item.id)
             if r.is_finding:
                 (c.no if r.verdict == "no" else c.open).append(r.item.id)
-        elif r.state == "unscored" and r.item.type.value == "text" and r.answer and r.answer.value:
+        elif state == "unscored" and r.item.type is ItemType.text and r.answer and r.answer.value:
             c.needs.append((r.item.question, str(r.answer.value).strip()))
     return c
+
+
+def _industry_labels(q: Questionnaire) -> dict[str, str]:
+    profile = q.profile_by_id
+    return {o.value: o.label for o in profile["industry"].options} if "industry" in profile else {}
 
 
 def credit_kind(c: Contribution) -> tuple[bool, bool]:

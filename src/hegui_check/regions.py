@@ -80,7 +80,11 @@ def _table() -> tuple[dict[str, tuple[str, str]], dict[str, list[tuple[str, str,
 
 def normalize_region(text: str | None) -> Region:
     """Parse a region as written; unknown text is kept as given (``Region.raw``)."""
-    raw = re.sub(r"\s+", "", str(text or ""))
+    return _parse_region(re.sub(r"\s+", "", str(text or "")))
+
+
+@lru_cache(maxsize=4096)  # a batch's firms name the same few regions again and again
+def _parse_region(raw: str) -> Region:
     if not raw:
         return Region(raw="")
     cities, districts = _table()

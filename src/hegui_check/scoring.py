@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -355,6 +355,16 @@ class ItemResult:
         return self.item.weight * (1 - (self.value or 0.0))
 
 
+def _count_by_risk(findings: Iterable[ItemResult]) -> dict[str, int]:
+    """How many of ``findings`` there are of each risk level, every level of RISKS named, in one pass."""
+    counts: dict[str, int] = dict.fromkeys(RISKS, 0)
+    for r in findings:
+        risk = r.item.risk
+        if risk in counts:
+            counts[risk] += 1
+    return counts
+
+
 @dataclass(frozen=True)
 class ModuleResult:
     module: Module
@@ -374,7 +384,7 @@ class ModuleResult:
         return [r for r in self.items if r.is_finding]
 
     def finding_counts(self) -> dict[str, int]:
-        return {risk: sum(1 for r in self.findings if r.item.risk == risk) for risk in RISKS}
+        return _count_by_risk(self.findings)
 
 
 @dataclass(frozen=True)
@@ -425,7 +435,7 @@ class Assessment:
         return self.answers.assessment_date
 
     def finding_counts(self) -> dict[str, int]:
-        return {risk: sum(1 for r in self.findings if r.item.risk == risk) for risk in RISKS}
+        return _count_by_risk(self.findings)
 
     @property
     def red_line_findings(self) -> list[ItemResult]:
