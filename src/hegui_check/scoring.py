@@ -511,8 +511,13 @@ def report_number(answers: AnswerSet, q: Questionnaire) -> str:
     return "HG-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10].upper()
 
 
+# what json.dumps(sort_keys=True, ensure_ascii=False, default=str) uses, made once: json.dumps makes a new
+# encoder on every call with options, and a report number takes a dozen calls
+_SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
+
+
 def _sorted_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return _SORTED_JSON.encode(value)
 
 
 def _light(

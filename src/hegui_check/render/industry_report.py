@@ -117,6 +117,11 @@ def _findings_chart(findings: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+# what json.dumps(ensure_ascii=False, default=str) uses, made once: json.dumps makes a new encoder on every
+# call with options, and the report writes a few dozen keys and values per company
+_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
 def iter_json(value: Any, level: int = 0) -> Iterator[str]:
     """``json.dumps(value, ensure_ascii=False, indent=2, default=str)`` piece by piece, with ``Rows``
     written as lists while they are read: the same text, without holding it (or the rows) whole."""
@@ -127,7 +132,7 @@ def iter_json(value: Any, level: int = 0) -> Iterator[str]:
         pad = "\n" + "  " * (level + 1)
         for n, (key, item) in enumerate(value.items()):
             name = key if isinstance(key, str) else json.dumps(key)  # as json writes a non-text key
-            yield ("{" if n == 0 else ",") + pad + json.dumps(name, ensure_ascii=False) + ": "
+            yield ("{" if n == 0 else ",") + pad + _ENCODER.encode(name) + ": "
             yield from iter_json(item, level + 1)
         yield "\n" + "  " * level + "}"
     elif isinstance(value, (list, tuple, Rows)):
@@ -139,7 +144,7 @@ def iter_json(value: Any, level: int = 0) -> Iterator[str]:
             yield from iter_json(item, level + 1)
         yield "[]" if empty else "\n" + "  " * level + "]"
     else:
-        yield json.dumps(value, ensure_ascii=False, default=str)
+        yield _ENCODER.encode(value)
 
 
 def industry_html_chunks(
