@@ -250,3 +250,25 @@ def test_rendering_restores_the_garbage_collector_threshold() -> None:
         render_fails()
     assert during[0][0] > before[0]
     assert gc.get_threshold() == before
+
+
+def test_documents_in_one_process_share_the_font_setup_and_keep_their_own_stylesheets() -> None:
+    """The renderer registers the CJK font once and parses each template stylesheet once per process: every
+    document still gets its own <style> and the embedded font, and its streams are compressed."""
+    import pydyf
+
+    from hegui_check.render.pdf import _Zlib
+
+    pages = []
+    for size, text in (("A5", "合规体检 第一份"), ("A4 landscape", "第二份 报告"), ("A5", "第三份")):
+        pdf = html_to_pdf(
+            f"<html><head><style>@page {{ size: {size}; }}</style></head><body><p>{text}</p></body></html>"
+        )
+        page = pypdf.PdfReader(io.BytesIO(pdf)).pages[0]
+        fonts = page["/Resources"]["/Font"]
+        assert any(str(fonts[k].get_object()["/BaseFont"]).endswith("+HeguiCJK") for k in fonts)
+        assert page.extract_text().strip() == text
+        assert page["/Contents"].get_object()["/Filter"] == "/FlateDecode"
+        pages.append(round(float(page.mediabox.width)))
+    assert pages == [420, 842, 420]
+    assert pydyf.zlib is _Zlib

@@ -174,8 +174,9 @@ def test_quick_check_names_depth_and_lists_what_it_did_not_examine(q) -> None:  
     r = a.not_examined[0]
     assert r.module.title in conclusion and r.item.short_title in conclusion
     appendix = html[html.index('id="appendix"') :]
-    assert all(f" · {x.item.id}　" not in appendix for x in a.not_examined)
-    assert any(f" · {r.item.id}　" in appendix for r in a.items if r.state != "inapplicable")
+    listed = set(re.findall(r" · ([a-z_]+\.[a-z0-9_]+)", appendix))
+    assert listed.isdisjoint(x.item.id for x in a.not_examined)
+    assert any(r.item.id in listed for r in a.items if r.state != "inapplicable")
     if a.light == "green":
         assert "建议进行一次深度体检" in conclusion
     md = render(a, Format.md).decode("utf-8")
@@ -334,6 +335,30 @@ def test_compact_pdf_keeps_every_finding_citation_and_answer(demo) -> None:
             expected.append(r.answer.note)
     missing = [e for e in expected if e and _flat(e) not in text]
     assert not missing, missing[:5]
+
+
+def test_pdf_ledger_has_a_line_per_finding_with_deadline_status_and_an_owner_blank(demo) -> None:
+    ctx = report_context(demo)
+    ledger = _section(_html(demo), 'id="ledger"', "</section>")
+    lines = re.findall(r"<p>(\d+)\. ", ledger)
+    assert lines == [str(row["n"]) for row in ctx["ledger"]] and len(lines) >= len(demo.findings)
+    for row in ctx["ledger"]:
+        line = re.search(rf"<p>{row['n']}\. (.*?)</p>", ledger).group(1)  # type: ignore[union-attr]
+        assert line.startswith(f"{row['title']}（{row['risk']}）")
+        assert f"期限 {row['deadline']} · {row['status']}" in line and "责任人：＿＿＿＿" in line
+        assert line.endswith(row["summary"].replace('"', "&#34;"))
+
+
+def test_appendix_groups_each_modules_answers_by_answer(demo) -> None:
+    ctx = report_context(demo)
+    html = _html(demo)
+    appendix = html[html.index('id="appendix"') :]
+    for m in ctx["appendix"]:
+        assert sum(len(g["rows"]) for g in m["groups"]) == len(m["rows"])
+        for g in m["groups"]:
+            assert all(r["label"] == g["label"] for r in g["rows"])
+            first = g["rows"][0]
+            assert f"【{g['label']}】{first['title']} · {first['id']}" in appendix
 
 
 def test_invalid_profile_value_switches_a_module_off_and_is_named(q, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -338,8 +338,17 @@ def _answers_views(a: Assessment, finding_no: dict[str, int]) -> tuple[list[Any]
                     }
                 )
         if rows:
-            appendix.append({"title": m.module.title, "rows": rows})
+            appendix.append({"title": m.module.title, "rows": rows, "groups": _by_answer(rows)})
     return appendix, needs, evidence
+
+
+def _by_answer(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A module's answer rows grouped by answer, in the order the answers first come: the PDF lists each
+    answer once with its items (one paragraph per answer, not one per item, lays out several times faster)."""
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row["label"], []).append(row)
+    return [{"label": label, "rows": items} for label, items in groups.items()]
 
 
 def _laws_view(a: Assessment, date: dt.date | None) -> list[dict[str, str]]:
