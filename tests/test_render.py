@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -252,9 +253,9 @@ def test_rendering_restores_the_garbage_collector_threshold() -> None:
     assert gc.get_threshold() == before
 
 
-def test_documents_in_one_process_share_the_font_setup_and_keep_their_own_stylesheets() -> None:
-    """The renderer registers the CJK font once and parses each template stylesheet once per process: every
-    document still gets its own <style> and the embedded font, and its streams are compressed."""
+def test_documents_in_one_process_keep_their_own_stylesheets() -> None:
+    """The renderer parses each template stylesheet and sets the font up once per process: every document
+    still gets its own <style> and the embedded font, and its streams are compressed."""
     import pydyf
 
     from hegui_check.render.pdf import _Zlib
@@ -272,3 +273,36 @@ def test_documents_in_one_process_share_the_font_setup_and_keep_their_own_styles
         pages.append(round(float(page.mediabox.width)))
     assert pages == [420, 842, 420]
     assert pydyf.zlib is _Zlib
+
+
+def test_a_pdf_batch_with_workers_leaves_no_font_copies_behind(tmp_path: Path) -> None:
+    """WeasyPrint copies the font into a temporary folder per font setup; the batch's worker processes end
+    without collecting it, so the renderer removes it when each process ends."""
+    import sys
+
+    from .test_batch import ALL, MINI_ARGS, _company
+
+    inputs, temp = tmp_path / "in", tmp_path / "tmp"
+    inputs.mkdir()
+    temp.mkdir()
+    for n in range(3):
+        _company(inputs / f"c{n}.yaml", f"企业{n}", ALL)
+    env = {**os.environ, "TMPDIR": str(temp), "NO_COLOR": "1"}
+    argv = [
+        "-m",
+        "hegui_check",
+        "batch",
+        str(inputs),
+        "-o",
+        str(tmp_path / "out"),
+        "-f",
+        "pdf",
+        "--jobs",
+        "2",
+    ]
+    done = subprocess.run(
+        [sys.executable, *argv, *MINI_ARGS], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(list((tmp_path / "out").glob("*.pdf"))) == 4  # three companies and the industry report
+    assert list(temp.iterdir()) == []

@@ -107,28 +107,47 @@ class _Zlib:
 
 
 @functools.lru_cache(maxsize=2)
-def _renderer(font: Path) -> tuple[Any, Any, Any]:
-    """(URL fetcher, font configuration, @font-face stylesheet) for ``font``, made once per process: the
-    font face is registered once, and every report of a batch shares it."""
+def _fetcher(font: Path) -> Any:
+    """The local-only URL fetcher for ``font``'s folder and the templates, made once per process (pydyf's
+    compression level is set then too)."""
     import pydyf
-    import weasyprint
-    from weasyprint.text.fonts import FontConfiguration
 
     if getattr(pydyf, "zlib", None) is zlib:
         pydyf.zlib = _Zlib
-    fetcher = _make_fetcher([templates_dir(), font.parent])
-    fonts = FontConfiguration()
-    return fetcher, fonts, weasyprint.CSS(string=font_css(font), font_config=fonts, url_fetcher=fetcher)
+    return _make_fetcher([templates_dir(), font.parent])
 
 
 @functools.lru_cache(maxsize=8)
 def _stylesheet(text: str, font: Path) -> Any:
+    """A template's stylesheet, parsed once. It has no @font-face rule (the renderer adds the font), so it
+    needs no font configuration and every document can share it."""
     import weasyprint
 
-    fetcher, fonts, _ = _renderer(font)
-    return weasyprint.CSS(
-        string=text, base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher, font_config=fonts
-    )
+    return weasyprint.CSS(string=text, base_url=templates_dir().as_uri() + "/", url_fetcher=_fetcher(font))
+
+
+@functools.lru_cache(maxsize=2)
+def _fonts(font: Path) -> tuple[Any, Any]:
+    """(font configuration, @font-face stylesheet) for ``font``, one per process: the font is registered
+    once for every report a process renders. WeasyPrint copies the font into a temporary folder that it
+    removes only when the configuration is collected, which a batch worker (it ends with os._exit) never
+    does: ``_drop_fonts`` runs when any process ends, workers included (multiprocessing's exit hooks)."""
+    import multiprocessing.util
+
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    fonts = FontConfiguration()
+    sheet = weasyprint.CSS(string=font_css(font), font_config=fonts, url_fetcher=_fetcher(font))
+    multiprocessing.util.Finalize(None, _drop_fonts, exitpriority=10)
+    return fonts, sheet
+
+
+def _drop_fonts() -> None:
+    """Let the font configurations go: they sit in reference cycles, so only a collection frees them (and
+    removes their copy of the font)."""
+    _fonts.cache_clear()
+    gc.collect()
 
 
 def html_to_pdf(html: str, **options: Any) -> bytes:
@@ -142,7 +161,8 @@ def html_to_pdf(html: str, **options: Any) -> bytes:
     try:
         import weasyprint
 
-        fetcher, fonts, font_sheet = _renderer(font)
+        fetcher = _fetcher(font)
+        fonts, font_sheet = _fonts(font)
     except (ImportError, OSError) as exc:
         raise ReportError(
             f"WeasyPrint 或其系统库不可用（{exc}）；请运行 hegui-check doctor 查看如何安装"
