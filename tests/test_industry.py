@@ -108,6 +108,24 @@ def test_industry_report_has_charts_focus_list_date_and_organisation(campaign: P
     assert industry["focus"]["companies"][0]["red_lines"] == ["红线题"]
 
 
+def test_summary_xlsx_says_how_many_firms_did_not_fit_the_sheet(
+    campaign: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hegui_check.render import summary
+
+    monkeypatch.setattr(summary, "XLSX_MAX_ROWS", 4)  # a header, two firms and the note
+    out, _ = _batch(tmp_path, campaign)
+    firms = len(list(csv.reader((out / "summary.csv").open(encoding="utf-8-sig")))) - 1
+    ws = openpyxl.load_workbook(out / "summary.xlsx").active
+    rows = [[c.value for c in r] for r in ws.iter_rows()]
+    assert len(rows) == 4 and firms > 2
+    assert (
+        rows[3][0]
+        == f"另有 {firms - 2} 家企业超出 Excel 的行数上限（4 行），未列入本表；summary.csv 列出全部企业"
+    )
+    assert ws.auto_filter.ref.endswith("4")
+
+
 def test_summary_xlsx_is_ready_for_staff(campaign: Path, tmp_path: Path) -> None:
     out, _ = _batch(tmp_path, campaign)
     ws = openpyxl.load_workbook(out / "summary.xlsx").active

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..questionnaire import Questionnaire
 
 ERROR_STATUS = "有错误"
+XLSX_MAX_ROWS = 1_048_576  # rows of an Excel sheet, the header included
 _WIDTHS = {
     "企业名称": 30,
     "统一社会信用代码": 21,
@@ -150,7 +151,11 @@ def write_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire, fh: B
         ws.write_string(0, n, name, head_fmt)
     write_string, write_number = ws.write_string, ws.write_number
     count = 0
+    left_out = 0
     for count, row in enumerate(rows, 1):
+        if count > XLSX_MAX_ROWS - 2:  # the last row of the sheet says how many did not fit
+            left_out += 1
+            continue
         for col, raw in enumerate(row):
             value = safe_cell(raw)
             cls = value.__class__
@@ -169,5 +174,9 @@ def write_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire, fh: B
                 write_number(count, col, value, percent_fmt if col == done_col and cls is float else None)
             elif value is not None:
                 write_string(count, col, safe_cell(str(value)), text_fmt)
+    if left_out:
+        count = XLSX_MAX_ROWS - 1
+        note = f"另有 {left_out} 家企业超出 Excel 的行数上限（{XLSX_MAX_ROWS:,} 行），未列入本表；summary.csv 列出全部企业"
+        write_string(count, 0, note, error_fmt)
     ws.autofilter(0, 0, count, len(header) - 1)
     wb.close()
