@@ -14,6 +14,7 @@ from ..resources import templates_dir
 from ..vocabulary import GREEN_FROM, LIGHT_COLOURS, LIGHT_LABELS, LIGHT_SHORT, RED_BELOW
 from . import RenderOptions
 from .chart import AMBER, RED, bar_colour
+from .json_result import compact_json
 from .templating import html_env, letterhead_view
 
 if TYPE_CHECKING:
@@ -117,11 +118,6 @@ def _findings_chart(findings: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
-# what json.dumps(ensure_ascii=False, default=str) uses, made once: json.dumps makes a new encoder on every
-# call with options, and the report writes a few dozen keys and values per company
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
-
-
 def iter_json(value: Any, level: int = 0) -> Iterator[str]:
     """``json.dumps(value, ensure_ascii=False, indent=2, default=str)`` piece by piece, with ``Rows``
     written as lists while they are read: the same text, without holding it (or the rows) whole."""
@@ -132,7 +128,7 @@ def iter_json(value: Any, level: int = 0) -> Iterator[str]:
         pad = "\n" + "  " * (level + 1)
         for n, (key, item) in enumerate(value.items()):
             name = key if isinstance(key, str) else json.dumps(key)  # as json writes a non-text key
-            yield ("{" if n == 0 else ",") + pad + _ENCODER.encode(name) + ": "
+            yield ("{" if n == 0 else ",") + pad + compact_json(name) + ": "
             yield from iter_json(item, level + 1)
         yield "\n" + "  " * level + "}"
     elif isinstance(value, (list, tuple, Rows)):
@@ -144,7 +140,7 @@ def iter_json(value: Any, level: int = 0) -> Iterator[str]:
             yield from iter_json(item, level + 1)
         yield "[]" if empty else "\n" + "  " * level + "]"
     else:
-        yield _ENCODER.encode(value)
+        yield compact_json(value)
 
 
 def industry_html_chunks(

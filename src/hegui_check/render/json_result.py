@@ -35,9 +35,9 @@ class _Template:
     def __init__(self, fields: dict[str, Any], slots: tuple[str, ...]):
         self.slots = tuple(k for k in fields if k in slots)  # in the order they are written
         markers = {slot: f"\x00{n}\x00" for n, slot in enumerate(self.slots)}  # no checklist text has NUL
-        parts = [_compact({**fields, **markers})]
+        parts = [compact_json({**fields, **markers})]
         for slot in self.slots:
-            head, marker, tail = parts.pop().partition(_compact(markers[slot]))
+            head, marker, tail = parts.pop().partition(compact_json(markers[slot]))
             if not marker:  # pragma: no cover - every slot is a key of the fields
                 raise ValueError(f"slot {slot} not in the row")
             parts += [head, tail]
@@ -65,12 +65,12 @@ _INFINITY = float("inf")
 
 
 def _value(value: Any) -> str:
-    """``_compact(value)``, quicker for the plain values of a row (texts remembered when short)."""
+    """``compact_json(value)``, quicker for the plain values of a row (texts remembered when short)."""
     cls = value.__class__
     if cls is str:
         found = _TEXTS.get(value)
         if found is None:
-            found = _compact(value)
+            found = compact_json(value)
             if len(value) <= 16:  # an answer, a date; not a note
                 if len(_TEXTS) >= _TEXTS_MAX:
                     _TEXTS.clear()
@@ -84,7 +84,7 @@ def _value(value: Any) -> str:
         return int.__repr__(value)
     if cls is float and value == value and -_INFINITY < value < _INFINITY:
         return float.__repr__(value)  # as json writes a finite float
-    return _compact(value)
+    return compact_json(value)
 
 
 def _basis_detail(item: Item, date: dt.date | None) -> list[dict[str, Any]]:
@@ -217,7 +217,9 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
     }
 
 
-def _compact(value: Any) -> str:
+def compact_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, default=str)`` with one encoder made once (json.dumps makes
+    a new one on every call with options)."""
     return _ENCODER.encode(value)
 
 
@@ -237,9 +239,9 @@ def render_json(a: Assessment, options: RenderOptions | None = None) -> str:
                 if isinstance(row, _Row):
                     row.template.write(row, out)
                 else:
-                    out.append(_compact(row))
+                    out.append(compact_json(row))
             out.append("\n  ]")
         else:
-            out.append(_compact(value))
+            out.append(compact_json(value))
     out.append("\n}\n")
     return "".join(out)
