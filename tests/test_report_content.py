@@ -344,8 +344,11 @@ def test_pdf_ledger_has_a_line_per_finding_with_deadline_status_and_an_owner_bla
     assert lines == [str(row["n"]) for row in ctx["ledger"]] and len(lines) >= len(demo.findings)
     for row in ctx["ledger"]:
         line = re.search(rf"<p>{row['n']}\. (.*?)</p>", ledger).group(1)  # type: ignore[union-attr]
-        assert line.startswith(f"{row['title']}（{row['risk']}）")
-        assert f"期限 {row['deadline']} · {row['status']}" in line and "责任人：＿＿＿＿" in line
+        assert line.startswith(f'{row["title"]}<span class="nw">（{row["risk"]}）</span>')
+        assert (
+            f"期限 {row['deadline']} · {row['status']}" in line
+            and '<span class="nw">责任人：＿＿＿＿</span>' in line
+        )
         assert line.endswith(row["summary"].replace('"', "&#34;"))
 
 
