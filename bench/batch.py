@@ -174,9 +174,9 @@ def batch(
     jobs: int,
     logdir: Path,
     label: str,
-    expect_written: int | None = None,
-    expect_skipped: int = 0,
+    up_to_date: bool = False,
 ) -> dict[str, Any]:
+    """One `hegui-check batch` run; ``up_to_date``: a re-run in which every company is expected unchanged."""
     count = len(list(indir.glob("*.yaml")))
     step(f"{label}: batch {count} files --format {fmt} --jobs {jobs}")
     res = run_cli(
@@ -184,15 +184,10 @@ def batch(
         logdir,
         label,
     )
-    written = count if expect_written is None else expect_written
-    if (res["companies"], res["written"], res["skipped"], res["errors"]) != (
-        count,
-        written,
-        expect_skipped,
-        0,
-    ):
+    written, skipped = (0, count) if up_to_date else (count, 0)
+    if (res["companies"], res["written"], res["skipped"], res["errors"]) != (count, written, skipped, 0):
         raise BenchError(
-            f"{label}: expected {count} companies, {written} written, {expect_skipped} up to date,"
+            f"{label}: expected {count} companies, {written} written, {skipped} up to date,"
             f" 0 errors; the CLI reported {res['companies']}, {res['written']}, {res['skipped']},"
             f" {res['errors']}"
         )
@@ -560,8 +555,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             1,
             logs,
             f"scoring N={n_scoring} re-run",
-            expect_written=0,
-            expect_skipped=n_scoring,
+            up_to_date=True,
         )
         sc["fixed_rerun"] = rerun_fixed_cost(cli, one, tmp / "out-1", logs)
         fixed = sc["fixed"]["wall_s"]
@@ -588,15 +582,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         pdf["jobs1"] = batch(cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1")
         pdf["jobs2"] = batch(cli, pdf_in, tmp / "out-pdf-2", "pdf", 2, logs, f"PDF N={n_pdf} --jobs 2")
         pdf["rerun"] = batch(
-            cli,
-            pdf_in,
-            tmp / "out-pdf-1",
-            "pdf",
-            1,
-            logs,
-            f"PDF N={n_pdf} --jobs 1 re-run",
-            expect_written=0,
-            expect_skipped=n_pdf,
+            cli, pdf_in, tmp / "out-pdf-1", "pdf", 1, logs, f"PDF N={n_pdf} --jobs 1 re-run", up_to_date=True
         )
         for run_ in (pdf["jobs1"], pdf["jobs2"]):  # without the fixed cost of a batch (the N=1 json run)
             run_["net_rate_per_s"] = (
@@ -642,7 +628,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
 def rerun_fixed_cost(cli: Path, one: Path, outdir: Path, logs: Path) -> dict[str, Any]:
     """The fixed cost of a re-run with everything up to date: the one-file batch again on its folder."""
-    return batch(cli, one, outdir, "json", 1, logs, "N=1 re-run", expect_written=0, expect_skipped=1)
+    return batch(cli, one, outdir, "json", 1, logs, "N=1 re-run", up_to_date=True)
 
 
 def rerun_rates(n: int, rerun: dict[str, Any], fixed: dict[str, Any]) -> dict[str, Any]:
@@ -679,15 +665,7 @@ def run_memory(args: argparse.Namespace) -> dict[str, Any]:
         for n in (small, large):
             runs[str(n)] = batch(cli, folders[n], tmp / f"out-{n}", "json", 1, logs, f"N={n}")
         runs["rerun"] = batch(
-            cli,
-            folders[large],
-            tmp / f"out-{large}",
-            "json",
-            1,
-            logs,
-            f"N={large} re-run",
-            expect_written=0,
-            expect_skipped=large,
+            cli, folders[large], tmp / f"out-{large}", "json", 1, logs, f"N={large} re-run", up_to_date=True
         )
         runs["fixed_rerun"] = rerun_fixed_cost(cli, folders[1], tmp / "out-1", logs)
     res["launcher_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
