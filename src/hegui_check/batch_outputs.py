@@ -37,13 +37,8 @@ def industry_stem(anonymize: bool) -> str:
     return INDUSTRY_STEM + (ANONYMOUS_SUFFIX if anonymize else "")
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], None], *, keep_mode: bool = True) -> None:
-    """Write an output that grows with the batch piece by piece (yamlio.atomic_write_stream)."""
-    atomic_write_stream(path, write, keep_mode=keep_mode)
-
-
 def _text(chunks: Iterable[str]) -> Callable[[BinaryIO], None]:
-    """A ``write`` for write_atomically that writes text pieces as UTF-8."""
+    """A ``write`` for yamlio.atomic_write_stream that writes text pieces as UTF-8."""
 
     def write(fh: BinaryIO) -> None:
         text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
@@ -119,7 +114,7 @@ def write_batch_outputs(
         nonlocal failed
         path = outdir / name
         try:
-            write_atomically(path, write)
+            atomic_write_stream(path, write)
         except Exception as exc:  # noqa: BLE001 - one output that fails never costs the others
             failed = True
             problem = failure_problem(str(path), exc, "写入失败")
@@ -245,7 +240,7 @@ def write_records(
             fh.write(line)
 
     try:
-        write_atomically(path, write, keep_mode=False)
+        atomic_write_stream(path, write, keep_mode=False)
     except Exception as exc:  # noqa: BLE001 - the reports are written; say what is missing
         result.file_problems.append(failure_problem(str(path), exc, "写入失败"))
         return None
