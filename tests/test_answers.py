@@ -162,6 +162,37 @@ def test_renamed_ids_are_mapped_and_retired_ids_dropped_with_a_warning(mini) -> 
     assert a.errors == []
 
 
+def test_answers_read_again_give_the_same_answers_and_problems(mini) -> None:
+    """Bare values already read for a library are taken from its memory on the next file; every rule still
+    applies: renamed and retired ids, a second answer to the same item, values not allowed, unknown ids."""
+    block = {
+        "alpha.red": "yes",
+        "alpha.high": "否",
+        "alpha.old_mid": "no",
+        "alpha.mid": "yes",  # the renamed item answered twice
+        "alpha.gone": "yes",
+        "alpha.num": 2.5,
+        "alpha.low": "perhaps",  # not an allowed value
+        "alpha.nope": "yes",
+        "alpha.multi": "a",
+        "alpha.text": "自填",
+        5: "yes",
+    }
+    mini.derived("answers.bare", dict).clear()
+    first = parse_answers({"company": PROFILE, "answers": dict(block)}, mini, "a.yaml")
+    for _ in range(2):  # now from the library's memory
+        again = parse_answers({"company": PROFILE, "answers": dict(block)}, mini, "a.yaml")
+        assert again.answers == first.answers
+        assert again.problems == first.problems
+    codes = sorted(p.code for p in first.problems)
+    assert codes.count("duplicate-answer") == 1 and "retired-id" in codes and "renamed-id" in codes
+    assert codes.count("unknown-id") == 2 and "bad-value" in codes
+    assert first.answers["alpha.mid"].value == "no"  # the first of the two answers counts
+    # the order of the keys decides which of two answers counts, from memory as the first time
+    swapped = {"alpha.mid": "yes", "alpha.old_mid": "no"}
+    assert parse_answers({"answers": swapped}, mini, "b.yaml").answers["alpha.mid"].value == "yes"
+
+
 def test_questionnaire_version_mismatch_is_a_warning(mini, tmp_path: Path) -> None:
     a = load_answers(_write(tmp_path, 'questionnaire_version: "0.9"\nanswers: {}\n'), mini)
     assert a.errors == [] and any("0.9" in p.message for p in a.problems)
@@ -231,6 +262,21 @@ def test_atomic_write_uses_normal_permissions(tmp_path: Path) -> None:
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_atomic_write_creates_new_files_with_the_umask_and_keeps_an_existing_mode(tmp_path: Path) -> None:
+    old = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "new.json", "x")
+        kept = tmp_path / "kept.json"
+        kept.write_text("old", encoding="utf-8")
+        kept.chmod(0o604)
+        atomic_write(kept, "new")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.json").stat().st_mode & 0o777 == 0o640
+    assert kept.stat().st_mode & 0o777 == 0o604 and kept.read_text(encoding="utf-8") == "new"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.json", "new.json"]
 
 
 def test_evidence_and_overrides_are_kept(mini) -> None:

@@ -101,6 +101,7 @@ class AnswerSet:
     source: str = ""
     problems: list[Problem] = field(default_factory=list)
     file_date: dt.date | None = None  # fallback assessment date (the file's modification date)
+    file_stat: tuple[int, int] | None = None  # (size, mtime_ns) of the answer file as it was read
     depth: Depth = Depth.full  # quick | full (SPEC §4); a file without `depth:` is a full check
 
     @property
@@ -601,57 +602,82 @@ def _parse_answer_map(block: Any, q: Questionnaire, result: AnswerSet, add: Call
     if not isinstance(block, dict):
         add("error", ("answers",), "answers", "应为“题目 id: 答案”的映射", "malformed")
         return
-    renamed, retired = q.info.renamed, q.info.retired
     # a bare value (``id: 'yes'``) reads the same in every file: its Answer is made once and shared,
     # except free text (the firm's own) and a list of options (a list could be changed)
     memo: dict[Any, tuple[Answer | None, str | None]] = q.derived("answers.bare", dict)
-    shareable = q.derived(
-        "answers.shareable",
-        lambda: frozenset(i.id for i in q.items.values() if i.type not in (ItemType.text, ItemType.multi)),
-    )
+    answers = result.answers
     for raw_id, entry in block.items():
-        item_id = str(raw_id)
-        loc = ("answers", raw_id)
-        if item_id in retired:
-            add(
-                "warning",
-                loc,
-                item_id,
-                f"该题已从检查清单中删除（{retired[item_id]}），答案不再计分",
-                "retired-id",
-            )
-            continue
-        if item_id in renamed:
-            add("warning", loc, item_id, f"该题已改名为 {renamed[item_id]}，答案已按新 id 读取", "renamed-id")
-            item_id = renamed[item_id]
-        item = q.items.get(item_id)
-        if item is None:
-            add(
-                "error",
-                loc,
-                item_id,
-                f"检查清单（版本 {q.version}）中没有这道题；请核对 id，或用 hegui-check list 查看",
-                "unknown-id",
-            )
-            continue
-        if item_id in result.answers:
-            add(
-                "error",
-                loc,
-                item_id,
-                "同一道题出现了两次答案（改名前后的 id 各答了一次？）",
-                "duplicate-answer",
-            )
-            continue
-        if isinstance(entry, dict):
-            answer = _parse_entry(entry, item, loc, add)
-        else:
-            key = _memo_key(item.id, entry) if item.id in shareable else None
-            answer, msg = _remembered(memo, key, _bare_answer, item, entry)
-            if msg:
-                add("error", loc, item.id, msg)
-        if answer is not None:
-            result.answers[item_id] = answer
+        # the common case first: a bare value read before for this live id, not yet answered in this file
+        # (a live id is never one the library lists as renamed or retired; see questionnaire.loader)
+        cls = entry.__class__
+        if cls in _MEMO_CLASSES:
+            found = memo.get((raw_id, cls, entry))
+            if found is not None and found[1] is None and raw_id not in answers:
+                if found[0] is not None:
+                    answers[raw_id] = found[0]
+                continue
+        _parse_one_answer(raw_id, entry, q, result, add, memo)
+
+
+def _parse_one_answer(
+    raw_id: Any,
+    entry: Any,
+    q: Questionnaire,
+    result: AnswerSet,
+    add: Callable[..., None],
+    memo: dict[Any, tuple[Answer | None, str | None]],
+) -> None:
+    """One ``id: answer`` of the answers block, every rule checked (renamed and retired ids, unknown ids,
+    a second answer, the value)."""
+    renamed, retired = q.info.renamed, q.info.retired
+    item_id = str(raw_id)
+    loc = ("answers", raw_id)
+    if item_id in retired:
+        add(
+            "warning",
+            loc,
+            item_id,
+            f"该题已从检查清单中删除（{retired[item_id]}），答案不再计分",
+            "retired-id",
+        )
+        return
+    if item_id in renamed:
+        add("warning", loc, item_id, f"该题已改名为 {renamed[item_id]}，答案已按新 id 读取", "renamed-id")
+        item_id = renamed[item_id]
+    item = q.items.get(item_id)
+    if item is None:
+        add(
+            "error",
+            loc,
+            item_id,
+            f"检查清单（版本 {q.version}）中没有这道题；请核对 id，或用 hegui-check list 查看",
+            "unknown-id",
+        )
+        return
+    if item_id in result.answers:
+        add(
+            "error",
+            loc,
+            item_id,
+            "同一道题出现了两次答案（改名前后的 id 各答了一次？）",
+            "duplicate-answer",
+        )
+        return
+    if isinstance(entry, dict):
+        answer = _parse_entry(entry, item, loc, add)
+    else:
+        shareable = q.derived(
+            "answers.shareable",
+            lambda: frozenset(
+                i.id for i in q.items.values() if i.type not in (ItemType.text, ItemType.multi)
+            ),
+        )
+        key = _memo_key(item.id, entry) if item.id in shareable else None
+        answer, msg = _remembered(memo, key, _bare_answer, item, entry)
+        if msg:
+            add("error", loc, item.id, msg)
+    if answer is not None:
+        result.answers[item_id] = answer
 
 
 def _memo_key(qid: str, raw: Any) -> tuple[str, type, Any] | None:
@@ -762,6 +788,7 @@ def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
         ) from None
     result = parse_answers(doc.data, q, str(path), doc.line)
     result.file_date = mtime
+    result.file_stat = (status.st_size, status.st_mtime_ns)
     if isinstance(doc.data, dict) and "hegui_check" not in doc.data:
         result.problems.insert(
             0,

@@ -33,7 +33,7 @@ from .limits import shorten
 from .questionnaire import Questionnaire, load_questionnaire
 from .render import Format, RenderOptions, render
 from .scoring import Assessment, assess
-from .yamlio import atomic_write
+from .yamlio import atomic_write, compact_json
 
 ANSWER_SUFFIXES = {".yaml", ".yml", ".json"}
 TABLE_SUFFIXES = {".xlsx", ".xlsm", ".csv", ".xls", ".et", ".tsv"}
@@ -122,14 +122,12 @@ UP_TO_DATE = "已是最新"  # status of a company whose reports were already up
 def record_line(position: int, record: CompanyRecord, share: Contribution | None) -> str:
     """One company's line of the records file: its input position, its summary record and its industry
     share (null when the input could not be scored)."""
-    return json.dumps(
+    return compact_json(
         {
             "position": position,
             "record": record.as_dict(),
             "contribution": share.as_dict() if share is not None else None,
-        },
-        ensure_ascii=False,
-        default=str,
+        }
     )
 
 
@@ -173,9 +171,9 @@ def restatus(line: bytes, status: str) -> bytes:
     if not end:  # another layout: written again whole
         data = json.loads(text)
         data["record"]["status"] = status
-        return (json.dumps(data, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        return (compact_json(data) + "\n").encode("utf-8")
     record["status"] = status
-    return (text[:start] + json.dumps(record, ensure_ascii=False, default=str) + text[end:]).encode("utf-8")
+    return (text[:start] + compact_json(record) + text[end:]).encode("utf-8")
 
 
 class RecordStore(Sequence[CompanyRecord]):
@@ -194,6 +192,7 @@ class RecordStore(Sequence[CompanyRecord]):
         self._errors = bytearray()
         self._up_to_date = bytearray()  # 1: reused from the last run, its status now 已是最新
         self._order: array[int] | None = None  # None while appended in input order
+        self._at_end = True  # the file's position is its end (no seek, which would flush, before a write)
 
     def append(self, position: int, record: CompanyRecord, share: Contribution | None) -> None:
         """A company scored in this run."""
@@ -209,7 +208,9 @@ class RecordStore(Sequence[CompanyRecord]):
         self._add(position, line if line.endswith(b"\n") else line + b"\n", record, up_to_date)
 
     def _add(self, position: int, line: bytes, record: CompanyRecord, up_to_date: bool) -> None:
-        self._fh.seek(self._end)
+        if not self._at_end:
+            self._fh.seek(self._end)
+            self._at_end = True
         self._fh.write(line)
         if self._positions and position < self._positions[-1] and self._order is None:
             self._order = array("q")  # out of input order (parallel rendering): sorted when read
@@ -232,6 +233,7 @@ class RecordStore(Sequence[CompanyRecord]):
         return self._order[index]
 
     def _raw(self, entry: int) -> bytes:
+        self._at_end = False
         self._fh.seek(self._offsets[entry])
         return self._fh.read(self._lengths[entry])
 
@@ -745,7 +747,7 @@ _APPEND = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0) | 
 
 def append_manifest(outdir: str | Path, entry: dict[str, Any], durable: bool = True) -> None:
     """One line at the end of the manifest, in one write (a few syscalls: this runs once per company)."""
-    line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+    line = (compact_json(entry) + "\n").encode("utf-8")
     fd = os.open(os.path.join(outdir, MANIFEST), _APPEND, 0o666)
     try:
         os.write(fd, line)
@@ -1001,8 +1003,9 @@ def run_batch(  # noqa: C901 - see the comment above
             outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
             fingerprint = _fingerprint(a, formats, options_key)
             record.fingerprint = fingerprint
-            if item.row is None:
-                record.input_stat = input_stat(item.source)
+            if item.row is None:  # as the file was read, else as it is now
+                stat = a.answers.file_stat
+                record.input_stat = list(stat) if stat is not None else input_stat(item.source)
             if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
                 record.outputs = list(outputs.values())
                 record.status = "已是最新"

@@ -625,6 +625,7 @@ def assess(
     weights: list[int] = []
     products: list[float] = []
     module_results: list[ModuleResult] = []
+    applies, undetermined = plan.items, plan.undetermined
     for module_plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = module_plan.module
         ids = module_plan.ids
@@ -633,8 +634,12 @@ def assess(
             results.extend(module_plan.idle.items)
             continue
         mod_items, mod_weights, mod_products = [], [], []
-        for item_plan in module_plan.items:
-            r = _item_result(item_plan, module, given.get(item_plan.id), plan, date, days, shared)
+        for item_plan, idle in zip(module_plan.items, module_plan.idle.items):
+            ans = given.get(item_plan.id)
+            if ans is None and not applies.get(item_plan.id) and item_plan.id not in undetermined:
+                mod_items.append(idle)  # inapplicable and unanswered: as in every firm
+                continue
+            r = _item_result(item_plan, module, ans, plan, date, days, shared)
             mod_items.append(r)
             if r.state == "scored":
                 scored.append(r)

@@ -660,6 +660,15 @@ def parse_json(text: str) -> Located:
     return Located(data, None)
 
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, default=str)  # what json.dumps with these options makes
+
+
+def compact_json(value: Any) -> str:
+    """``json.dumps(value, ensure_ascii=False, default=str)`` with one encoder made once (json.dumps makes
+    a new one on every call with options): results, records and manifest lines, the industry JSON."""
+    return _COMPACT.encode(value)
+
+
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
@@ -701,14 +710,13 @@ def read_document(path: Path) -> Located:
     return parse_document(read_text(path)[0], path)
 
 
-def _target_mode(path: Path) -> int:
-    """Keep an existing file's permissions; new files get the usual 0666 minus the umask."""
+def _target_mode(path: Path) -> int | None:
+    """An existing file's permissions, to keep; None for a new file (it gets the usual 0666 minus the
+    umask, as open gives it)."""
     try:
-        return path.stat().st_mode & 0o7777
+        return os.stat(path).st_mode & 0o7777
     except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return None
 
 
 # as tempfile.mkstemp opens its files: new (never an existing file or link), binary on Windows
@@ -717,13 +725,17 @@ for _flag in ("O_NOFOLLOW", "O_BINARY", "O_CLOEXEC"):
     _TEMP_FLAGS |= getattr(os, _flag, 0)
 
 
-def _open_temp(path: Path) -> tuple[int, str]:
-    """A new, empty, private file beside ``path`` named ``.<name>.<random>.tmp`` (so a killed run's leftovers
-    are recognised), creating the folder when it is missing."""
+_WRITE_BUFFER = 64 * 1024
+
+
+def _open_temp(path: Path, mode: int = 0o600) -> tuple[int, str]:
+    """A new, empty file beside ``path`` named ``.<name>.<random>.tmp`` (so a killed run's leftovers are
+    recognised), created with ``mode`` less the umask (private unless told), creating the folder when it
+    is missing."""
     for attempt in range(100):
         tmp = os.path.join(path.parent, f".{path.name}.{random.getrandbits(40):010x}.tmp")
         try:
-            return os.open(tmp, _TEMP_FLAGS, 0o600), tmp
+            return os.open(tmp, _TEMP_FLAGS, mode), tmp
         except FileExistsError:
             continue
         except FileNotFoundError:
@@ -750,14 +762,15 @@ def atomic_write_stream(
 ) -> None:
     """The one way files are written: piece by piece through ``write(file)`` into a new temporary file
     beside ``path``, forced to disk (unless not ``durable``), then renamed over it. ``keep_mode`` False
-    leaves the temporary file's private mode (a batch's records file)."""
+    leaves the temporary file's private mode (a batch's records file). A new file is created with the
+    mode it will have; an existing one's mode is set on the temporary file before the rename."""
     mode = _target_mode(path) if keep_mode else None
     try:
-        fd, tmp = _open_temp(path)
+        fd, tmp = _open_temp(path, 0o666 if keep_mode and mode is None else 0o600)
     except OSError as exc:  # name the file the user asked for, not our temp file
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        with os.fdopen(fd, "wb") as fh:
+        with os.fdopen(fd, "wb", buffering=_WRITE_BUFFER) as fh:  # a size given: no terminal check
             write(fh)
             fh.flush()
             if durable:

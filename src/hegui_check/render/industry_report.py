@@ -12,9 +12,9 @@ from markupsafe import Markup
 from ..industry import REPORT_COMPANIES_LISTED, REPORT_NEEDS_LISTED, Rows
 from ..resources import templates_dir
 from ..vocabulary import GREEN_FROM, LIGHT_COLOURS, LIGHT_LABELS, LIGHT_SHORT, RED_BELOW
+from ..yamlio import compact_json
 from . import RenderOptions
 from .chart import AMBER, RED, bar_colour
-from .json_result import compact_json
 from .templating import html_env, letterhead_view
 
 if TYPE_CHECKING:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from ..credit import credit_guidance
 from ..legal import TextsOnDate, basis_lines, cited_at
+from ..yamlio import compact_json
 from .context import currency_warnings
 from .wording import light_reason
 
@@ -16,10 +16,6 @@ if TYPE_CHECKING:
     from ..questionnaire import Item
     from ..scoring import Assessment, ItemResult, ModuleResult
     from . import RenderOptions
-
-_ENCODER = json.JSONEncoder(
-    ensure_ascii=False, default=str
-)  # what json.dumps(ensure_ascii=False, default=str) uses
 
 
 def _plain(value: Any) -> Any:
@@ -215,12 +211,6 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
         if letterhead is None
         else {"organization": letterhead.organization, "contact": letterhead.contact},
     }
-
-
-def compact_json(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, default=str)`` with one encoder made once (json.dumps makes
-    a new one on every call with options)."""
-    return _ENCODER.encode(value)
 
 
 def render_json(a: Assessment, options: RenderOptions | None = None) -> str:
