@@ -4,7 +4,8 @@
 - an answer file reads to the same answers and problems (with their lines) with or without it;
 - what a library remembers between companies (shared answers and results, report rows, the texts cited
   on a date) never changes a report: the thousandth company's reports are those it gets on its own;
-- the JSON report written from its row templates is the JSON of its result, one line per row.
+- the JSON report written from its row templates is the JSON of its result, one line per row;
+- the JSON encoders made once write what json.dumps writes.
 """
 
 from __future__ import annotations
@@ -399,3 +400,37 @@ TREE = st.recursive(
 @given(tree=TREE, env=st.dictionaries(st.sampled_from(NAMES), ENV_VALUES))
 def test_a_compiled_condition_means_what_the_tree_says(tree: C.Node, env: dict[str, Any]) -> None:
     assert C.Condition("", tree).evaluate(env) is C._truthy(C._eval(tree, env))
+
+
+_JSON_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.text()
+    | st.dates()  # not JSON: written as its text (default=str)
+)
+_JSON_VALUES = st.recursive(
+    _JSON_SCALARS,
+    lambda inner: st.lists(inner, max_size=4)
+    | st.tuples(inner, inner)
+    | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_the_json_encoders_made_once_write_what_json_dumps_writes(value: Any) -> None:
+    assert yamlio.compact_json(value) == json.dumps(value, ensure_ascii=False, default=str)
+    assert yamlio.sorted_json(value) == json.dumps(value, ensure_ascii=False, default=str, sort_keys=True)
+
+
+def test_the_json_encoders_refuse_what_json_dumps_refuses() -> None:
+    for value in ({1: "a", "b": 2}, {None: 1, 2.5: 2}):
+        with pytest.raises(TypeError):
+            json.dumps(value, sort_keys=True)
+        with pytest.raises(TypeError):
+            yamlio.sorted_json(value)
+    assert yamlio.compact_json({1: "a", "b": 2}) == '{"1": "a", "b": 2}'
+    assert yamlio.compact_json(float("inf")) == "Infinity"  # as json.dumps writes it

@@ -83,6 +83,8 @@ def test_guard_neutralises_a_leading_formula_character_and_reads_back(text: str)
 def test_guard_keeps_numbers_numbers_and_plain_text_plain() -> None:
     assert safe_cell(-3) == -3 and safe_cell(87.5) == 87.5 and safe_cell(True) is True
     assert safe_cell("温州鞋业") == "温州鞋业" and safe_cell("坏\x01字") == "坏字"
+    assert safe_cell("第一行\n第二行\t") == "第一行\n第二行\t"  # line breaks and tabs stay
+    assert safe_cell("第一行\n第二行\x07") == "第一行\n第二行"
 
 
 @given(st.text(max_size=60))

@@ -19,8 +19,8 @@ MAX_CELL_CHARS = 32_000  # Excel's limit is 32,767
 
 def safe_text(value: str) -> str:
     """``value`` as a cell no spreadsheet evaluates."""
-    if value.isprintable():  # no character of category C (the common case: checked in C, at once)
-        text = value[:MAX_CELL_CHARS]
+    if value.isprintable() or value.replace("\n", "").replace("\t", "").isprintable():
+        text = value[:MAX_CELL_CHARS]  # no character of category C but line breaks and tabs: checked in C
     else:
         kept = (ch for ch in value if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
         text = "".join(kept)[:MAX_CELL_CHARS]

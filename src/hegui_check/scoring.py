@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
@@ -23,6 +22,7 @@ from .vocabulary import (
     STATUS_SCORES,
     Depth,
 )
+from .yamlio import sorted_json
 
 __all__ = [
     "DEFAULT_DEADLINE_DAYS",
@@ -87,6 +87,7 @@ class Applicability:
     blocked: frozenset[str] = frozenset()
     # quick depth: items that may apply, but hang on a profile question the quick check did not ask
     undetermined: frozenset[str] = frozenset()
+    active: frozenset[str] | None = None  # modules with an item that applies (None: not worked out)
 
     def applies(self, item_id: str) -> bool:
         return self.items.get(item_id, False)
@@ -292,6 +293,7 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
     quick = depth is Depth.quick
     unasked = _unasked_facts(q, env, profile) if quick else set()
     undetermined: set[str] = set()
+    active: set[str] = set()
     for plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = plan.module
         module_on = plan.condition is None or plan.condition(env)
@@ -313,6 +315,7 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
             on = when is None or when(env)
             items[item_id] = on
             if on:
+                active.add(module.module)
                 if item_id in in_depth:
                     asked.append(item_id)
                 if named:  # an answer to an applicable item becomes a name later conditions can use
@@ -325,6 +328,7 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
         profile,
         frozenset(blocked),
         frozenset(undetermined) - frozenset(asked),
+        frozenset(active),
     )
 
 
@@ -500,48 +504,49 @@ def report_number(answers: AnswerSet, q: Questionnaire) -> str:
         if found is not None and found[0] is ans:
             parts.append(found[1])
             continue
-        part = _sorted_json(item_id) + ": " + _sorted_json(answer_document(ans))
+        part = sorted_json(item_id) + ": " + sorted_json(answer_document(ans))
         if is_bare(ans):  # shared between companies (see answers._bare_answer)
             if len(known) >= _SHARED_MAX:
                 known.clear()
             known[(item_id, id(ans))] = (ans, part)
         parts.append(part)
-    head = _sorted_json(document_head(answers, q))  # '{"assessor": …}': every key sorts after "answers"
+    head = sorted_json(document_head(answers, q))  # '{"assessor": …}': every key sorts after "answers"
     blob = '{"answers": {' + ", ".join(parts) + "}, " + head[1:]
     return "HG-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10].upper()
-
-
-# what json.dumps(sort_keys=True, ensure_ascii=False, default=str) uses, made once: json.dumps makes a new
-# encoder on every call with options, and a report number takes a dozen calls
-_SORTED_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=str)
-
-
-def _sorted_json(value: Any) -> str:
-    return _SORTED_JSON.encode(value)
 
 
 def _light(
     overall: float | None, completeness: float, results: list[ItemResult]
 ) -> tuple[Literal["green", "yellow", "red", "grey"], tuple[LightRule, ...]]:
-    scored = [r for r in results if r.state == "scored"]
-    red_no = tuple(r.item.id for r in scored if r.item.risk == RED_LINE and r.verdict == "no")
-    red_open = tuple(
-        r.item.id for r in scored if r.item.risk == RED_LINE and r.verdict in ("partial", "unknown")
-    )
-    high_no = tuple(r.item.id for r in scored if r.item.risk == HIGH and r.verdict == "no")
-    if scored and completeness < GREY_BELOW_COMPLETENESS:
+    red_no: list[str] = []
+    red_open: list[str] = []
+    high_no: list[str] = []
+    any_scored = False
+    for r in results:  # one pass
+        if r.state != "scored":
+            continue
+        any_scored = True
+        risk, verdict = r.item.risk, r.verdict
+        if risk == RED_LINE:
+            if verdict == "no":
+                red_no.append(r.item.id)
+            elif verdict in ("partial", "unknown"):
+                red_open.append(r.item.id)
+        elif risk == HIGH and verdict == "no":
+            high_no.append(r.item.id)
+    if any_scored and completeness < GREY_BELOW_COMPLETENESS:
         return "grey", (LightRule("incomplete", score=completeness, threshold=GREY_BELOW_COMPLETENESS),)
     rules: list[LightRule] = []
     if red_no:
-        rules.append(LightRule("red_line_no", red_no))
+        rules.append(LightRule("red_line_no", tuple(red_no)))
     if overall is not None and overall < RED_BELOW:
         rules.append(LightRule("score_below_red", score=overall, threshold=RED_BELOW))
     if rules:
         return "red", tuple(rules)
     if red_open:
-        rules.append(LightRule("red_line_open", red_open))
+        rules.append(LightRule("red_line_open", tuple(red_open)))
     if high_no:
-        rules.append(LightRule("high_no", high_no))
+        rules.append(LightRule("high_no", tuple(high_no)))
     if overall is not None and overall < GREEN_FROM:
         rules.append(LightRule("score_below_green", score=overall, threshold=GREEN_FROM))
     if rules:
@@ -620,8 +625,10 @@ def assess(
     given = answers.answers
     shared: dict[tuple[str, str, int], tuple[Answer | None, ItemResult]] = q.derived("scoring.results", dict)
     not_applicable_answers = 0
+    answered = 0  # scored items with an answer
     results: list[ItemResult] = []
     scored: list[ItemResult] = []
+    findings: list[ItemResult] = []
     weights: list[int] = []
     products: list[float] = []
     module_results: list[ModuleResult] = []
@@ -629,7 +636,8 @@ def assess(
     for module_plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = module_plan.module
         ids = module_plan.ids
-        if not any(map(plan.items.get, ids)) and ids.isdisjoint(given) and ids.isdisjoint(plan.undetermined):
+        on = module.module in plan.active if plan.active is not None else any(map(plan.items.get, ids))
+        if not on and ids.isdisjoint(given) and ids.isdisjoint(plan.undetermined):
             module_results.append(module_plan.idle)  # nothing applies, nothing answered: as every such firm
             results.extend(module_plan.idle.items)
             continue
@@ -645,6 +653,10 @@ def assess(
                 scored.append(r)
                 mod_weights.append(item_plan.weight)
                 mod_products.append(item_plan.weight * (r.value or 0.0))
+                if r.answer is not None and r.answer.value is not None:
+                    answered += 1
+                if r.value is not None and r.value < 1:  # ItemResult.is_finding
+                    findings.append(r)
             elif r.state == "inapplicable" and r.answer is not None and r.answer.value not in (None, "na"):
                 not_applicable_answers += 1
         module_results.append(ModuleResult(module, tuple(mod_items), _weighted(mod_weights, mod_products)))
@@ -663,14 +675,12 @@ def assess(
             )
         )
     overall = _weighted(weights, products)
-    answered = sum(1 for r in scored if r.answered)
     # items of a module switched off by a missing/invalid profile value count as unanswered
     expected = len(scored) + len(plan.blocked)
     completeness = answered / expected if expected else 1.0
     light, rules = _light(overall, completeness, scored)
     order = q.derived("scoring.module_order", lambda: {m.module: n for n, m in enumerate(q.modules)})
-    findings = sorted(
-        (r for r in scored if r.is_finding),
+    findings.sort(
         key=lambda r: (
             RISK_ORDER[r.item.risk or "低"],
             -r.shortfall,

@@ -660,13 +660,33 @@ def parse_json(text: str) -> Located:
     return Located(data, None)
 
 
-_COMPACT = json.JSONEncoder(ensure_ascii=False, default=str)  # what json.dumps with these options makes
+def _json_encoder(sort_keys: bool) -> Callable[[Any], str]:
+    """``json.dumps(value, ensure_ascii=False, default=str, sort_keys=sort_keys)``, the same text, with the
+    encoder made once: json.dumps makes a new encoder on every call with options, and that encoder its C
+    encoder on every call. Our values are trees (no check for circular references is needed); without
+    json's C accelerator the pure-Python encoder is used."""
+    encoder = json.JSONEncoder(ensure_ascii=False, default=str, sort_keys=sort_keys)
+    make = getattr(json.encoder, "c_make_encoder", None)
+    text = json.encoder.encode_basestring  # what the encoder writes a str with (the C one when there is)
+    try:
+        fast = make(  # type: ignore[misc]
+            None, encoder.default, text, None, ": ", ", ", sort_keys, False, True
+        )
+    except TypeError:  # no C encoder, or another signature
+        return encoder.encode
+
+    def encode(value: Any) -> str:
+        if value.__class__ is str:
+            return text(value)
+        return "".join(fast(value, 0))
+
+    return encode
 
 
-def compact_json(value: Any) -> str:
-    """``json.dumps(value, ensure_ascii=False, default=str)`` with one encoder made once (json.dumps makes
-    a new one on every call with options): results, records and manifest lines, the industry JSON."""
-    return _COMPACT.encode(value)
+# json.dumps(value, ensure_ascii=False, default=str): results, records and manifest lines, the industry JSON
+compact_json = _json_encoder(sort_keys=False)
+# the same with sort_keys=True: what report numbers hash
+sorted_json = _json_encoder(sort_keys=True)
 
 
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..cells import safe_cell
+from ..cells import safe_cell, safe_text
 from ..vocabulary import LIGHT_FILLS, LIGHT_SHORT, RISKS
 
 if TYPE_CHECKING:
@@ -156,10 +156,10 @@ def write_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire, fh: B
         if count > XLSX_MAX_ROWS - 2:  # the last row of the sheet says how many did not fit
             left_out += 1
             continue
-        for col, raw in enumerate(row):
-            value = safe_cell(raw)
+        for col, value in enumerate(row):
             cls = value.__class__
             if cls is str:
+                value = safe_text(value)
                 if not value:
                     continue
                 if col == light_col and value in fills:
