@@ -24,6 +24,7 @@ from .credit import FACT_IDS as CREDIT_FACTS
 from .questionnaire import ItemType, Questionnaire
 from .regions import normalize_region
 from .vocabulary import LIGHT_ORDER, LIGHT_SHORT, RISKS
+from .yamlio import compact_json
 
 if TYPE_CHECKING:
     from .scoring import Assessment
@@ -240,7 +241,7 @@ class IndustryAccumulator:
             c.region,
             c.score,
             c.light,
-            json.dumps(c.red_lines, ensure_ascii=False),
+            compact_json(c.red_lines),
             int(bool(c.red_lines)),
         )
         if found is None:
@@ -281,8 +282,10 @@ class IndustryAccumulator:
         for risk, n in c.by_risk.items():
             self.by_risk[risk] += sign * n
         for counter, ids in ((self.applicable, c.applicable), (self.no, c.no), (self.open, c.open)):
-            for item_id in ids:
-                counter[item_id] += sign
+            if sign > 0:
+                counter.update(ids)  # counted in C
+            else:
+                counter.subtract(ids)
         self.red_line_companies += sign * bool(c.red_lines)
         _tally(self.scores, c.score, sign)
         for module_id, s in c.module_scores.items():

@@ -208,16 +208,20 @@ class TextsOnDate:
         dates = self._dates(item)
         return bisect_right(dates, date) if dates else 0
 
+    def may_end(self, item: Item) -> bool:
+        """Does one of the texts ``item`` may cite (in any version) ever stop being in force."""
+        ends = self._ending.get(item.id)
+        if ends is None:
+            texts = (self.calendar.get(c.law) for e in item.basis for _, c in e.texts())
+            ends = self._ending[item.id] = any(t is not None and t.in_force_until is not None for t in texts)
+        return ends
+
     def currency(self, items: Iterable[Item], date: dt.date) -> Iterator[tuple[Item, tuple[str, str | None]]]:
         """(item, (text it cites on ``date`` that is no longer in force then, the text in force)) pairs."""
         in_force = bisect_right(self._breaks, date)
-        memo, ending = self._currency, self._ending
+        memo = self._currency
         for item in items:
-            ends = ending.get(item.id)
-            if ends is None:  # an item whose texts are all still in force is never out of date
-                texts = (self.calendar.get(c.law) for e in item.basis for _, c in e.texts())
-                ends = ending[item.id] = any(t is not None and t.in_force_until is not None for t in texts)
-            if not ends:
+            if not self.may_end(item):  # an item whose texts are all still in force is never out of date
                 continue
             dates = self._dates(item)
             key = (item.id, (bisect_right(dates, date) if dates else 0, in_force))

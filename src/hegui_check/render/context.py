@@ -278,10 +278,16 @@ def _meaning(a: Assessment, red_now: list[dict[str, Any]]) -> list[str]:
 
 def currency_warnings(a: Assessment) -> list[CurrencyWarning]:
     """Texts that took effect by the assessment date but that the examined items do not cite yet."""
+    q = a.questionnaire
+    texts = q.derived("legal.texts", TextsOnDate)
+    # only items citing a text that ever ends can be out of date: worked out once per library
+    ending = q.derived(
+        "legal.ending_items", lambda: frozenset(i.id for i in q.items.values() if texts.may_end(i))
+    )
     return law_currency_warnings(
-        [r.item for r in a.items if r.state == "scored"],
+        [r.item for r in a.items if r.state == "scored" and r.item.id in ending],
         a.assessment_date,
-        texts=a.questionnaire.derived("legal.texts", TextsOnDate),
+        texts=texts,
     )
 
 
