@@ -766,7 +766,7 @@ def _record_done(
     disk (one short line per append, so concurrent workers do not interleave)."""
     append_manifest(
         outdir,
-        {"name": name, "fingerprint": fingerprint, "outputs": [Path(o).name for o in outputs]},
+        {"name": name, "fingerprint": fingerprint, "outputs": [os.path.basename(o) for o in outputs]},
         durable,
     )
 
@@ -868,7 +868,7 @@ def _render_job(
     try:
         for fmt, path in outputs.items():
             atomic_write(Path(path), render(a, Format(fmt), options), durable=durable)
-            written.append(Path(path).name)
+            written.append(os.path.basename(path))
     except BaseException:
         if written:  # so that a later run may replace them
             append_manifest(done[0], {"files": written}, durable)
@@ -1032,7 +1032,7 @@ def run_batch(  # noqa: C901 - see the comment above
                 store.append(position, record, share)
                 continue
             record.outputs = list(outputs.values())
-            stale.remove(Path(p).name for p in outputs.values())
+            stale.remove(os.path.basename(p) for p in outputs.values())
             index = position
             waiting[index] = (position, record, share)
             if inline:

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 from collections.abc import Iterable, Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..cells import safe_cell, safe_text
@@ -94,7 +94,7 @@ def summary_row_stream(
                 r.row or "",
                 status,
                 "\n".join(map(str, r.problems)),
-                "\n".join(Path(p).name for p in r.outputs),
+                "\n".join(os.path.basename(p) for p in r.outputs),
             ]
 
     return header, rows()
