@@ -157,6 +157,7 @@ def run_cli(argv: list[str], logdir: Path, label: str) -> dict[str, Any]:
     return {
         "wall_s": round(wall, 3),
         "cpu_s": round(usage.ru_utime + usage.ru_stime, 3),
+        "sys_s": round(usage.ru_stime, 3),
         "companies": companies,
         "written": written,
         "skipped": skipped,
@@ -529,6 +530,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     wall0 = time.perf_counter()
 
     with B.tempdir() as tmp:
+        machine["workdir"] = f"{tmp} ({filesystem_of(tmp)})"
         logs = tmp / "logs"
         logs.mkdir()
         total = max(n_scoring, n_pdf)
@@ -632,6 +634,21 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     res["self_peak_rss_mib"] = mib_from_rusage(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     res["wall_s"] = round(time.perf_counter() - wall0, 1)
     return res
+
+
+def filesystem_of(path: Path) -> str:
+    """The type of the file system ``path`` is on (from /proc/mounts; "?" where there is none): the batch
+    creates one file per company, which costs far more on some disks than on others or in memory."""
+    best, kind = "", "?"
+    try:
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            for line in mounts:
+                fields = line.split()
+                if len(fields) > 2 and str(path).startswith(fields[1]) and len(fields[1]) > len(best):
+                    best, kind = fields[1], fields[2]
+    except OSError:
+        pass
+    return kind
 
 
 PROBE_LOOPS = 3_000_000
@@ -843,6 +860,12 @@ def print_report(res: dict[str, Any]) -> None:
             f"   without the fixed cost (N=1 run): {sc['marginal_files_per_s']} files/s ({sc['marginal_ms_per_file']} ms/file);"
             f" re-run (less the N=1 re-run) {sc.get('rerun_marginal_files_per_s', '-')} files/s,"
             f" {sc.get('rerun_marginal_files_per_cpu_s', '-')} files per CPU second"
+        )
+    if "sys_s" in sc["cold"] and p["scoring_files"] > 1:
+        kernel = (sc["cold"]["sys_s"] - sc["fixed"]["sys_s"]) / (p["scoring_files"] - 1)
+        print(
+            f"   of which in the kernel (system time: creating and writing files, mostly): {ms(kernel)} ms/file;"
+            f" work folder {res['machine'].get('workdir', '-')} (set TMPDIR to measure another disk)"
         )
     if sc.get("repeats", 1) > 1:
         probe = sc["probe_s"]
