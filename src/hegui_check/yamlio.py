@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import json
 import os
 import random
@@ -745,7 +746,7 @@ for _flag in ("O_NOFOLLOW", "O_BINARY", "O_CLOEXEC"):
     _TEMP_FLAGS |= getattr(os, _flag, 0)
 
 
-_WRITE_BUFFER = 64 * 1024
+_WRITE_BUFFER = io.DEFAULT_BUFFER_SIZE  # given, so opening does not ask if the file is a terminal
 
 
 def _open_temp(path: Path, mode: int = 0o600) -> tuple[int, str]:
