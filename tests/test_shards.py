@@ -123,3 +123,31 @@ def test_records_keep_input_position_and_industry_share(many: Path, tmp_path: Pa
     broken = next(i for i, r in enumerate(result.records) if r.source.endswith("broken.yaml"))
     assert result.contribution(broken) is None and result.records[broken].status == "无法读取"
     assert all(result.contribution(i) is not None for i in range(13) if i != broken)
+
+
+def test_a_records_line_gives_back_its_record_and_share_whatever_the_names_hold() -> None:
+    """The share is read from the end of a records line without parsing the record before it; names
+    that look like the keys of the line do not confuse it, and a line of another layout is parsed whole."""
+    from hegui_check.batch import CompanyRecord, line_record, line_share, record_line
+    from hegui_check.industry import Contribution
+
+    tricky = 'A, "contribution": {"key": "x"}} 公司'
+    record = CompanyRecord(tricky, "a.yaml", None, "已生成", company={"company_name": tricky}, score=80.0)
+    share = Contribution(
+        key="uscc:1",
+        name=tricky,
+        uscc="1",
+        industry="鞋革",
+        region="温州",
+        score=80.0,
+        light="yellow",
+        applicable=["a.b"],
+        no=["a.b"],
+        needs=[("问题", 'x", "contribution": null}')],
+    )
+    for made in (share, None):
+        line = (record_line(3, record, made) + "\n").encode("utf-8")
+        assert line_share(line) == made
+        assert line_record(line) == record
+    other = json.dumps({"contribution": share.as_dict(), "position": 3, "record": {}}).encode("utf-8")
+    assert line_share(other) == share

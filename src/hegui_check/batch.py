@@ -158,9 +158,25 @@ def line_record(line: bytes) -> CompanyRecord:
     return CompanyRecord.from_dict(_record_span(line.decode("utf-8"))[0])
 
 
+_SHARE_KEY = ', "contribution": '
+
+
 def line_share(line: bytes) -> Contribution | None:
-    """The industry share of a records line (None: the input could not be scored)."""
-    data = json.loads(line)["contribution"]
+    """The industry share of a records line (None: the input could not be scored), found without parsing
+    the record before it: record_line writes it last, and inside a JSON text its quotes would be escaped."""
+    text = line.decode("utf-8")
+    start = text.rfind(_SHARE_KEY) if text.startswith(_RECORD_AT) else -1
+    data: Any = None
+    if start >= 0:
+        try:
+            data, end = _DECODER.raw_decode(text, start + len(_SHARE_KEY))
+        except ValueError:
+            start = -1
+        else:
+            if text[end:].strip() != "}":
+                start = -1
+    if start < 0:  # another layout: parsed whole
+        data = json.loads(text)["contribution"]
     return Contribution.from_dict(data) if data else None
 
 
