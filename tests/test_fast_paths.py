@@ -190,6 +190,20 @@ def test_the_report_number_is_the_hash_of_the_answer_document(
         assert report_number(answers, q) == report_number(answers, q) == expected, path.name
 
 
+def test_the_report_number_of_one_answer_object_under_two_items(q: Questionnaire, tmp_path: Path) -> None:
+    """Report numbers remember the text of a shared answer by the answer object; the same object under
+    another item still gives that item's text."""
+    path = tmp_path / "demo.yaml"
+    path.write_text(DEMO, encoding="utf-8")
+    answers = load_answers(path, q)
+    ids = [i for i, a in answers.answers.items() if a.value == "yes" and a.note is None][:2]
+    shared = answers.answers[ids[0]]
+    report_number(answers, q)  # remembers the shared answer under its first item
+    answers.answers[ids[1]] = shared
+    blob = json.dumps(to_document(answers, q), sort_keys=True, ensure_ascii=False, default=str)
+    assert report_number(answers, q) == "HG-" + hashlib.sha256(blob.encode("utf-8")).hexdigest()[:10].upper()
+
+
 @pytest.mark.parametrize("library", ["trademark-versions", "trademark-one-version"])
 def test_dates_around_a_new_text_get_their_own_citations_and_warnings(tmp_path: Path, library: str) -> None:
     lib = load_questionnaire([FIXTURES / library], builtin=False)

@@ -495,20 +495,21 @@ def report_number(answers: AnswerSet, q: Questionnaire) -> str:
     The hash is of ``json.dumps(to_document(answers, q), sort_keys=True, ensure_ascii=False,
     default=str)``; that text is put together from its parts (the answers sort first, each bare answer
     remembered as JSON), as json itself would write it."""
-    known: dict[tuple[str, int], tuple[Answer, str]] = q.derived("scoring.answer_json", dict)
+    # id of a shared answer -> (the answer, its item, its part of the text)
+    known: dict[int, tuple[Answer, str, str]] = q.derived("scoring.answer_json", dict)
     given = answers.answers
     parts = []
     for item_id in sorted(given):
         ans = given[item_id]
-        found = known.get((item_id, id(ans)))
-        if found is not None and found[0] is ans:
-            parts.append(found[1])
+        found = known.get(id(ans))
+        if found is not None and found[0] is ans and found[1] == item_id:
+            parts.append(found[2])
             continue
         part = sorted_json(item_id) + ": " + sorted_json(answer_document(ans))
         if is_bare(ans):  # shared between companies (see answers._bare_answer)
             if len(known) >= _SHARED_MAX:
                 known.clear()
-            known[(item_id, id(ans))] = (ans, part)
+            known[id(ans)] = (ans, item_id, part)
         parts.append(part)
     head = sorted_json(document_head(answers, q))  # '{"assessor": …}': every key sorts after "answers"
     blob = '{"answers": {' + ", ".join(parts) + "}, " + head[1:]
