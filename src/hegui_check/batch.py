@@ -565,8 +565,7 @@ def run_context(
             __version__,
             sorted((deadline_days or {}).items()),
             options_key,
-        ],
-        ensure_ascii=False,
+        ]
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 
@@ -681,7 +680,7 @@ def assign_names(inputs: Sequence[CompanyInput]) -> list[str]:
 
 
 def _fingerprint(a: Assessment, formats: Sequence[Format], options_key: str) -> str:
-    blob = json.dumps(
+    blob = compact_json(
         [
             a.report_number,
             sorted(f.value for f in formats),
@@ -689,8 +688,7 @@ def _fingerprint(a: Assessment, formats: Sequence[Format], options_key: str) -> 
             __version__,
             dict(a.deadline_days),
             options_key,
-        ],
-        ensure_ascii=False,
+        ]
     )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:20]
 

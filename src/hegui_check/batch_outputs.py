@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import HeguiCheckError
 from .render import Format, RenderOptions
-from .yamlio import atomic_write_stream
+from .yamlio import atomic_write_stream, compact_json
 
 if TYPE_CHECKING:
     from .batch import BatchResult, RecordStore
@@ -235,7 +235,7 @@ def write_records(
     header = {**records_header(result, q, formats), "id": uuid.uuid4().hex}
 
     def write(fh: BinaryIO) -> None:
-        fh.write((json.dumps(header, ensure_ascii=False) + "\n").encode("utf-8"))
+        fh.write((compact_json(header) + "\n").encode("utf-8"))
         for line in result.record_lines():
             fh.write(line)
 

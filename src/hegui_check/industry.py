@@ -105,14 +105,14 @@ def contribution(a: Assessment, row: int | None = None) -> Contribution:
     """The industry-report share of one assessed company."""
     company = a.answers.company
     facts = a.answers.facts
-    industry_labels = a.questionnaire.derived("industry.labels", lambda: _industry_labels(a.questionnaire))
+    labels = industry_labels(a.questionnaire)
     industry = company.get("industry")
     key = company_key(company) or f"row:{a.answers.source}:{row}"
     c = Contribution(
         key=key,
         name=str(company.get("company_name") or ""),
         uscc=str(company.get("uscc") or ""),
-        industry=industry_labels.get(industry, str(industry)) if industry else "未填写",
+        industry=labels.get(industry, str(industry)) if industry else "未填写",
         region=normalize_region(company.get("region")).label or "未填写",
         score=a.overall_rounded,
         light=a.light,
@@ -134,9 +134,14 @@ def contribution(a: Assessment, row: int | None = None) -> Contribution:
     return c
 
 
-def _industry_labels(q: Questionnaire) -> dict[str, str]:
-    profile = q.profile_by_id
-    return {o.value: o.label for o in profile["industry"].options} if "industry" in profile else {}
+def industry_labels(q: Questionnaire) -> dict[Any, str]:
+    """The industries' labels by value (行业 as the profile question offers them), worked out once per library."""
+
+    def build() -> dict[Any, str]:
+        profile = q.profile_by_id
+        return {o.value: o.label for o in profile["industry"].options} if "industry" in profile else {}
+
+    return q.derived("industry.labels", build)
 
 
 def credit_kind(c: Contribution) -> tuple[bool, bool]:

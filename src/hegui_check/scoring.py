@@ -87,7 +87,7 @@ class Applicability:
     blocked: frozenset[str] = frozenset()
     # quick depth: items that may apply, but hang on a profile question the quick check did not ask
     undetermined: frozenset[str] = frozenset()
-    active: frozenset[str] | None = None  # modules with an item that applies (None: not worked out)
+    active: frozenset[str] = frozenset()  # modules with an item that applies
 
     def applies(self, item_id: str) -> bool:
         return self.items.get(item_id, False)
@@ -328,7 +328,7 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
         profile,
         frozenset(blocked),
         frozenset(undetermined) - frozenset(asked),
-        frozenset(active),
+        active=frozenset(active),
     )
 
 
@@ -637,8 +637,7 @@ def assess(
     for module_plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = module_plan.module
         ids = module_plan.ids
-        on = module.module in plan.active if plan.active is not None else any(map(plan.items.get, ids))
-        if not on and ids.isdisjoint(given) and ids.isdisjoint(plan.undetermined):
+        if module.module not in plan.active and ids.isdisjoint(given) and ids.isdisjoint(plan.undetermined):
             module_results.append(module_plan.idle)  # nothing applies, nothing answered: as every such firm
             results.extend(module_plan.idle.items)
             continue

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..cells import safe_cell, safe_text
+from ..industry import industry_labels
 from ..vocabulary import LIGHT_FILLS, LIGHT_SHORT, RISKS
 
 if TYPE_CHECKING:
@@ -61,11 +62,7 @@ def summary_row_stream(
         "问题",
         "报告文件",
     ]
-    industries: dict[Any, str] = (
-        {o.value: o.label for o in q.profile_by_id["industry"].options}
-        if "industry" in q.profile_by_id
-        else {}
-    )
+    industries = industry_labels(q)
 
     def title(item_id: str) -> str:
         item = q.items.get(item_id)
