@@ -418,17 +418,16 @@ class Assessment:
     light_rules: tuple[LightRule, ...]
     completeness: float
     findings: tuple[ItemResult, ...]
+    scored: tuple[ItemResult, ...]  # the items scored, in library order
+    not_examined: tuple[
+        ItemResult, ...
+    ]  # applicable items a quick check did not ask (never called compliant)
     report_number: str
     deadline_days: Mapping[str, int]
     problems: tuple[Problem, ...] = field(default=())
     depth: Depth = Depth.full
     switched_off: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     review: ReviewProgress | None = None  # lawyer mode only: how far the review of the owner's answers got
-
-    @property
-    def not_examined(self) -> list[ItemResult]:
-        """Applicable items a quick check did not ask (listed in the report, never called compliant)."""
-        return [r for r in self.items if r.state == "not_examined"]
 
     @property
     def overall_rounded(self) -> float | None:
@@ -630,6 +629,7 @@ def assess(
     results: list[ItemResult] = []
     scored: list[ItemResult] = []
     findings: list[ItemResult] = []
+    not_examined: list[ItemResult] = []
     weights: list[int] = []
     products: list[float] = []
     module_results: list[ModuleResult] = []
@@ -659,6 +659,8 @@ def assess(
                     findings.append(r)
             elif r.state == "inapplicable" and r.answer is not None and r.answer.value not in (None, "na"):
                 not_applicable_answers += 1
+            elif r.state == "not_examined":
+                not_examined.append(r)
         module_results.append(ModuleResult(module, tuple(mod_items), _weighted(mod_weights, mod_products)))
         results.extend(mod_items)
         weights += mod_weights
@@ -698,6 +700,8 @@ def assess(
         light_rules=rules,
         completeness=completeness,
         findings=tuple(findings),
+        scored=tuple(scored),
+        not_examined=tuple(not_examined),
         report_number=report_number(answers, q),
         deadline_days=days,
         problems=tuple(problems),

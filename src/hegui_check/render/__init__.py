@@ -59,7 +59,7 @@ def _html(a: Assessment, o: RenderOptions) -> bytes:
 def _json(a: Assessment, o: RenderOptions) -> bytes:
     from .json_result import render_json
 
-    return render_json(a, o).encode("utf-8")
+    return render_json(a, o)
 
 
 def _md(a: Assessment, o: RenderOptions) -> bytes:

@@ -259,7 +259,7 @@ def _measure_summary(f: dict[str, Any]) -> str:
 def _meaning(a: Assessment, red_now: list[dict[str, Any]]) -> list[str]:
     """What the light means for this firm, in the order an owner should read it."""
     lines = []
-    scored = [r for r in a.items if r.state == "scored"]
+    scored = a.scored
     if a.light == "grey":
         answered = sum(1 for r in scored if r.answered)
         lines.append(
@@ -285,7 +285,7 @@ def currency_warnings(a: Assessment) -> list[CurrencyWarning]:
         "legal.ending_items", lambda: frozenset(i.id for i in q.items.values() if texts.may_end(i))
     )
     return law_currency_warnings(
-        [r.item for r in a.items if r.state == "scored" and r.item.id in ending],
+        [r.item for r in a.scored if r.item.id in ending],
         a.assessment_date,
         texts=texts,
     )

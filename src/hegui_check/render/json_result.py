@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..credit import credit_guidance
@@ -24,65 +25,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-class _Template:
-    """A row of the result (a module, a finding) as JSON: the fields that are the same for every company,
-    encoded once and split where the company's own fields (``slots``) go."""
-
-    def __init__(self, fields: dict[str, Any], slots: tuple[str, ...]):
-        self.slots = tuple(k for k in fields if k in slots)  # in the order they are written
-        markers = {slot: f"\x00{n}\x00" for n, slot in enumerate(self.slots)}  # no checklist text has NUL
-        parts = [compact_json({**fields, **markers})]
-        for slot in self.slots:
-            head, marker, tail = parts.pop().partition(compact_json(markers[slot]))
-            if not marker:  # pragma: no cover - every slot is a key of the fields
-                raise ValueError(f"slot {slot} not in the row")
-            parts += [head, tail]
-        self.parts = tuple(parts)
-
-    def write(self, row: dict[str, Any], out: list[str]) -> None:
-        """Append the JSON of ``row`` (the template's fields, its own values in the slots) to ``out``."""
-        parts = self.parts
-        out.append(parts[0])
-        for n, slot in enumerate(self.slots, 1):
-            out.append(_value(row[slot]))
-            out.append(parts[n])
-
-
-class _Row(dict[str, Any]):
-    """A module or finding of the result: plain data, plus the template that writes it quickly."""
-
-    __slots__ = ("template",)
-    template: _Template
-
-
-_TEXTS: dict[str, str] = {}  # short texts many companies share ('partial', a date) as JSON
-_TEXTS_MAX = 4096
-_INFINITY = float("inf")
-
-
-def _value(value: Any) -> str:
-    """``compact_json(value)``, quicker for the plain values of a row (texts remembered when short)."""
-    cls = value.__class__
-    if cls is str:
-        found = _TEXTS.get(value)
-        if found is None:
-            found = compact_json(value)
-            if len(value) <= 16:  # an answer, a date; not a note
-                if len(_TEXTS) >= _TEXTS_MAX:
-                    _TEXTS.clear()
-                _TEXTS[value] = found
-        return found
-    if value is None:
-        return "null"
-    if cls is bool:
-        return "true" if value else "false"
-    if cls is int:
-        return int.__repr__(value)
-    if cls is float and value == value and -_INFINITY < value < _INFINITY:
-        return float.__repr__(value)  # as json writes a finite float
-    return compact_json(value)
-
-
 def _basis_detail(item: Item, date: dt.date | None) -> list[dict[str, Any]]:
     """Each text cited on the assessment date: which text (e.g. 商标法-2027), where, and the quote."""
     out = []
@@ -93,20 +35,18 @@ def _basis_detail(item: Item, date: dt.date | None) -> list[dict[str, Any]]:
     return out
 
 
-def _finding(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: dict[Any, Any]) -> _Row:
+Rows = dict[Any, dict[str, Any]]  # a library's findings' fields, per item and span of dates
+Parts = dict[Any, tuple[bytes, bytes]]  # a library's findings as JSON but for note and deadline (_parts)
+
+
+def _finding(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: Rows) -> dict[str, Any]:
     """One finding: the fields of its item on the assessment date (remembered in ``rows`` per item and
     span of dates with the same citations), then the company's own answer, note and deadline."""
     item, date = r.item, a.assessment_date
-    company = {
-        "answer": _plain(r.answer.value) if r.answer and r.answer.value is not None else None,
-        "value": r.value,
-        "note": r.answer.note if r.answer else None,
-        "deadline": r.deadline.isoformat() if r.deadline else None,
-    }
     key = (item.id, r.module.module, texts.cited(item, date))
-    found = rows.get(key)
-    if found is None:
-        fields = {
+    fields = rows.get(key)
+    if fields is None:
+        fields = rows[key] = {
             "id": item.id,
             "module": r.module.module,
             "title": item.short_title,
@@ -121,42 +61,80 @@ def _finding(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: dict[Any, A
             "remedy": item.remedy,
             "deadline": None,
         }
-        found = rows[key] = (fields, _Template(fields, tuple(company)))
-    row = _Row(found[0])
-    row.update(company)
-    row.template = found[1]
-    return row
+    return {
+        **fields,
+        "answer": _plain(r.answer.value) if r.answer and r.answer.value is not None else None,
+        "value": r.value,
+        "note": r.answer.note if r.answer else None,
+        "deadline": r.deadline.isoformat() if r.deadline else None,
+    }
 
 
-def _module(m: ModuleResult, findings: int, rows: dict[Any, Any]) -> _Row:
+def _module(m: ModuleResult, findings: int) -> dict[str, Any]:
     """One module's line: its id and title, then the company's score and number of findings."""
-    company = {"score": m.rounded, "applicable": m.applicable, "findings": findings}
-    found = rows.get(m.module.module)
+    return {
+        "id": m.module.module,
+        "title": m.module.title,
+        "score": m.rounded,
+        "applicable": m.applicable,
+        "findings": findings,
+    }
+
+
+_PARTS_MAX = 4096  # encoded findings one library remembers (each one to a few KB)
+_NOTE = "\x00note\x00"  # stands for the note while a finding is encoded: no checklist text has NUL
+_NOTE_JSON = compact_json(_NOTE).encode("utf-8")
+_NO_DEADLINE = b"null}"
+
+
+def _parts(row: dict[str, Any]) -> tuple[bytes, bytes]:
+    """A finding's JSON in two parts: up to its note, and from there up to its deadline (its last key)."""
+    line = compact_json({**row, "note": _NOTE, "deadline": None}).encode("utf-8")
+    head, marker, tail = line.partition(_NOTE_JSON)
+    if not marker or not tail.endswith(b'"deadline": ' + _NO_DEADLINE):  # pragma: no cover - the literal
+        raise ValueError("a finding's note or deadline is not where it belongs")
+    return head, tail[: -len(_NO_DEADLINE)]
+
+
+def _finding_line(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: Rows, parts: Parts) -> bytes:
+    """``_finding`` as JSON. But for its note and deadline the line is the same for every company with the
+    same item, citations, answer and value: those parts are encoded once (keyed with the values' types,
+    as 1, 1.0 and true are equal keys but not the same JSON)."""
+    ans = r.answer
+    value = ans.value if ans is not None else None
+    key = (r.item.id, r.module.module, texts.cited(r.item, a.assessment_date), value.__class__, value)
+    try:
+        found = parts.get(key + (r.value.__class__, r.value))
+    except TypeError:  # an unhashable value (a list): not remembered
+        return compact_json(_finding(r, a, texts, rows)).encode("utf-8")
     if found is None:
-        fields = {
-            "id": m.module.module,
-            "title": m.module.title,
-            "score": None,
-            "applicable": None,
-            "findings": None,
-        }
-        found = rows[m.module.module] = (fields, _Template(fields, tuple(company)))
-    row = _Row(found[0])
-    row.update(company)
-    row.template = found[1]
-    return row
+        found = _parts(_finding(r, a, texts, rows))
+        if len(parts) >= _PARTS_MAX:
+            parts.clear()
+        parts[key + (r.value.__class__, r.value)] = found
+    note = b"null" if ans is None or ans.note is None else compact_json(ans.note).encode("utf-8")
+    deadline = _NO_DEADLINE if r.deadline is None else b'"' + r.deadline.isoformat().encode("ascii") + b'"}'
+    return b"".join((found[0], note, found[1], deadline))
+
+
+def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
+    """The result as plain data. A finding's fields other than the company's own are shared with other
+    companies' results: read them, do not change them."""
+    texts = a.questionnaire.derived("legal.texts", TextsOnDate)
+    rows: Rows = a.questionnaire.derived("json.findings", dict)
+    return _result(a, options, _module, lambda r: _finding(r, a, texts, rows))
 
 
 # long: one literal of the stable JSON keys (SPEC §6), kept in one place so the format reads as a whole
-def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str, Any]:
-    """The result as plain data. Rows of modules and findings share their lists with other companies'
-    results: read them, do not change them."""
+def _result(
+    a: Assessment,
+    options: RenderOptions | None,
+    module_row: Callable[[ModuleResult, int], Any],
+    finding_row: Callable[[ItemResult], Any],
+) -> dict[str, Any]:
+    """The result with each module and finding as ``module_row`` and ``finding_row`` give it."""
     answers = a.answers
     letterhead = options.letterhead if options is not None else None
-    q = a.questionnaire
-    texts = q.derived("legal.texts", TextsOnDate)
-    finding_rows: dict[Any, tuple[dict[str, Any], _Template]] = q.derived("json.findings", dict)
-    module_rows: dict[Any, tuple[dict[str, Any], _Template]] = q.derived("json.modules", dict)
     per_module = Counter(r.module.module for r in a.findings)
     company = {k: v for k, v in answers.company.items()}
     return {
@@ -189,8 +167,8 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
             "completeness": round(a.completeness, 4),
             "findings_by_risk": a.finding_counts(),
         },
-        "modules": [_module(m, per_module[m.module.module], module_rows) for m in a.modules],
-        "findings": [_finding(r, a, texts, finding_rows) for r in a.findings],
+        "modules": [module_row(m, per_module[m.module.module]) for m in a.modules],
+        "findings": [finding_row(r) for r in a.findings],
         "switched_off": {m: list(facts) for m, facts in a.switched_off.items()},
         "not_examined": [
             {"id": r.item.id, "module": r.module.module, "title": r.item.short_title} for r in a.not_examined
@@ -213,25 +191,38 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
     }
 
 
-def render_json(a: Assessment, options: RenderOptions | None = None) -> str:
-    """One top-level key per line and one module, finding or problem per line: easy to read and to diff,
-    and written by json's C encoder (an indented dump runs the pure-Python one, several times slower);
-    the part of a module or finding that is the same for every company is encoded once per batch. The
-    pieces are joined once at the end."""
-    out = ["{\n"]
-    for n, (key, value) in enumerate(result_dict(a, options).items()):
-        out.append((",\n  " if n else "  ") + _value(key) + ": ")
+_KEYS: dict[tuple[bool, str], bytes] = {}  # '  "key": ' and ',\n  "key": ' as bytes
+
+
+def render_json(a: Assessment, options: RenderOptions | None = None) -> bytes:
+    """The result as UTF-8 JSON: one top-level key per line and one module, finding or problem per line,
+    easy to read and to diff, and written by json's C encoder (an indented dump runs the pure-Python one,
+    several times slower). Most of a finding's line is shared with other companies and encoded once (see
+    ``_finding_line``); the pieces are joined once at the end."""
+    q = a.questionnaire
+    texts = q.derived("legal.texts", TextsOnDate)
+    rows: Rows = q.derived("json.findings", dict)
+    parts: Parts = q.derived("json.finding_parts", dict)
+    result = _result(
+        a,
+        options,
+        _module,
+        lambda r: _finding_line(r, a, texts, rows, parts),
+    )
+    out = [b"{\n"]
+    for n, (key, value) in enumerate(result.items()):
+        head = _KEYS.get((n > 0, key))
+        if head is None:
+            head = _KEYS[n > 0, key] = ((",\n  " if n else "  ") + compact_json(key) + ": ").encode("utf-8")
+        out.append(head)
         if isinstance(value, list) and value:
-            out.append("[\n    ")
+            out.append(b"[\n    ")
             for m, row in enumerate(value):
                 if m:
-                    out.append(",\n    ")
-                if isinstance(row, _Row):
-                    row.template.write(row, out)
-                else:
-                    out.append(compact_json(row))
-            out.append("\n  ]")
+                    out.append(b",\n    ")
+                out.append(row if isinstance(row, bytes) else compact_json(row).encode("utf-8"))
+            out.append(b"\n  ]")
         else:
-            out.append(compact_json(value))
-    out.append("\n}\n")
-    return "".join(out)
+            out.append(compact_json(value).encode("utf-8"))
+    out.append(b"\n}\n")
+    return b"".join(out)
