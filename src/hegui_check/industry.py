@@ -123,13 +123,12 @@ def contribution(a: Assessment, row: int | None = None) -> Contribution:
         module_scores={m.module.module: m.rounded for m in a.modules if m.rounded is not None},
         credit={k: facts[k] for k in CREDIT_FACTS if facts.get(k) not in (None, "")},
     )
-    for r in a.items:
-        state = r.state
-        if state == "scored":
-            c.applicable.append(r.item.id)
-            if r.is_finding:
-                (c.no if r.verdict == "no" else c.open).append(r.item.id)
-        elif state == "unscored" and r.item.type is ItemType.text and r.answer and r.answer.value:
+    for r in a.scored:
+        c.applicable.append(r.item.id)
+        if r.is_finding:
+            (c.no if r.verdict == "no" else c.open).append(r.item.id)
+    for r in a.unscored:
+        if r.item.type is ItemType.text and r.answer and r.answer.value:
             c.needs.append((r.item.question, str(r.answer.value).strip()))
     return c
 

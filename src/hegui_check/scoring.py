@@ -418,10 +418,11 @@ class Assessment:
     light_rules: tuple[LightRule, ...]
     completeness: float
     findings: tuple[ItemResult, ...]
-    scored: tuple[ItemResult, ...]  # the items scored, in library order
-    not_examined: tuple[
-        ItemResult, ...
-    ]  # applicable items a quick check did not ask (never called compliant)
+    # in library order: the items scored; applicable items a quick check did not ask (never called
+    # compliant); applicable gate and text questions
+    scored: tuple[ItemResult, ...]
+    not_examined: tuple[ItemResult, ...]
+    unscored: tuple[ItemResult, ...]
     report_number: str
     deadline_days: Mapping[str, int]
     problems: tuple[Problem, ...] = field(default=())
@@ -630,6 +631,7 @@ def assess(
     scored: list[ItemResult] = []
     findings: list[ItemResult] = []
     not_examined: list[ItemResult] = []
+    unscored: list[ItemResult] = []
     weights: list[int] = []
     products: list[float] = []
     module_results: list[ModuleResult] = []
@@ -661,6 +663,8 @@ def assess(
                 not_applicable_answers += 1
             elif r.state == "not_examined":
                 not_examined.append(r)
+            elif r.state == "unscored":
+                unscored.append(r)
         module_results.append(ModuleResult(module, tuple(mod_items), _weighted(mod_weights, mod_products)))
         results.extend(mod_items)
         weights += mod_weights
@@ -702,6 +706,7 @@ def assess(
         findings=tuple(findings),
         scored=tuple(scored),
         not_examined=tuple(not_examined),
+        unscored=tuple(unscored),
         report_number=report_number(answers, q),
         deadline_days=days,
         problems=tuple(problems),
