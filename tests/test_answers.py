@@ -256,6 +256,35 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path: Path) -> N
     assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]  # no temp file left behind
 
 
+def test_atomic_write_writes_everything_through_short_writes_and_keeps_the_old_file_when_the_disk_fills(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_write = os.write
+    calls = []
+
+    def short_write(fd: int, data: bytes) -> int:  # as a pipe or a full disk may: a few bytes at a time
+        calls.append(len(data))
+        return real_write(fd, bytes(data[:7]))
+
+    path = tmp_path / "report.json"
+    text = "合规体检" * 100
+    monkeypatch.setattr(os, "write", short_write)
+    atomic_write(path, text)
+    assert path.read_text(encoding="utf-8") == text and len(calls) > 100
+
+    def disk_full(fd: int, data: bytes) -> int:
+        if len(calls) > 103:
+            raise OSError(28, "No space left on device")
+        return short_write(fd, data)
+
+    monkeypatch.setattr(os, "write", disk_full)
+    with pytest.raises(OSError, match="No space left") as failed:
+        atomic_write(path, "新内容" * 100)
+    assert failed.value.filename == str(path)  # the file asked for, not the temporary file
+    assert path.read_text(encoding="utf-8") == text
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temp file left behind
+
+
 def test_atomic_write_uses_normal_permissions(tmp_path: Path) -> None:
     path = tmp_path / "new.yaml"
     atomic_write(path, "x")

@@ -774,28 +774,43 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     files at once (a batch syncs once a second), which survives a killed process but not a power cut
     in that second.
     """
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    atomic_write_stream(Path(path), lambda fh: fh.write(payload), durable=durable)
+    payload = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
+    atomic_write_stream(Path(path), None, durable=durable, payload=payload)
 
 
 def atomic_write_stream(
-    path: Path, write: Callable[[BinaryIO], object], *, keep_mode: bool = True, durable: bool = True
+    path: Path,
+    write: Callable[[BinaryIO], object] | None,
+    *,
+    keep_mode: bool = True,
+    durable: bool = True,
+    payload: memoryview | None = None,
 ) -> None:
-    """The one way files are written: piece by piece through ``write(file)`` into a new temporary file
-    beside ``path``, forced to disk (unless not ``durable``), then renamed over it. ``keep_mode`` False
-    leaves the temporary file's private mode (a batch's records file). A new file is created with the
-    mode it will have; an existing one's mode is set on the temporary file before the rename."""
+    """The one way files are written: piece by piece through ``write(file)`` (or ``payload`` in
+    one piece, straight to the file descriptor) into a new temporary file beside ``path``, forced to disk
+    (unless not ``durable``), then renamed over it. ``keep_mode`` False leaves the temporary file's private
+    mode (a batch's records file). A new file is created with the mode it will have; an existing one's
+    mode is set on the temporary file before the rename."""
     mode = _target_mode(path) if keep_mode else None
     try:
         fd, tmp = _open_temp(path, 0o666 if keep_mode and mode is None else 0o600)
     except OSError as exc:  # name the file the user asked for, not our temp file
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        with os.fdopen(fd, "wb", buffering=_WRITE_BUFFER) as fh:  # a size given: no terminal check
-            write(fh)
-            fh.flush()
-            if durable:
-                os.fsync(fh.fileno())
+        if write is None:
+            try:
+                while payload:  # os.write may write less than it is given
+                    payload = payload[os.write(fd, payload) :]
+                if durable:
+                    os.fsync(fd)
+            finally:
+                os.close(fd)
+        else:
+            with os.fdopen(fd, "wb", buffering=_WRITE_BUFFER) as fh:  # a size given: no terminal check
+                write(fh)
+                fh.flush()
+                if durable:
+                    os.fsync(fh.fileno())
         if mode is not None:
             os.chmod(tmp, mode)
         os.replace(tmp, path)
