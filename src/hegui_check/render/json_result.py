@@ -102,16 +102,17 @@ def _finding_line(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: Rows, 
     as 1, 1.0 and true are equal keys but not the same JSON)."""
     ans = r.answer
     value = ans.value if ans is not None else None
-    key = (r.item.id, r.module.module, texts.cited(r.item, a.assessment_date), value.__class__, value)
+    cited = texts.cited(r.item, a.assessment_date)
+    key = (r.item.id, r.module.module, cited, value.__class__, value, r.value.__class__, r.value)
     try:
-        found = parts.get(key + (r.value.__class__, r.value))
+        found = parts.get(key)
     except TypeError:  # an unhashable value (a list): not remembered
         return compact_json(_finding(r, a, texts, rows)).encode("utf-8")
     if found is None:
         found = _parts(_finding(r, a, texts, rows))
         if len(parts) >= _PARTS_MAX:
             parts.clear()
-        parts[key + (r.value.__class__, r.value)] = found
+        parts[key] = found
     note = b"null" if ans is None or ans.note is None else compact_json(ans.note).encode("utf-8")
     deadline = _NO_DEADLINE if r.deadline is None else b'"' + r.deadline.isoformat().encode("ascii") + b'"}'
     return b"".join((found[0], note, found[1], deadline))
