@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, NamedTuple
 
@@ -87,8 +87,7 @@ class Applicability:
     blocked: frozenset[str] = frozenset()
     # quick depth: items that may apply, but hang on a profile question the quick check did not ask
     undetermined: frozenset[str] = frozenset()
-    # modules with an item that applies -> the places of those items in the module, in order
-    active: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    active: frozenset[str] = frozenset()  # modules with an item that applies
 
     def applies(self, item_id: str) -> bool:
         return self.items.get(item_id, False)
@@ -243,7 +242,6 @@ class _ModulePlan:
     ids: frozenset[str]  # every item: what a full check asks when it applies
     quick: frozenset[str]  # what a quick check asks when it applies
     off: dict[str, bool]  # every item id -> False, for a module that does not apply
-    place: dict[str, int]  # every item id -> its place in the module
     idle: ModuleResult  # its result when no item applies and none is answered (or waits on an answer)
 
 
@@ -275,7 +273,6 @@ def _module_plans(q: Questionnaire) -> tuple[_ModulePlan, ...]:
             frozenset(i.id for i in module.items),
             frozenset(i.id for i in quick_items(module)),
             dict.fromkeys((i.id for i in module.items), False),
-            {i.id: n for n, i in enumerate(module.items)},
             ModuleResult(
                 module, tuple(ItemResult(i, module, "inapplicable", None) for i in module.items), None
             ),
@@ -296,7 +293,7 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
     quick = depth is Depth.quick
     unasked = _unasked_facts(q, env, profile) if quick else set()
     undetermined: set[str] = set()
-    active: dict[str, tuple[int, ...]] = {}
+    active: set[str] = set()
     for plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = plan.module
         module_on = plan.condition is None or plan.condition(env)
@@ -314,18 +311,15 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
                 )
             items.update(plan.off)
             continue
-        places = []
-        for place, (item, item_id, when, named, _, _) in enumerate(plan.items):
+        for item, item_id, when, named, _, _ in plan.items:
             on = when is None or when(env)
             items[item_id] = on
             if on:
-                places.append(place)
+                active.add(module.module)
                 if item_id in in_depth:
                     asked.append(item_id)
                 if named:  # an answer to an applicable item becomes a name later conditions can use
                     _learn(env, item, given.get(item_id))
-        if places:
-            active[module.module] = tuple(places)
     return Applicability(
         items,
         frozenset(asked),
@@ -334,7 +328,7 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
         profile,
         frozenset(blocked),
         frozenset(undetermined) - frozenset(asked),
-        active=active,
+        active=frozenset(active),
     )
 
 
@@ -641,32 +635,22 @@ def assess(
     weights: list[int] = []
     products: list[float] = []
     module_results: list[ModuleResult] = []
-    undetermined = plan.undetermined
-    answered_ids = given.keys()
+    applies, undetermined = plan.items, plan.undetermined
     for module_plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = module_plan.module
         ids = module_plan.ids
-        # the items with a result of their own: those that apply, those answered, those that wait on a
-        # profile question not asked; every other item is inapplicable and unanswered, as in every firm
-        places: Sequence[int] = plan.active.get(module.module, ())
-        more = answered_ids & ids
-        if undetermined:
-            more |= ids & undetermined
-        if more:
-            more_places = {module_plan.place[i] for i in more}
-            if not more_places.issubset(places):
-                places = sorted(more_places.union(places))
-        elif not places:
+        if module.module not in plan.active and ids.isdisjoint(given) and ids.isdisjoint(plan.undetermined):
             module_results.append(module_plan.idle)  # nothing applies, nothing answered: as every such firm
             results.extend(module_plan.idle.items)
             continue
-        mod_items = list(module_plan.idle.items)
-        mod_weights, mod_products = [], []
-        for place in places:
-            item_plan = module_plan.items[place]
+        mod_items, mod_weights, mod_products = [], [], []
+        for item_plan, idle in zip(module_plan.items, module_plan.idle.items):
             ans = given.get(item_plan.id)
+            if ans is None and not applies.get(item_plan.id) and item_plan.id not in undetermined:
+                mod_items.append(idle)  # inapplicable and unanswered: as in every firm
+                continue
             r = _item_result(item_plan, module, ans, plan, date, days, shared)
-            mod_items[place] = r
+            mod_items.append(r)
             if r.state == "scored":
                 scored.append(r)
                 mod_weights.append(item_plan.weight)
