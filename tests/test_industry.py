@@ -8,6 +8,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from hegui_check import cli
@@ -247,3 +249,24 @@ def test_long_lists_are_cut_in_the_report_to_read_but_whole_in_json(
     assert len(industry["company_list"]) == 4  # every firm scored, once each
     assert listed.count("<tr><td>") == 1
     assert "另有 3 家未列出" in listed and "summary.xlsx" in listed
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=4) | st.integers() | st.booleans(), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_the_industry_json_writer_writes_what_json_dumps_writes(value: object) -> None:
+    """Plain dicts and lists are written in one piece, the rest piece by piece: the same text either way
+    (non-text keys, tuples, empty containers and nesting included)."""
+    from hegui_check.render.industry_report import iter_json
+
+    assert "".join(iter_json(value)) == json.dumps(value, ensure_ascii=False, indent=2, default=str)

@@ -118,9 +118,48 @@ def _findings_chart(findings: list[dict[str, Any]]) -> str:
     return "".join(parts)
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # written by compact_json as they are
+
+
+def _whole_json(value: Any, level: int) -> str | None:
+    """``iter_json``'s text of ``value`` in one piece when it is made of plain values, dicts with text keys
+    and lists only (a company's row, a module's line); None for anything else (``Rows`` above all)."""
+    cls = value.__class__
+    if cls in _PLAIN:
+        return compact_json(value)
+    if cls is dict:
+        if not value:
+            return "{}"
+        pad = "\n" + "  " * (level + 1)
+        parts = []
+        for key, item in value.items():
+            text = _whole_json(item, level + 1) if key.__class__ is str else None
+            if text is None:
+                return None
+            parts.append(pad + compact_json(key) + ": " + text)
+        return "{" + ",".join(parts) + "\n" + "  " * level + "}"
+    if cls is list:
+        if not value:
+            return "[]"
+        pad = "\n" + "  " * (level + 1)
+        parts = []
+        for item in value:
+            text = _whole_json(item, level + 1)
+            if text is None:
+                return None
+            parts.append(pad + text)
+        return "[" + ",".join(parts) + "\n" + "  " * level + "]"
+    return None
+
+
 def iter_json(value: Any, level: int = 0) -> Iterator[str]:
     """``json.dumps(value, ensure_ascii=False, indent=2, default=str)`` piece by piece, with ``Rows``
-    written as lists while they are read: the same text, without holding it (or the rows) whole."""
+    written as lists while they are read: the same text, without holding it (or the rows) whole. What
+    holds no ``Rows`` (a company's row, say) is written in one piece."""
+    whole = _whole_json(value, level)
+    if whole is not None:
+        yield whole
+        return
     if isinstance(value, dict):
         if not value:
             yield "{}"
