@@ -270,3 +270,36 @@ def test_the_industry_json_writer_writes_what_json_dumps_writes(value: object) -
     from hegui_check.render.industry_report import iter_json
 
     assert "".join(iter_json(value)) == json.dumps(value, ensure_ascii=False, indent=2, default=str)
+
+
+def test_the_industry_picture_counted_during_a_batch_is_the_one_counted_from_its_records(
+    campaign: Path, tmp_path: Path
+) -> None:
+    from hegui_check.batch import RecordStore, run_batch
+    from hegui_check.industry import IndustryAccumulator
+    from hegui_check.render import Format
+
+    from .test_batch import MINI
+
+    for n in range(3):  # the same firm three times: each later row takes the earlier one's place
+        _company(
+            campaign / f"x{n}.yaml", "三次公司", {**ALL, "alpha.text": f"需求{n}"}, uscc="91330302MA2H8K3L9X"
+        )
+    result = run_batch([campaign], MINI, tmp_path / "o", [Format.json])
+    assert result.records.industry is not None  # counted as the companies came, in input order
+    recounted = IndustryAccumulator.from_shares(MINI, result.records.shares)
+    assert result.industry.duplicates == recounted.duplicates == 3
+    for anonymize in (False, True):
+        assert result.industry.summary(anonymize=anonymize) == recounted.summary(anonymize=anonymize)
+
+    # not counted on the way: a company out of input order (parallel rendering), or a line reused as it is
+    records = result.records
+    for add in (
+        lambda store: store.append(0, records[0], records.contribution(0)),
+        lambda store: store.append_line(2, records.line(2), records[2], up_to_date=True),
+    ):
+        store = RecordStore()
+        store.industry = IndustryAccumulator(MINI)
+        store.append(1, records[1], records.contribution(1))
+        add(store)
+        assert store.industry is None

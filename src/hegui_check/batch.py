@@ -209,10 +209,15 @@ class RecordStore(Sequence[CompanyRecord]):
         self._up_to_date = bytearray()  # 1: reused from the last run, its status now 已是最新
         self._order: array[int] | None = None  # None while appended in input order
         self._at_end = True  # the file's position is its end (no seek, which would flush, before a write)
+        # the industry picture, counted as scored companies are added in input order: None once a company
+        # comes out of order or as an earlier line (then counted from the shares when asked for)
+        self.industry: IndustryAccumulator | None = None
 
     def append(self, position: int, record: CompanyRecord, share: Contribution | None) -> None:
         """A company scored in this run."""
         self._add(position, (record_line(position, record, share) + "\n").encode("utf-8"), record, False)
+        if self.industry is not None:
+            self.industry.add(share, len(self) - 1, self.shares)
 
     def append_line(
         self, position: int, line: bytes, record: CompanyRecord, *, up_to_date: bool = False
@@ -222,6 +227,7 @@ class RecordStore(Sequence[CompanyRecord]):
         if up_to_date:
             record.status = UP_TO_DATE
         self._add(position, line if line.endswith(b"\n") else line + b"\n", record, up_to_date)
+        self.industry = None  # an up-to-date re-run may never need it: counted from the shares if asked for
 
     def _add(self, position: int, line: bytes, record: CompanyRecord, up_to_date: bool) -> None:
         if not self._at_end:
@@ -230,6 +236,7 @@ class RecordStore(Sequence[CompanyRecord]):
         self._fh.write(line)
         if self._positions and position < self._positions[-1] and self._order is None:
             self._order = array("q")  # out of input order (parallel rendering): sorted when read
+            self.industry = None  # counted again in input order when asked for
         self._offsets.append(self._end)
         self._lengths.append(len(line))
         self._end += len(line)
@@ -350,7 +357,10 @@ class BatchResult:
 
     @cached_property
     def industry(self) -> IndustryAccumulator:
-        """The industry picture, counted from the records' shares when first asked for."""
+        """The industry picture: as the records counted it while they were added in input order, else
+        counted from the records' shares when first asked for."""
+        if self.records.industry is not None:
+            return self.records.industry
         return IndustryAccumulator.from_shares(self.q, self.records.shares)
 
     @property
@@ -954,6 +964,7 @@ def run_batch(  # noqa: C901 - see the comment above
     context = run_context(q, formats, options_key, deadline_days)
     names = NameAssigner()
     store = RecordStore(outdir)
+    store.industry = IndustryAccumulator(q)
     waiting: dict[int, tuple[int, CompanyRecord, Contribution | None]] = {}  # reports still being rendered
     todo: list[Job] = []
     written = 0

@@ -212,11 +212,16 @@ class IndustryAccumulator:
         read from disk keeps the memory flat."""
         acc = cls(q)
         for ref, share in enumerate(shares):
-            if share is None:
-                acc.unreadable += 1
-            else:
-                acc._add(share, ref, shares)
+            acc.add(share, ref, shares)
         return acc
+
+    def add(self, share: Contribution | None, ref: int, shares: Sequence[Contribution | None]) -> None:
+        """The ``ref``-th company in input order (``share`` None: its input could not be scored); ``shares``
+        are all of them so far, in input order."""
+        if share is None:
+            self.unreadable += 1
+        else:
+            self._add(share, ref, shares)
 
     # -- adding ---------------------------------------------------------------------------------
     @property
