@@ -303,3 +303,32 @@ def test_the_industry_picture_counted_during_a_batch_is_the_one_counted_from_its
         store.append(1, records[1], records.contribution(1))
         add(store)
         assert store.industry is None
+
+
+def test_a_failure_counting_the_industry_picture_during_a_batch_costs_no_report(
+    campaign: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while the batch counts (a full disk under SQLite's temporary file, say) leaves the
+    picture to be counted again from the records after the batch: every report and output is written."""
+    from hegui_check.industry import IndustryAccumulator
+
+    real_add = IndustryAccumulator.add
+    calls = []
+
+    def fails_once(self: IndustryAccumulator, *args: object) -> None:
+        calls.append(1)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_add(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(IndustryAccumulator, "add", fails_once)
+    whole, _ = _batch(tmp_path / "a", campaign)
+    monkeypatch.setattr(IndustryAccumulator, "add", real_add)
+    expected, _ = _batch(tmp_path / "b", campaign)
+    assert len(calls) > 2  # the batch's count stopped at the failure; the recount went through every firm
+    names = sorted(p.name for p in expected.iterdir() if not p.name.startswith("."))
+    assert sorted(p.name for p in whole.iterdir() if not p.name.startswith(".")) == names
+    for name in ("industry-report.json", "summary.csv"):
+        assert (whole / name).read_text(encoding="utf-8").replace(str(whole), "") == (
+            expected / name
+        ).read_text(encoding="utf-8").replace(str(expected), "")

@@ -217,7 +217,10 @@ class RecordStore(Sequence[CompanyRecord]):
         """A company scored in this run."""
         self._add(position, (record_line(position, record, share) + "\n").encode("utf-8"), record, False)
         if self.industry is not None:
-            self.industry.add(share, len(self) - 1, self.shares)
+            try:
+                self.industry.add(share, len(self) - 1, self.shares)
+            except Exception:  # noqa: BLE001 - counted again when asked for, where a failure is reported
+                self.industry = None
 
     def append_line(
         self, position: int, line: bytes, record: CompanyRecord, *, up_to_date: bool = False
