@@ -639,7 +639,7 @@ def assess(
     for module_plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = module_plan.module
         ids = module_plan.ids
-        if module.module not in plan.active and ids.isdisjoint(given) and ids.isdisjoint(plan.undetermined):
+        if module.module not in plan.active and ids.isdisjoint(given) and ids.isdisjoint(undetermined):
             module_results.append(module_plan.idle)  # nothing applies, nothing answered: as every such firm
             results.extend(module_plan.idle.items)
             continue

@@ -774,20 +774,18 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     files at once (a batch syncs once a second), which survives a killed process but not a power cut
     in that second.
     """
-    payload = memoryview(data.encode("utf-8") if isinstance(data, str) else data)
-    atomic_write_stream(Path(path), None, durable=durable, payload=payload)
+    atomic_write_stream(Path(path), data.encode("utf-8") if isinstance(data, str) else data, durable=durable)
 
 
 def atomic_write_stream(
     path: Path,
-    write: Callable[[BinaryIO], object] | None,
+    write: Callable[[BinaryIO], object] | bytes,
     *,
     keep_mode: bool = True,
     durable: bool = True,
-    payload: memoryview | None = None,
 ) -> None:
-    """The one way files are written: piece by piece through ``write(file)`` (or ``payload`` in
-    one piece, straight to the file descriptor) into a new temporary file beside ``path``, forced to disk
+    """The one way files are written: piece by piece through ``write(file)`` (or ``write`` itself, bytes
+    in one piece, straight to the file descriptor) into a new temporary file beside ``path``, forced to disk
     (unless not ``durable``), then renamed over it. ``keep_mode`` False leaves the temporary file's private
     mode (a batch's records file). A new file is created with the mode it will have; an existing one's
     mode is set on the temporary file before the rename."""
@@ -797,7 +795,8 @@ def atomic_write_stream(
     except OSError as exc:  # name the file the user asked for, not our temp file
         raise OSError(exc.errno, exc.strerror, str(path)) from None
     try:
-        if write is None:
+        if isinstance(write, bytes):
+            payload = memoryview(write)
             try:
                 while payload:  # os.write may write less than it is given
                     payload = payload[os.write(fd, payload) :]

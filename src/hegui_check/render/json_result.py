@@ -35,11 +35,11 @@ def _basis_detail(item: Item, date: dt.date | None) -> list[dict[str, Any]]:
     return out
 
 
-Rows = dict[Any, dict[str, Any]]  # a library's findings' fields, per item and span of dates
-Parts = dict[Any, tuple[bytes, bytes]]  # a library's findings as JSON but for note and deadline (_parts)
+_Fields = dict[Any, dict[str, Any]]  # a library's findings' fields, per item and span of dates
+_Parts = dict[Any, tuple[bytes, bytes]]  # a library's findings as JSON but for note and deadline (_parts)
 
 
-def _finding(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: Rows) -> dict[str, Any]:
+def _finding(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: _Fields) -> dict[str, Any]:
     """One finding: the fields of its item on the assessment date (remembered in ``rows`` per item and
     span of dates with the same citations), then the company's own answer, note and deadline."""
     item, date = r.item, a.assessment_date
@@ -96,7 +96,7 @@ def _parts(row: dict[str, Any]) -> tuple[bytes, bytes]:
     return head, tail[: -len(_NO_DEADLINE)]
 
 
-def _finding_line(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: Rows, parts: Parts) -> bytes:
+def _finding_line(r: ItemResult, a: Assessment, texts: TextsOnDate, rows: _Fields, parts: _Parts) -> bytes:
     """``_finding`` as JSON. But for its note and deadline the line is the same for every company with the
     same item, citations, answer and value: those parts are encoded once (keyed with the values' types,
     as 1, 1.0 and true are equal keys but not the same JSON)."""
@@ -122,18 +122,17 @@ def result_dict(a: Assessment, options: RenderOptions | None = None) -> dict[str
     """The result as plain data. A finding's fields other than the company's own are shared with other
     companies' results: read them, do not change them."""
     texts = a.questionnaire.derived("legal.texts", TextsOnDate)
-    rows: Rows = a.questionnaire.derived("json.findings", dict)
-    return _result(a, options, _module, lambda r: _finding(r, a, texts, rows))
+    rows: _Fields = a.questionnaire.derived("json.findings", dict)
+    return _result(a, options, lambda r: _finding(r, a, texts, rows))
 
 
 # long: one literal of the stable JSON keys (SPEC §6), kept in one place so the format reads as a whole
 def _result(
     a: Assessment,
     options: RenderOptions | None,
-    module_row: Callable[[ModuleResult, int], Any],
     finding_row: Callable[[ItemResult], Any],
 ) -> dict[str, Any]:
-    """The result with each module and finding as ``module_row`` and ``finding_row`` give it."""
+    """The result with each finding as ``finding_row`` gives it."""
     answers = a.answers
     letterhead = options.letterhead if options is not None else None
     per_module = Counter(r.module.module for r in a.findings)
@@ -168,7 +167,7 @@ def _result(
             "completeness": round(a.completeness, 4),
             "findings_by_risk": a.finding_counts(),
         },
-        "modules": [module_row(m, per_module[m.module.module]) for m in a.modules],
+        "modules": [_module(m, per_module[m.module.module]) for m in a.modules],
         "findings": [finding_row(r) for r in a.findings],
         "switched_off": {m: list(facts) for m, facts in a.switched_off.items()},
         "not_examined": [
@@ -202,14 +201,9 @@ def render_json(a: Assessment, options: RenderOptions | None = None) -> bytes:
     ``_finding_line``); the pieces are joined once at the end."""
     q = a.questionnaire
     texts = q.derived("legal.texts", TextsOnDate)
-    rows: Rows = q.derived("json.findings", dict)
-    parts: Parts = q.derived("json.finding_parts", dict)
-    result = _result(
-        a,
-        options,
-        _module,
-        lambda r: _finding_line(r, a, texts, rows, parts),
-    )
+    rows: _Fields = q.derived("json.findings", dict)
+    parts: _Parts = q.derived("json.finding_parts", dict)
+    result = _result(a, options, lambda r: _finding_line(r, a, texts, rows, parts))
     out = [b"{\n"]
     for n, (key, value) in enumerate(result.items()):
         head = _KEYS.get((n > 0, key))
