@@ -416,6 +416,90 @@ def test_a_compiled_condition_means_what_the_tree_says(tree: C.Node, env: dict[s
     assert C.Condition("", tree).evaluate(env) is C._truthy(C._eval(tree, env))
 
 
+def _generated(tree: C.Node) -> Callable[[dict[str, Any]], Any]:
+    """``python_expression`` of ``tree`` as a function of env, as scoring's generated walk holds it."""
+    constants: dict[str, Any] = {}
+
+    def constant(value: Any) -> str:
+        constants[f"K{len(constants)}"] = value
+        return f"K{len(constants) - 1}"
+
+    source = f"def f(env):\n    g = env.get\n    return {C.python_expression(tree, constant)}\n"
+    namespace = dict(constants)
+    exec(compile(source, "<test>", "exec"), namespace)  # noqa: S102 - the code under test makes this source
+    return namespace["f"]  # type: ignore[no-any-return]
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(tree=TREE, env=st.dictionaries(st.sampled_from(NAMES), ENV_VALUES))
+def test_a_generated_condition_means_what_the_tree_says(tree: C.Node, env: dict[str, Any]) -> None:
+    assert _generated(tree)(env) is C._truthy(C._eval(tree, env))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "employees == 10",
+        "employees != 10",
+        "industry in ['footwear', 'games']",
+        "industry not in ['footwear']",
+        "employees >= 10 and not sells_online",
+        "(industry == 'games' or employees > 5) and alpha.gate",
+        "sells_online == true",
+        "employees < true",
+    ],
+)
+@pytest.mark.parametrize("value", [None, 10, 10.0, 3, True, False, "footwear", "10", [10], float("nan")])
+def test_the_common_forms_of_a_generated_condition(text: str, value: Any) -> None:
+    cond = C.parse_condition(text)
+    for env in ({}, {"employees": value, "industry": value, "sells_online": value, "alpha.gate": value}):
+        assert _generated(cond.tree)(env) is cond.evaluate(env), (text, env)
+
+
+def _walked_by_conditions(q: Questionnaire, answers: AnswerSet) -> tuple[Any, ...]:
+    """Applicability as a plain loop over each module's items and their conditions (SPEC §3)."""
+    from hegui_check import scoring as S
+
+    env = answers.profile_env()
+    quick = answers.depth.value == "quick"
+    items: dict[str, bool] = {}
+    asked: list[str] = []
+    for module in q.modules:
+        if module.condition is not None and not module.condition.evaluate(env):
+            continue
+        in_depth = {i.id for i in S.quick_items(module)} if quick else {i.id for i in module.items}
+        for item in module.items:
+            on = item.condition is None or item.condition.evaluate(env)
+            items[item.id] = on
+            if on:
+                if item.id in in_depth:
+                    asked.append(item.id)
+                ans = answers.answers.get(item.id)
+                if ans is not None and ans.value is not None:
+                    env[item.id] = S._env_value(item, ans.value)
+    return items, frozenset(asked)
+
+
+def test_the_generated_walk_of_a_module_is_the_loop_over_its_conditions(
+    answer_files: list[Path], q: Questionnaire
+) -> None:
+    from hegui_check.scoring import applicability
+
+    compared = 0
+    for path in answer_files:
+        try:
+            answers = load_answers(path, q)
+        except HeguiCheckError:
+            continue
+        plan = applicability(q, answers)
+        items, asked = _walked_by_conditions(q, answers)
+        assert {k: v for k, v in plan.items.items() if k in items} == items, path.name
+        assert not any(v for k, v in plan.items.items() if k not in items), path.name
+        assert plan.asked == asked, path.name
+        compared += 1
+    assert compared > 20
+
+
 _JSON_SCALARS = (
     st.none()
     | st.booleans()

@@ -10,6 +10,7 @@ from typing import Any, Literal, NamedTuple
 
 from .answers import Answer, AnswerSet, Problem, answer_document, document_head, is_bare
 from .questionnaire import Item, ItemType, Module, ProfileQuestion, Questionnaire
+from .questionnaire.conditions import python_expression
 from .vocabulary import (
     DEFAULT_DEADLINE_DAYS,
     GREEN_FROM,
@@ -192,12 +193,6 @@ def _hanging(module: Module, unasked: set[str], env: Mapping[str, Any]) -> list[
     return hanging
 
 
-def _learn(env: dict[str, Any], item: Item, ans: Answer | None) -> None:
-    """An answer to an applicable item becomes a name later conditions can use."""
-    if ans is not None and ans.value is not None:
-        env[item.id] = _env_value(item, ans.value)
-
-
 def _snapshot(q: Questionnaire, answers: AnswerSet, depth: Depth) -> tuple[Any, ...]:
     """Everything applicability reads, compared by value: reading an answer file works out applicability
     (for its warnings) and scoring needs it again for the same, unchanged answers."""
@@ -243,6 +238,57 @@ class _ModulePlan:
     quick: frozenset[str]  # what a quick check asks when it applies
     off: dict[str, bool]  # every item id -> False, for a module that does not apply
     idle: ModuleResult  # its result when no item applies and none is answered (or waits on an answer)
+    walkers: dict[bool, Walker] = field(default_factory=dict, compare=False)  # quick? -> _walker
+
+    def walker(self, quick: bool) -> Walker:
+        found = self.walkers.get(quick)
+        if found is None:
+            found = self.walkers[quick] = _walker(self.items, self.quick if quick else self.ids)
+        return found
+
+
+# (env, the firm's answers, items: id -> applies, asked) -> whether an item of the module applies
+Walker = Callable[[dict[str, Any], Mapping[str, Answer], dict[str, bool], list[str]], bool]
+
+
+def _walker(items: tuple[_ItemPlan, ...], in_depth: frozenset[str]) -> Walker:
+    """A module's items walked for one firm whose module applies, in order, as one generated function:
+    each item's condition over ``env``; the result into ``items``; an applicable item of ``in_depth``
+    into ``asked``; an applicable item's answer into ``env`` when a condition names it.
+
+    Conditions are evaluated for every item of every company, so the walk is straight-line code, the
+    common conditions inline (``python_expression``), not a loop over closures."""
+    constants: dict[str, Any] = {}
+
+    def constant(value: Any) -> str:
+        name = f"K{len(constants)}"
+        constants[name] = value
+        return name
+
+    lines = ["def walk(env, given, items, asked):", "    g = env.get", "    active = False"]
+    for item_plan in items:
+        item_id = repr(item_plan.id)  # a string literal, whatever the id holds
+        condition = item_plan.item.condition
+        if condition is None:
+            lines += [f"    items[{item_id}] = True", "    if True:"]
+        else:
+            on = python_expression(condition.tree, constant)
+            lines += [f"    on = {on}", f"    items[{item_id}] = on", "    if on:"]
+        lines.append("        active = True")
+        if item_plan.id in in_depth:
+            lines.append(f"        asked.append({item_id})")
+        if item_plan.named:  # an answer to an applicable item becomes a name later conditions can use
+            learn = f"{constant(_env_value)}({constant(item_plan.item)}, a.value)"
+            lines += [
+                f"        a = given.get({item_id})",
+                "        if a is not None and a.value is not None:",
+                f"            env[{item_id}] = {learn}",
+            ]
+    lines.append("    return active")
+    code = compile("\n".join(lines) + "\n", "<hegui-check applicability>", "exec")
+    namespace: dict[str, Any] = dict(constants)
+    exec(code, namespace)  # noqa: S102 - source made above from parsed conditions, never from user text
+    return namespace["walk"]  # type: ignore[no-any-return]
 
 
 def _module_plans(q: Questionnaire) -> tuple[_ModulePlan, ...]:
@@ -311,15 +357,8 @@ def _applicability(q: Questionnaire, answers: AnswerSet, depth: Depth) -> Applic
                 )
             items.update(plan.off)
             continue
-        for item, item_id, when, named, _, _ in plan.items:
-            on = when is None or when(env)
-            items[item_id] = on
-            if on:
-                active.add(module.module)
-                if item_id in in_depth:
-                    asked.append(item_id)
-                if named:  # an answer to an applicable item becomes a name later conditions can use
-                    _learn(env, item, given.get(item_id))
+        if plan.walker(quick)(env, given, items, asked):
+            active.add(module.module)
     return Applicability(
         items,
         frozenset(asked),

@@ -10,6 +10,9 @@
 
 Names are profile facts (``employees``) or earlier item ids (``tax.uses_affiliation``). A name without
 a value is ``None``; every comparison involving ``None`` is false, and a bare ``None`` is false.
+
+A condition's text is parsed, never evaluated as Python; ``python_expression`` writes Python source from
+the parsed tree (names as string literals, literals as bound constants) for scoring's generated walk.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any, Union
 
 from ..limits import MAX_CONDITION_CHARS, MAX_CONDITION_DEPTH, MAX_CONDITION_LIST, limit_text, shorten
 
-__all__ = ["Condition", "ConditionError", "parse_condition"]
+__all__ = ["Condition", "ConditionError", "parse_condition", "python_expression"]
 
 
 class ConditionError(ValueError):
@@ -363,6 +366,36 @@ def _predicate(node: Node) -> Predicate:
 
 
 _OPS = frozenset({"==", "!=", "in", "notin", *_ORDER})
+
+
+def python_expression(node: Node, constant: Callable[[Any], str]) -> str:
+    """Python source of an expression with the value of ``_predicate(node)(env)`` (a bool), for code
+    generated once per library and run for every item of every company (scoring's applicability).
+
+    The expression reads names with ``g`` (``env.get``), may call the closures of ``_predicate`` with
+    ``env`` and assigns the local ``v``; ``constant(value)`` gives the source of a name bound to
+    ``value``. Names and literals never become source text of their own (``repr`` of a name is a string
+    literal), so no condition can inject code."""
+    if isinstance(node, Name):
+        return f"(not not g({node.name!r}))"  # _truthy: None is false like any false value
+    if isinstance(node, (Literal, ListLit)):
+        return "True" if _truthy(node.value if isinstance(node, Literal) else node.values) else "False"
+    if isinstance(node, Not):
+        return f"(not {python_expression(node.operand, constant)})"
+    if isinstance(node, BoolOp):
+        joined = f" {node.op} ".join(python_expression(n, constant) for n in node.operands)
+        return f"({joined})"
+    if isinstance(node.left, Name) and isinstance(node.right, (Literal, ListLit)):
+        name, literal = node.left.name, _eval(node.right, {})
+        if literal is not None and not isinstance(literal, (list, dict, set)):
+            if node.op == "==":  # None == literal is false, as _compare has it
+                return f"(g({name!r}) == {constant(literal)})"
+            if node.op == "!=":
+                return f"((v := g({name!r})) is not None and v != {constant(literal)})"
+        if node.op in ("in", "notin") and isinstance(node.right, ListLit):  # `in` a tuple never raises
+            test = "in" if node.op == "in" else "not in"
+            return f"((v := g({name!r})) is not None and v {test} {constant(literal)})"
+    return f"{constant(_predicate(node))}(env)"
 
 
 def _names(node: Node) -> list[str]:
