@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -773,9 +774,9 @@ def _parse_entry(
     )
 
 
-def load_answers(path: Path, q: Questionnaire) -> AnswerSet:
+def load_answers(path: str | Path, q: Questionnaire) -> AnswerSet:
     """Read an answer file (YAML or JSON). Unreadable or malformed files raise AnswersError."""
-    path = Path(path)
+    path = os.fspath(path)
     try:
         text, status = read_text(path)
         doc = parse_document(text, path)

@@ -447,8 +447,9 @@ def input_stat(path: Path | str) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns]
 
 
-def load_input(path: Path, q: Questionnaire) -> CompanyInput:
+def load_input(path: str | Path, q: Questionnaire) -> CompanyInput:
     """One answer file as a company to check; an unreadable file becomes its error row."""
+    path = os.fspath(path)
     try:
         answers = load_answers(path, q)
     except Exception as exc:  # noqa: BLE001 - one unreadable file never ends the batch
@@ -472,7 +473,7 @@ def iter_inputs(
             if known is not None:
                 yield CompanyInput(path, None, None, company=dict(known.record.company), previous=known)
                 continue
-            yield load_input(Path(path), q)
+            yield load_input(path, q)
         else:
             yield from _table_inputs(Path(path), q, file_problems)
 
@@ -890,11 +891,11 @@ def _render_job(
         a = job
     else:
         q: Questionnaire = _WORKER["q"]
-        a = assess(q, load_answers(Path(job), q) if isinstance(job, str) else job, deadline_days)
+        a = assess(q, load_answers(job, q) if isinstance(job, str) else job, deadline_days)
     written: list[str] = []
     try:
         for fmt, path in outputs.items():
-            atomic_write(Path(path), render(a, Format(fmt), options), durable=durable)
+            atomic_write(path, render(a, Format(fmt), options), durable=durable)
             written.append(os.path.basename(path))
     except BaseException:
         if written:  # so that a later run may replace them
@@ -996,6 +997,8 @@ def run_batch(  # noqa: C901 - see the comment above
             progress(finished, total, name)
 
     syncer = _Syncer()
+    # each report's path: this and its file name, the text of outdir / name (Path(".") / "a" is "a")
+    folder = "" if str(outdir) == "." else os.path.join(outdir, "")
     previous = None if force else PreviousRecords(outdir / RECORDS, context, done)
     reused_all = previous is not None  # so far, every company as the records file has it, in its place
     try:
@@ -1009,7 +1012,7 @@ def run_batch(  # noqa: C901 - see the comment above
                     skipped += 1
                     reused_all = reused_all and item.previous.position == position
                     continue
-                item = load_input(Path(item.source), q)  # another file now takes its name: read it
+                item = load_input(item.source, q)  # another file now takes its name: read it
             reused_all = False
             where = f"{item.source} 第{item.row}行" if item.row is not None else item.source
             try:
@@ -1028,13 +1031,13 @@ def run_batch(  # noqa: C901 - see the comment above
             if a is None or share is None:
                 store.append(position, record, share)
                 continue
-            outputs = {f.value: str(outdir / f"{name}.{f.value}") for f in formats}
+            outputs = {f.value: f"{folder}{name}.{f.value}" for f in formats}
             fingerprint = _fingerprint(a, formats, options_key)
             record.fingerprint = fingerprint
             if item.row is None:  # as the file was read, else as it is now
                 stat = a.answers.file_stat
                 record.input_stat = list(stat) if stat is not None else input_stat(item.source)
-            if done.get(name) == fingerprint and all(Path(p).exists() for p in outputs.values()):
+            if done.get(name) == fingerprint and all(os.path.exists(p) for p in outputs.values()):
                 record.outputs = list(outputs.values())
                 record.status = "已是最新"
                 skipped += 1
@@ -1043,7 +1046,7 @@ def run_batch(  # noqa: C901 - see the comment above
             taken = [
                 Path(p)
                 for p in outputs.values()
-                if not force and Path(p).exists() and not manifest.owns(Path(p))
+                if not force and os.path.exists(p) and not manifest.owns(Path(p))
             ]
             if taken:
                 record.status = "未覆盖"

@@ -693,7 +693,7 @@ sorted_json = _json_encoder(sort_keys=True)
 _READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def read_text(path: Path) -> tuple[str, os.stat_result]:
+def read_text(path: str | Path) -> tuple[str, os.stat_result]:
     """The text of a file of at most MAX_FILE_BYTES and its status as it was read (size, modification
     time). Raises OSError, UnicodeDecodeError, or DocumentError for a file past the limit."""
     fd = os.open(path, _READ_FLAGS)
@@ -718,9 +718,9 @@ def read_text(path: Path) -> tuple[str, os.stat_result]:
     return b"".join(chunks).decode("utf-8-sig"), st
 
 
-def parse_document(text: str, path: Path) -> Located:
+def parse_document(text: str, path: str | Path) -> Located:
     """A .json file's text as JSON, any other as YAML, within the limits (see parse_json, parse_yaml)."""
-    if path.suffix.lower() == ".json":
+    if os.path.splitext(path)[1].lower() == ".json":
         return parse_json(text)
     return parse_yaml(text)
 
@@ -731,7 +731,7 @@ def read_document(path: Path) -> Located:
     return parse_document(read_text(path)[0], path)
 
 
-def _target_mode(path: Path) -> int | None:
+def _target_mode(path: str | Path) -> int | None:
     """An existing file's permissions, to keep; None for a new file (it gets the usual 0666 minus the
     umask, as open gives it)."""
     try:
@@ -749,12 +749,13 @@ for _flag in ("O_NOFOLLOW", "O_BINARY", "O_CLOEXEC"):
 _WRITE_BUFFER = io.DEFAULT_BUFFER_SIZE  # given, so opening does not ask if the file is a terminal
 
 
-def _open_temp(path: Path, mode: int = 0o600) -> tuple[int, str]:
+def _open_temp(path: str | Path, mode: int = 0o600) -> tuple[int, str]:
     """A new, empty file beside ``path`` named ``.<name>.<random>.tmp`` (so a killed run's leftovers are
     recognised), created with ``mode`` less the umask (private unless told), creating the folder when it
     is missing."""
+    folder, name = os.path.split(path)
     for attempt in range(100):
-        tmp = os.path.join(path.parent, f".{path.name}.{random.getrandbits(40):010x}.tmp")
+        tmp = os.path.join(folder, f".{name}.{random.getrandbits(40):010x}.tmp")
         try:
             return os.open(tmp, _TEMP_FLAGS, mode), tmp
         except FileExistsError:
@@ -762,11 +763,11 @@ def _open_temp(path: Path, mode: int = 0o600) -> tuple[int, str]:
         except FileNotFoundError:
             if attempt:
                 raise
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder or ".", exist_ok=True)
     raise FileExistsError(errno.EEXIST, "无法创建临时文件", str(path))  # pragma: no cover - 100 name clashes
 
 
-def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None:
+def atomic_write(path: str | Path, data: bytes | str, *, durable: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and an atomic rename.
 
     A crash or Ctrl-C mid-write leaves either the old file or the new one, never half of one. With
@@ -774,11 +775,11 @@ def atomic_write(path: Path, data: bytes | str, *, durable: bool = True) -> None
     files at once (a batch syncs once a second), which survives a killed process but not a power cut
     in that second.
     """
-    atomic_write_stream(Path(path), data.encode("utf-8") if isinstance(data, str) else data, durable=durable)
+    atomic_write_stream(path, data.encode("utf-8") if isinstance(data, str) else data, durable=durable)
 
 
 def atomic_write_stream(
-    path: Path,
+    path: str | Path,
     write: Callable[[BinaryIO], object] | bytes,
     *,
     keep_mode: bool = True,
