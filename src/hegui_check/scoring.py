@@ -604,43 +604,36 @@ def applicable_items(q: Questionnaire, answers: AnswerSet) -> dict[str, bool]:
 _SHARED_MAX = 4096
 
 
-def _item_result(
+class _Step(NamedTuple):
+    """One item of one firm as assess counts it: its result and what the result adds up to."""
+
+    answer: Answer | None
+    result: ItemResult
+    kind: int  # _SCORED, _NA_ANSWERED (inapplicable, yet answered), _NOT_EXAMINED, _UNSCORED or _OTHER
+    answered: bool  # scored and answered: counts toward completeness
+    finding: bool
+    product: float  # weight × value of a scored item
+
+
+_SCORED, _NA_ANSWERED, _NOT_EXAMINED, _UNSCORED, _OTHER = range(5)
+
+
+def _item_step(
     plan: _ItemPlan,
     module: Module,
     ans: Answer | None,
-    applies: Applicability,
-    date: dt.date | None,
-    days: Mapping[str, int],
-    shared: dict[tuple[str, str, int], tuple[Answer | None, ItemResult]],
-) -> ItemResult:
-    """One item's state and value (SPEC §5). Without its deadline a result depends only on the item, its
-    state and the answer; answers read from bare values are shared between files, and so is such a
-    result (``shared``: per item, state and answer object). A finding gets the company's deadline."""
-    item_id = plan.id
+    state: str,
+) -> _Step:
+    """One item's result for ``state`` (SPEC §5), without a deadline, and its counts."""
+    result = _result(plan.item, module, state, ans)
     answered = ans is not None and ans.value is not None
-    if not applies.items.get(item_id, False):
-        hangs = plan.scored and not answered and item_id in applies.undetermined
-        state = "not_examined" if hangs else "inapplicable"
-    elif not plan.scored:
-        state = "unscored"
-    elif not answered and item_id not in applies.asked:
-        state = "not_examined"
-    else:
-        state = "valued"  # scored or na, as the answer says
-    key = (item_id, state, id(ans))
-    found = shared.get(key)
-    if found is not None and found[0] is ans:  # the same object: its id cannot have been reused
-        result = found[1]
-    else:
-        result = _result(plan.item, module, state, ans)
-        if ans is None or is_bare(ans):  # a bare answer, shared; one with a note is the firm's own
-            if len(shared) >= _SHARED_MAX:
-                shared.clear()
-            shared[key] = (ans, result)
-    if result.state == "scored" and result.value < 1 and date is not None and plan.item.risk:  # type: ignore[operator]
-        deadline = date + dt.timedelta(days=days[plan.item.risk])
-        return ItemResult(result.item, module, "scored", ans, result.value, result.verdict, deadline)
-    return result
+    if result.state == "scored":
+        value = result.value or 0.0
+        return _Step(ans, result, _SCORED, answered, value < 1, plan.weight * value)
+    if result.state == "inapplicable" and ans is not None and ans.value not in (None, "na"):
+        return _Step(ans, result, _NA_ANSWERED, False, False, 0.0)
+    kind = {"not_examined": _NOT_EXAMINED, "unscored": _UNSCORED}.get(result.state, _OTHER)
+    return _Step(ans, result, kind, False, False, 0.0)
 
 
 def _result(item: Item, module: Module, state: str, ans: Answer | None) -> ItemResult:
@@ -663,7 +656,10 @@ def assess(
     plan = applicability(q, answers)
     problems = list(answers.problems)
     given = answers.answers
-    shared: dict[tuple[str, str, int], tuple[Answer | None, ItemResult]] = q.derived("scoring.results", dict)
+    # without its deadline a result depends only on the item, its state and the answer: answers read from
+    # bare values are shared between files (answers._bare_answer), and so is such an item's step (keyed by
+    # the answer object's id, checked to be that object); a finding gets the company's deadline
+    shared: dict[tuple[str, str, int], _Step] = q.derived("scoring.results", dict)
     not_applicable_answers = 0
     answered = 0  # scored items with an answer
     results: list[ItemResult] = []
@@ -674,7 +670,7 @@ def assess(
     weights: list[int] = []
     products: list[float] = []
     module_results: list[ModuleResult] = []
-    applies, undetermined = plan.items, plan.undetermined
+    applies, undetermined, asked = plan.items, plan.undetermined, plan.asked
     for module_plan in q.derived("scoring.modules", lambda: _module_plans(q)):
         module = module_plan.module
         ids = module_plan.ids
@@ -684,25 +680,53 @@ def assess(
             continue
         mod_items, mod_weights, mod_products = [], [], []
         for item_plan, idle in zip(module_plan.items, module_plan.idle.items):
-            ans = given.get(item_plan.id)
-            if ans is None and not applies.get(item_plan.id) and item_plan.id not in undetermined:
-                mod_items.append(idle)  # inapplicable and unanswered: as in every firm
-                continue
-            r = _item_result(item_plan, module, ans, plan, date, days, shared)
+            item_id = item_plan.id
+            ans = given.get(item_id)
+            answered_now = ans is not None and ans.value is not None
+            if not applies.get(item_id, False):  # SPEC §5: the item's state
+                if not (item_plan.scored and not answered_now and item_id in undetermined):
+                    if ans is None:
+                        mod_items.append(idle)  # inapplicable and unanswered: as in every firm
+                        continue
+                    state = "inapplicable"
+                else:
+                    state = "not_examined"
+            elif not item_plan.scored:
+                state = "unscored"
+            elif not answered_now and item_id not in asked:
+                state = "not_examined"
+            else:
+                state = "valued"  # scored or na, as the answer says
+            key = (item_id, state, id(ans))
+            step = shared.get(key)
+            if step is None or step.answer is not ans:  # the same object: its id cannot have been reused
+                step = _item_step(item_plan, module, ans, state)
+                if ans is None or is_bare(ans):  # a bare answer, shared; one with a note is the firm's own
+                    if len(shared) >= _SHARED_MAX:
+                        shared.clear()
+                    shared[key] = step
+            r = step.result
             mod_items.append(r)
-            if r.state == "scored":
+            kind = step.kind
+            if kind == _SCORED:
                 scored.append(r)
                 mod_weights.append(item_plan.weight)
-                mod_products.append(item_plan.weight * (r.value or 0.0))
-                if r.answer is not None and r.answer.value is not None:
+                mod_products.append(step.product)
+                if step.answered:
                     answered += 1
-                if r.value is not None and r.value < 1:  # ItemResult.is_finding
+                if step.finding:
+                    if date is not None and r.item.risk:
+                        deadline = date + dt.timedelta(days=days[r.item.risk])
+                        r = mod_items[-1] = ItemResult(
+                            r.item, module, "scored", ans, r.value, r.verdict, deadline
+                        )
+                        scored[-1] = r
                     findings.append(r)
-            elif r.state == "inapplicable" and r.answer is not None and r.answer.value not in (None, "na"):
+            elif kind == _NA_ANSWERED:
                 not_applicable_answers += 1
-            elif r.state == "not_examined":
+            elif kind == _NOT_EXAMINED:
                 not_examined.append(r)
-            elif r.state == "unscored":
+            elif kind == _UNSCORED:
                 unscored.append(r)
         module_results.append(ModuleResult(module, tuple(mod_items), _weighted(mod_weights, mod_products)))
         results.extend(mod_items)
