@@ -16,7 +16,7 @@ import pytest
 from hegui_check.answers import load_answers, parse_answers
 from hegui_check.questionnaire import load_questionnaire
 from hegui_check.render import RENDERERS, Format, render
-from hegui_check.render.pdf import _BLOCK_GAP, _fewer_collections, _make_fetcher, html_to_pdf
+from hegui_check.render.pdf import _BLOCK_GAP, _make_fetcher, html_to_pdf
 from hegui_check.resources import templates_dir
 from hegui_check.scoring import assess
 
@@ -236,21 +236,26 @@ def test_pdf_input_drops_only_whitespace_before_block_tags() -> None:
     )
 
 
-def test_rendering_restores_the_garbage_collector_threshold() -> None:
+@pytest.mark.parametrize("freeze", [False, True])
+def test_fewer_collections_restores_the_garbage_collector(freeze: bool) -> None:
     import gc
+
+    from hegui_check.heap import fewer_collections
 
     before = gc.get_threshold()
     during = []
 
-    def render_fails() -> None:
-        with _fewer_collections():
-            during.append(gc.get_threshold())
+    def work_fails() -> None:
+        with fewer_collections(10_000, freeze=freeze):
+            during.append((gc.get_threshold(), gc.get_freeze_count()))
             raise RuntimeError
 
     with pytest.raises(RuntimeError):
-        render_fails()
-    assert during[0][0] > before[0]
+        work_fails()
+    assert during[0][0][0] == max(before[0], 10_000)
+    assert (during[0][1] > 0) is freeze  # what was alive set apart only when asked
     assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
 
 
 def test_documents_in_one_process_keep_their_own_stylesheets() -> None:

@@ -516,6 +516,7 @@ def batch(
 
     from .batch import run_batch, usable_cores
     from .batch_outputs import write_batch_outputs, write_records
+    from .heap import BATCH_YOUNG_OBJECTS, fewer_collections
     from .letterhead import load_letterhead
     from .render import RenderOptions
 
@@ -526,52 +527,53 @@ def batch(
     q = _load(questionnaires, no_builtin)
     workers = jobs or usable_cores()
     err = _console(stderr=True)
-    with Progress(
-        TextColumn("[bold]生成报告"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("剩余"),
-        TimeRemainingColumn(),
-        TextColumn("{task.description}"),
-        console=err,
-        transient=False,
-    ) as bar:
-        task = bar.add_task("", total=None)
+    with fewer_collections(BATCH_YOUNG_OBJECTS, freeze=True):  # the library apart from the collector
+        with Progress(
+            TextColumn("[bold]生成报告"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("剩余"),
+            TimeRemainingColumn(),
+            TextColumn("{task.description}"),
+            console=err,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("", total=None)
 
-        def progress(done: int, total: int, name: str) -> None:
-            bar.update(task, completed=done, total=total or None, description=safe_text(name[:30]))
+            def progress(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total or None, description=safe_text(name[:30]))
 
-        result = run_batch(
-            inputs,
-            q,
-            output,
-            formats,
-            jobs=workers,
-            force=force,
-            options=options,
-            deadline_days=days,
-            questionnaire_dirs=questionnaires or [],
-            builtin=not no_builtin,
-            progress=progress,
-            shard=part,
-        )
-    records = write_records(result, q, output, formats)
-    if part is None:
-        written, notes = write_batch_outputs(
-            result, q, output, formats, replace(options, anonymize=anonymize)
-        )
-    else:
-        written = [records] if records else []
-        notes = [
-            f"分片 {part[0]}/{part[1]}：汇总表和行业报告请在所有分片完成后用 hegui-check merge 汇总目录 各分片目录… 生成"
-        ]
-    if answers_out is not None:
-        from .batch_outputs import write_answer_files
+            result = run_batch(
+                inputs,
+                q,
+                output,
+                formats,
+                jobs=workers,
+                force=force,
+                options=options,
+                deadline_days=days,
+                questionnaire_dirs=questionnaires or [],
+                builtin=not no_builtin,
+                progress=progress,
+                shard=part,
+            )
+        records = write_records(result, q, output, formats)
+        if part is None:
+            written, notes = write_batch_outputs(
+                result, q, output, formats, replace(options, anonymize=anonymize)
+            )
+        else:
+            written = [records] if records else []
+            notes = [
+                f"分片 {part[0]}/{part[1]}：汇总表和行业报告请在所有分片完成后用 hegui-check merge 汇总目录 各分片目录… 生成"
+            ]
+        if answers_out is not None:
+            from .batch_outputs import write_answer_files
 
-        answer_files, more = write_answer_files(inputs, q, answers_out, force=force)
-        notes += more
-        if answer_files:
-            notes.append(f"已把 {len(answer_files)} 家企业的答题文件写到 {answer_files[0].parent}")
+            answer_files, more = write_answer_files(inputs, q, answers_out, force=force)
+            notes += more
+            if answer_files:
+                notes.append(f"已把 {len(answer_files)} 家企业的答题文件写到 {answer_files[0].parent}")
     _finish_batch(result, written, notes, output)
 
 

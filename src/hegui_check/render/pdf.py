@@ -8,7 +8,6 @@ cannot make the renderer read or fetch anything (the HTML is also autoescaped).
 from __future__ import annotations
 
 import base64
-import contextlib
 import functools
 import gc
 import mimetypes
@@ -20,6 +19,7 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 from ..errors import ReportError
+from ..heap import RENDER_YOUNG_OBJECTS, fewer_collections
 from ..resources import cjk_font, templates_dir
 from .html import render_html
 
@@ -72,22 +72,6 @@ def _make_fetcher(allowed: list[Path]) -> Any:
 _BLOCK_GAP = re.compile(
     r">\s+<(?=/?(?:p|div|table|thead|tbody|tr|td|th|colgroup|col|h[1-6]|ul|ol|li|section|svg)[\s>/])"
 )
-# WeasyPrint allocates hundreds of thousands of short-lived objects per report; with Python's default
-# threshold (700) the cyclic collector runs thousands of times per render. Rarer collections save about
-# a tenth of the render time without raising the peak memory measurably (bench/README.md).
-_RENDER_GC_THRESHOLD = 10_000
-
-
-@contextlib.contextmanager
-def _fewer_collections() -> Any:
-    before = gc.get_threshold()
-    gc.set_threshold(_RENDER_GC_THRESHOLD, *before[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*before)
-
-
 # The stylesheet every report template inlines in its <style> element (report.css): parsed once per
 # process and handed to WeasyPrint as a ready stylesheet, instead of once per document.
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
@@ -172,7 +156,7 @@ def html_to_pdf(html: str, **options: Any) -> bytes:
     if style is not None:  # the template's own stylesheet (user text is escaped: it has no <style>)
         sheets.append(_stylesheet(style.group(1), font))
         html = html[: style.start()] + html[style.end() :]
-    with _fewer_collections():
+    with fewer_collections(RENDER_YOUNG_OBJECTS):  # WeasyPrint makes many short-lived objects
         document = weasyprint.HTML(
             string=_BLOCK_GAP.sub("><", html), base_url=templates_dir().as_uri() + "/", url_fetcher=fetcher
         )
