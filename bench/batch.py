@@ -544,11 +544,18 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         # warm the page cache and .pyc files once; not counted
         batch(cli, one, tmp / "out-warmup", "json", 1, logs, "warm-up")
 
-        sc: dict[str, Any] = {"repeats": args.repeats, "fixed_walls": [], "cold_walls": [], "probe_s": []}
+        sc: dict[str, Any] = {
+            "repeats": args.repeats,
+            "fixed_walls": [],
+            "cold_walls": [],
+            "probe_s": [],
+            "create_us": [],
+        }
         if 1 < n_small < n_scoring:
             sc["small"] = batch(cli, small, tmp / "out-small", "json", 1, logs, f"scoring N={n_small}")
         for k in range(1, args.repeats + 1):  # alternately, so that a slow spell of the machine hits both
             sc["probe_s"].append(cpu_probe())
+            sc["create_us"].append(create_probe(tmp / f"probe-{k}"))
             fixed_run = batch(cli, one, tmp / f"out-1-{k}", "json", 1, logs, f"scoring N=1 #{k}")
             cold_out = tmp / f"out-scoring-{k}"
             cold_run = batch(cli, scoring_in, cold_out, "json", 1, logs, f"scoring N={n_scoring} #{k}")
@@ -559,6 +566,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if k == 1 or cold_run["wall_s"] < sc["cold"]["wall_s"]:
                 sc["cold"] = cold_run
         sc["probe_s"].append(cpu_probe())
+        sc["create_us"].append(create_probe(tmp / "probe-end"))
         sc["rerun"] = batch(
             cli,
             scoring_in,
@@ -662,6 +670,25 @@ def cpu_probe() -> float:
     for i in range(PROBE_LOOPS):
         total += i
     return round(time.process_time() - t0, 3)
+
+
+CREATE_PROBE_FILES = 300
+
+
+def create_probe(folder: Path) -> float:
+    """Microseconds to create one empty file in a new ``folder`` of the work disk, by plain os.open/close
+    (the median of CREATE_PROBE_FILES): what the kernel takes for each report a batch creates, apart from
+    the program. On some virtual disks it is tens of microseconds, on others, or at other times, hundreds;
+    the folder is removed afterwards."""
+    folder.mkdir()
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+    times = []
+    for n in range(CREATE_PROBE_FILES):
+        t0 = time.perf_counter()
+        os.close(os.open(folder / f"f{n}.json", flags, 0o644))
+        times.append(time.perf_counter() - t0)
+    shutil.rmtree(folder)
+    return round(statistics.median(times) * 1e6, 1)
 
 
 def marginal_rates(n: int, fixed_walls: list[float], cold_walls: list[float]) -> dict[str, Any]:
@@ -874,6 +901,12 @@ def print_report(res: dict[str, Any]) -> None:
             f" from the medians {sc.get('marginal_files_per_s_median', '-')} files/s."
             f" Machine speed: a fixed loop took {min(probe)}-{max(probe)} CPU s"
             f" (x{max(probe) / min(probe):.2f}) between the runs"
+        )
+    if sc.get("create_us"):
+        made = sc["create_us"]
+        print(
+            f"   creating an empty file in the work folder (plain os.open, median of {CREATE_PROBE_FILES}):"
+            f" {min(made)}-{max(made)} us between the runs; the batch creates one per company"
         )
     if "small" in sc:
         a, b = sc["small"]["peak_rss_mib"], sc["cold"]["peak_rss_mib"]
