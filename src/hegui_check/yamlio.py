@@ -416,6 +416,9 @@ _SKIP = (-1, False, "", False, None)  # a blank line or a comment
 # a line as the block reader reads it: (indent, a "- " item, key or "", a value on the line, the value);
 # lines answer files repeat ("  tax.bookkeeping: 'yes'") are read once
 _LINES: dict[str, tuple[int, bool, str, bool, Any]] = {}
+# lines read once so far: a line is remembered in _LINES when it comes again, so that the lines only one
+# company has (its name, code, notes) do not fill _LINES and push out the ones every company has
+_SEEN_ONCE: set[str] = set()
 _LINES_MAX = 4096
 _LINE_CHARS = 100  # longer lines (notes) are rarely the same twice
 _BLOCK_MAX_CHARS = 512 * 1024  # an answer file with long notes on every item is a fraction of this
@@ -485,9 +488,14 @@ def _read_block(text: str) -> Located | None:  # noqa: C901 - see the comment ab
             if parts is None:
                 return None
             if len(line) <= _LINE_CHARS:
-                if len(known) >= _LINES_MAX:
-                    known.clear()
-                known[line] = parts
+                if line in _SEEN_ONCE:  # kept from its second time on: a company's own lines are not
+                    if len(known) >= _LINES_MAX:
+                        known.clear()
+                    known[line] = parts
+                else:
+                    if len(_SEEN_ONCE) >= _LINES_MAX:
+                        _SEEN_ONCE.clear()
+                    _SEEN_ONCE.add(line)
         indent, entry, key, valued, value = parts
         if indent < 0:
             continue
