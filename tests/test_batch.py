@@ -94,6 +94,17 @@ def test_batch_writes_reports_summary_and_industry_report(inputs: Path, tmp_path
     assert (out / "industry-report.html").exists()
 
 
+def test_the_progress_bar_ends_on_the_last_company_however_rarely_it_moves(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cli, "PROGRESS_INTERVAL_S", 3600.0)  # moved after the first report only
+    result = CliRunner().invoke(
+        cli.app, ["batch", str(inputs), "-o", str(tmp_path / "out"), "-f", "json", "--jobs", "1", *MINI_ARGS]
+    )
+    assert result.exit_code == 1, result.output  # two inputs have errors
+    assert "5/?" in result.output  # five reports written (one input unreadable): the last state shows all
+
+
 def test_rerun_skips_up_to_date_companies_and_force_renders_again(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = run_batch(

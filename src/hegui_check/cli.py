@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -34,6 +35,9 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
+PROGRESS_INTERVAL_S = (
+    0.05  # a batch moves its progress bar at most this often (rich draws it 10 times a second)
+)
 
 QuestionnairesOpt = typer.Option(
     None, "--questionnaires", help="另外加载的检查清单目录（如协会自编的行业包），可重复", metavar="目录"
@@ -539,9 +543,17 @@ def batch(
             transient=False,
         ) as bar:
             task = bar.add_task("", total=None)
+            latest: list[Any] = [0.0, None]  # when the bar was last moved; the newest (done, total, name)
+
+            def show(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total or None, description=safe_text(name[:30]))
 
             def progress(done: int, total: int, name: str) -> None:
-                bar.update(task, completed=done, total=total or None, description=safe_text(name[:30]))
+                latest[1] = (done, total, name)
+                now = time.monotonic()
+                if now - latest[0] >= PROGRESS_INTERVAL_S:
+                    latest[0] = now
+                    show(done, total, name)
 
             result = run_batch(
                 inputs,
@@ -557,6 +569,8 @@ def batch(
                 progress=progress,
                 shard=part,
             )
+            if latest[1] is not None:
+                show(*latest[1])
         records = write_records(result, q, output, formats)
         if part is None:
             written, notes = write_batch_outputs(
