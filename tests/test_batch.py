@@ -105,6 +105,29 @@ def test_the_progress_bar_ends_on_the_last_company_however_rarely_it_moves(
     assert "5/?" in result.output  # five reports written (one input unreadable): the last state shows all
 
 
+def test_a_summary_that_cannot_be_written_costs_neither_the_other_nor_the_reports(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both summaries are written in one pass over the records; when one fails, each is written on its
+    own, and only the one that fails is missing (reported with its file name)."""
+    from hegui_check.render import summary
+
+    def broken(self: object, row: list) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(summary._XlsxSheet, "add", broken)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli.app, ["batch", str(inputs), "-o", str(out), "-f", "json", "--jobs", "1", *MINI_ARGS]
+    )
+    assert result.exit_code == 1
+    assert "summary.xlsx" in result.output and "No space left on device" in result.output
+    assert not (out / "summary.xlsx").exists() and not list(out.glob(".summary*.tmp"))
+    with (out / "summary.csv").open(encoding="utf-8-sig") as fh:
+        assert len(list(csv.DictReader(fh))) == 6
+    assert (out / "industry-report.json").exists() and len(list(out.glob("瓯江鞋业*.json"))) == 2
+
+
 def test_rerun_skips_up_to_date_companies_and_force_renders_again(inputs: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = run_batch(

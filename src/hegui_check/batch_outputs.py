@@ -89,7 +89,7 @@ def write_batch_outputs(
     are all there, nothing is written again."""
     from .batch import append_manifest, failure_problem, remove_stale_temp
     from .render.industry_report import industry_chunks, industry_summary, render_industry_html
-    from .render.summary import write_summary_csv, write_summary_xlsx
+    from .render.summary import write_summaries, write_summary_csv, write_summary_xlsx
 
     stem = industry_stem(options.anonymize)
     kinds = ["html", "json", *(["pdf"] if Format.pdf in formats else [])]  # json-only runs skip WeasyPrint
@@ -110,6 +110,11 @@ def write_batch_outputs(
     notes: list[str] = []
     failed = False
 
+    def done(name: str) -> None:
+        written.append(outdir / name)
+        with contextlib.suppress(OSError):
+            append_manifest(outdir, {"files": [name]})
+
     def attempt(name: str, write: Callable[[BinaryIO], None], severity: str = "error") -> None:
         nonlocal failed
         path = outdir / name
@@ -123,9 +128,7 @@ def write_batch_outputs(
             else:
                 result.file_problems.append(problem)
             return
-        written.append(path)
-        with contextlib.suppress(OSError):
-            append_manifest(outdir, {"files": [name]})
+        done(name)
 
     shown: list[dict[str, Any]] = []  # the industry picture, worked out once for all its formats
 
@@ -143,8 +146,19 @@ def write_batch_outputs(
         return write
 
     remove_stale_temp(outdir, [*names[:2], *(f"{stem}.{fmt}" for fmt in ("html", "json", "pdf"))])
-    attempt(names[0], lambda fh: write_summary_xlsx(result.records, q, fh))
-    attempt(names[1], lambda fh: write_summary_csv(result.records, q, fh))
+    try:  # both summaries in one pass over the records; should that fail, each on its own
+        atomic_write_stream(
+            outdir / names[0],
+            lambda xlsx: atomic_write_stream(
+                outdir / names[1], lambda text: write_summaries(result.records, q, xlsx, text)
+            ),
+        )
+    except Exception:  # noqa: BLE001 - written again one by one below, each failure reported for its file
+        attempt(names[0], lambda fh: write_summary_xlsx(result.records, q, fh))
+        attempt(names[1], lambda fh: write_summary_csv(result.records, q, fh))
+    else:
+        done(names[0])
+        done(names[1])
     for fmt in kinds:  # a PDF may fail for want of system libraries
         attempt(f"{stem}.{fmt}", industry(fmt), "warning" if fmt == "pdf" else "error")
     acc = result.industry

@@ -100,14 +100,7 @@ def summary_row_stream(
 def write_summary_csv(records: Iterable[CompanyRecord], q: Questionnaire, fh: BinaryIO) -> None:
     """UTF-8 with BOM, so Excel on Chinese Windows opens it correctly; every user text cell guarded.
     Rows go to ``fh`` as they are read: no list, no text of all rows."""
-    header, rows = summary_row_stream(records, q)
-    text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
-    text.write("\ufeff")
-    writer = csv.writer(text)
-    writer.writerow(header)
-    writer.writerows([safe_cell(v) for v in row] for row in rows)
-    text.flush()
-    text.detach()
+    write_summaries(records, q, csv_fh=fh)
 
 
 def render_summary_csv(records: Iterable[CompanyRecord], q: Questionnaire) -> bytes:
@@ -122,58 +115,116 @@ def render_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire) -> b
     return out.getvalue()
 
 
-# long: the sheet's layout (formats, widths, fills, number formats, filter) read top to bottom like the sheet
 def write_summary_xlsx(records: Iterable[CompanyRecord], q: Questionnaire, fh: BinaryIO) -> None:
     """Written by XlsxWriter in its constant-memory mode: each row goes to the sheet as it is read, with
     its formats, and the workbook to ``fh``, so a summary of tens of thousands of companies takes seconds
     and little memory. Text is always written as text (never as a formula), numbers as numbers."""
-    import xlsxwriter
+    write_summaries(records, q, xlsx_fh=fh)
 
+
+def write_summaries(
+    records: Iterable[CompanyRecord],
+    q: Questionnaire,
+    xlsx_fh: BinaryIO | None = None,
+    csv_fh: BinaryIO | None = None,
+) -> None:
+    """summary.xlsx to ``xlsx_fh`` and summary.csv to ``csv_fh`` (either may be None) in one pass over
+    ``records``: each row is made and its text guarded once, then goes to both."""
     header, rows = summary_row_stream(records, q)
-    wb = xlsxwriter.Workbook(fh, {"constant_memory": True})
-    ws = wb.add_worksheet("汇总")
-    light_col = header.index("灯色")
-    done_col = header.index("完整度")
-    status_col = header.index("状态")
-    wrap = {"text_wrap": True, "valign": "top"}
-    text_fmt = wb.add_format(wrap)
-    fills = {LIGHT_SHORT[k]: wb.add_format({**wrap, "bg_color": f"#{v}"}) for k, v in LIGHT_FILLS.items()}
-    error_fmt = wb.add_format({**wrap, "bg_color": "#FFCDD2"})
-    percent_fmt = wb.add_format({"num_format": "0.0%"})
-    head_fmt = wb.add_format({**wrap, "bold": True, "font_color": "#0D47A1", "bg_color": "#E3F2FD"})
-    for n, name in enumerate(header):
-        ws.set_column(n, n, _WIDTHS.get(name, 12 if name.endswith("得分") else 9))
-    ws.freeze_panes(1, 1)
-    for n, name in enumerate(header):
-        ws.write_string(0, n, name, head_fmt)
-    write_string, write_number = ws.write_string, ws.write_number
-    count = 0
-    left_out = 0
-    for count, row in enumerate(rows, 1):
+    sheets: list[_CsvSheet | _XlsxSheet] = []
+    if xlsx_fh is not None:
+        sheets.append(_XlsxSheet(xlsx_fh, header))
+    if csv_fh is not None:
+        sheets.append(_CsvSheet(csv_fh, header))
+    adders = [sheet.add for sheet in sheets]
+    for row in rows:
+        safe = [safe_text(v) if v.__class__ is str else v for v in row]  # safe_cell, without a call per cell
+        for add in adders:
+            add(safe)
+    for sheet in sheets:
+        sheet.close()
+
+
+class _CsvSheet:
+    """summary.csv, a row at a time."""
+
+    def __init__(self, fh: BinaryIO, header: list[str]):
+        self.text = io.TextIOWrapper(fh, encoding="utf-8", newline="")
+        self.text.write("\ufeff")
+        self.writer = csv.writer(self.text)
+        self.writer.writerow(header)
+        self.add = self.writer.writerow
+
+    def close(self) -> None:
+        self.text.flush()
+        self.text.detach()
+
+
+class _XlsxSheet:
+    """summary.xlsx, a row at a time: sized columns, frozen header with a filter, percentages as
+    percentages, coloured light cells. Rows come with their text already guarded (``safe_text``)."""
+
+    def __init__(self, fh: BinaryIO, header: list[str]):
+        import xlsxwriter
+
+        self.header = header
+        wb = self.wb = xlsxwriter.Workbook(fh, {"constant_memory": True})
+        ws = self.ws = wb.add_worksheet("汇总")
+        self.light_col = header.index("灯色")
+        self.done_col = header.index("完整度")
+        self.status_col = header.index("状态")
+        wrap = {"text_wrap": True, "valign": "top"}
+        self.text_fmt = wb.add_format(wrap)
+        self.fills = {
+            LIGHT_SHORT[k]: wb.add_format({**wrap, "bg_color": f"#{v}"}) for k, v in LIGHT_FILLS.items()
+        }
+        self.error_fmt = wb.add_format({**wrap, "bg_color": "#FFCDD2"})
+        self.percent_fmt = wb.add_format({"num_format": "0.0%"})
+        head_fmt = wb.add_format({**wrap, "bold": True, "font_color": "#0D47A1", "bg_color": "#E3F2FD"})
+        for n, name in enumerate(header):
+            ws.set_column(n, n, _WIDTHS.get(name, 12 if name.endswith("得分") else 9))
+        ws.freeze_panes(1, 1)
+        for n, name in enumerate(header):
+            ws.write_string(0, n, name, head_fmt)
+        self.count = 0
+        self.left_out = 0
+
+    def add(self, row: list[Any]) -> None:
+        self.count += 1
+        count = self.count
         if count > XLSX_MAX_ROWS - 2:  # the last row of the sheet says how many did not fit
-            left_out += 1
-            continue
+            self.left_out += 1
+            return
+        ws = self.ws
+        write_string, write_number = ws.write_string, ws.write_number
         for col, value in enumerate(row):
             cls = value.__class__
             if cls is str:
-                value = safe_text(value)
                 if not value:
                     continue
-                if col == light_col and value in fills:
-                    write_string(count, col, value, fills[value])
-                elif col == status_col and value == ERROR_STATUS:
-                    write_string(count, col, value, error_fmt)
+                if col == self.light_col and value in self.fills:
+                    write_string(count, col, value, self.fills[value])
+                elif col == self.status_col and value == ERROR_STATUS:
+                    write_string(count, col, value, self.error_fmt)
                 else:
-                    write_string(count, col, value, text_fmt)
+                    write_string(count, col, value, self.text_fmt)
             elif cls is bool:
                 ws.write_boolean(count, col, value)
             elif cls is int or cls is float:
-                write_number(count, col, value, percent_fmt if col == done_col and cls is float else None)
+                write_number(
+                    count, col, value, self.percent_fmt if col == self.done_col and cls is float else None
+                )
             elif value is not None:
-                write_string(count, col, safe_cell(str(value)), text_fmt)
-    if left_out:
-        count = XLSX_MAX_ROWS - 1
-        note = f"另有 {left_out} 家企业超出 Excel 的行数上限（{XLSX_MAX_ROWS:,} 行），未列入本表；summary.csv 列出全部企业"
-        write_string(count, 0, note, error_fmt)
-    ws.autofilter(0, 0, count, len(header) - 1)
-    wb.close()
+                write_string(count, col, safe_cell(str(value)), self.text_fmt)
+
+    def close(self) -> None:
+        count = self.count
+        if self.left_out:
+            count = XLSX_MAX_ROWS - 1
+            note = (
+                f"另有 {self.left_out} 家企业超出 Excel 的行数上限（{XLSX_MAX_ROWS:,} 行），未列入本表；"
+                "summary.csv 列出全部企业"
+            )
+            self.ws.write_string(count, 0, note, self.error_fmt)
+        self.ws.autofilter(0, 0, count, len(self.header) - 1)
+        self.wb.close()
