@@ -120,13 +120,14 @@ def contribution(a: Assessment, row: int | None = None) -> Contribution:
             r.item.id for r in a.red_line_findings if r.verdict != "unknown"
         ],  # 待核实 is not a finding
         by_risk=a.finding_counts(),
-        module_scores={m.module.module: m.rounded for m in a.modules if m.rounded is not None},
+        module_scores={m.module.module: s for m in a.modules if (s := m.rounded) is not None},
         credit={k: facts[k] for k in CREDIT_FACTS if facts.get(k) not in (None, "")},
     )
-    for r in a.scored:
-        c.applicable.append(r.item.id)
-        if r.is_finding:
-            (c.no if r.verdict == "no" else c.open).append(r.item.id)
+    scored = a.scored
+    c.applicable = [r.item.id for r in scored]
+    findings = [r for r in scored if r.value is not None and r.value < 1]  # ItemResult.is_finding, in order
+    c.no = [r.item.id for r in findings if r.verdict == "no"]
+    c.open = [r.item.id for r in findings if r.verdict != "no"]
     for r in a.unscored:
         if r.item.type is ItemType.text and r.answer and r.answer.value:
             c.needs.append((r.item.question, str(r.answer.value).strip()))

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
 from .answers import Answer, AnswerSet, Problem, answer_document, document_head, is_bare
@@ -418,7 +419,7 @@ class ModuleResult:
     def applicable(self) -> bool:
         return self.score is not None
 
-    @property
+    @cached_property  # read for the record, the industry share and the report of every company
     def rounded(self) -> float | None:
         return None if self.score is None else round(self.score + 1e-9, 1)
 
