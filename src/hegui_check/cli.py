@@ -35,9 +35,8 @@ app = typer.Typer(
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
-PROGRESS_INTERVAL_S = (
-    0.05  # a batch moves its progress bar at most this often (rich draws it 10 times a second)
-)
+# a batch moves its progress bar at most this often (rich draws it 10 times a second)
+PROGRESS_INTERVAL_S = 0.05
 
 QuestionnairesOpt = typer.Option(
     None, "--questionnaires", help="另外加载的检查清单目录（如协会自编的行业包），可重复", metavar="目录"

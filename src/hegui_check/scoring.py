@@ -617,6 +617,7 @@ class _Step(NamedTuple):
 
 
 _SCORED, _NA_ANSWERED, _NOT_EXAMINED, _UNSCORED, _OTHER = range(5)
+_KINDS = {"not_examined": _NOT_EXAMINED, "unscored": _UNSCORED}  # other states: _OTHER
 
 
 def _item_step(
@@ -633,7 +634,7 @@ def _item_step(
         return _Step(ans, result, _SCORED, answered, value < 1, plan.weight * value)
     if result.state == "inapplicable" and ans is not None and ans.value not in (None, "na"):
         return _Step(ans, result, _NA_ANSWERED, False, False, 0.0)
-    kind = {"not_examined": _NOT_EXAMINED, "unscored": _UNSCORED}.get(result.state, _OTHER)
+    kind = _KINDS.get(result.state, _OTHER)
     return _Step(ans, result, kind, False, False, 0.0)
 
 
