@@ -37,7 +37,8 @@ def safe_cell(value: Any) -> Any:
 
 
 def csv_row(values: Iterable[Any]) -> list[Any]:
-    return [safe_cell(v) for v in values]
+    """``safe_cell`` of each value, written out (a batch's summaries guard tens of cells per company)."""
+    return [safe_text(v) if isinstance(v, str) else v for v in values]
 
 
 def put(ws: Any, row: int, column: int, value: Any) -> Any:
